@@ -1,0 +1,181 @@
+//! `seedsim bench`: throughput and memory at population sizes from 1k to 1M,
+//! fast pace, on a synthetic world that keeps the same density at every size.
+//! Each size runs in a fresh child process so that its peak resident memory
+//! is its own; the parent prints the table that goes in the README.
+
+mod synthetic;
+
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+use crate::cli::{EXIT_FAILED, EXIT_INVALID};
+use crate::record::{RunStats, memory};
+use crate::sim::{Pace, RunConfig, Simulation};
+
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    /// Population sizes to measure.
+    #[arg(long, value_delimiter = ',', default_values_t = [1_000u32, 10_000, 100_000, 1_000_000])]
+    pub sizes: Vec<u32>,
+    /// Ticks to measure per size (default: scaled so each size takes seconds).
+    #[arg(long)]
+    pub ticks: Option<u64>,
+    /// Compute threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Seed of the synthetic worlds.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Also write the results as JSON to this file.
+    #[arg(long)]
+    pub json: Option<std::path::PathBuf>,
+    /// Internal: measure one size in this process and print JSON.
+    #[arg(long, hide = true)]
+    pub single: Option<u32>,
+}
+
+/// The figures for one population size.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct BenchResult {
+    pub population: u32,
+    pub ticks: u64,
+    pub threads: usize,
+    pub setup_secs: f64,
+    pub ticks_per_sec: f64,
+    pub entity_ticks_per_sec: f64,
+    pub tick_ms_p50: f64,
+    pub tick_ms_p99: f64,
+    pub peak_rss_bytes: u64,
+    pub rss_bytes_per_entity: f64,
+}
+
+fn default_ticks(population: u32) -> u64 {
+    match population {
+        0..=20_000 => 1000,
+        20_001..=200_000 => 200,
+        _ => 50,
+    }
+}
+
+/// Warm-up ticks before measuring (the first ticks allocate buffers).
+const WARMUP: u64 = 10;
+
+fn measure(population: u32, args: &BenchArgs) -> BenchResult {
+    let ticks = args.ticks.unwrap_or_else(|| default_ticks(population));
+    let scenario = synthetic::scenario(population, args.seed);
+    let rss_before = memory::current_rss_bytes().unwrap_or(0);
+    let setup = Instant::now();
+    let config = RunConfig {
+        seed: args.seed,
+        threads: args.threads,
+    };
+    let mut sim = Simulation::new(&scenario, &config, Pace::Fast);
+    for _ in 0..WARMUP {
+        sim.step();
+    }
+    let setup_secs = setup.elapsed().as_secs_f64();
+    *sim.world_mut().resource_mut::<RunStats>() = RunStats::default();
+    for _ in 0..ticks {
+        sim.step();
+    }
+    let stats = sim.world().resource::<RunStats>();
+    let peak = memory::peak_rss_bytes().unwrap_or(0);
+    BenchResult {
+        population,
+        ticks,
+        threads: bevy::tasks::ComputeTaskPool::get().thread_num(),
+        setup_secs,
+        ticks_per_sec: stats.ticks as f64 / stats.busy.as_secs_f64().max(1e-9),
+        entity_ticks_per_sec: stats.entity_ticks_per_sec(),
+        tick_ms_p50: stats.tick_ms(0.5),
+        tick_ms_p99: stats.tick_ms(0.99),
+        peak_rss_bytes: peak,
+        rss_bytes_per_entity: peak.saturating_sub(rss_before) as f64 / population.max(1) as f64,
+    }
+}
+
+fn run_child(population: u32, args: &BenchArgs) -> Result<BenchResult, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find own executable: {e}"))?;
+    let mut cmd = Command::new(exe);
+    cmd.args(["bench", "--single", &population.to_string(), "--seed", &args.seed.to_string()]);
+    if let Some(t) = args.ticks {
+        cmd.args(["--ticks", &t.to_string()]);
+    }
+    if let Some(t) = args.threads {
+        cmd.args(["--threads", &t.to_string()]);
+    }
+    let out = cmd.output().map_err(|e| format!("cannot start benchmark child: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "benchmark of {population} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    serde_json::from_slice(&out.stdout).map_err(|e| format!("bad output from benchmark child: {e}"))
+}
+
+/// The markdown table of results (as in the README).
+pub fn table(results: &[BenchResult]) -> String {
+    let mut s = String::from(
+        "| population | ticks | ticks/s | entity-ticks/s | tick p50 (ms) | tick p99 (ms) | peak RSS | RSS/entity |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for r in results {
+        s += &format!(
+            "| {} | {} | {:.1} | {:.2} M | {:.3} | {:.3} | {:.0} MiB | {:.0} B |\n",
+            r.population,
+            r.ticks,
+            r.ticks_per_sec,
+            r.entity_ticks_per_sec / 1e6,
+            r.tick_ms_p50,
+            r.tick_ms_p99,
+            r.peak_rss_bytes as f64 / (1024.0 * 1024.0),
+            r.rss_bytes_per_entity
+        );
+    }
+    s
+}
+
+pub fn run(args: &BenchArgs) -> ExitCode {
+    if let Some(n) = args.single {
+        let result = measure(n, args);
+        return match serde_json::to_string(&result) {
+            Ok(json) => {
+                println!("{json}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(EXIT_FAILED)
+            }
+        };
+    }
+    if args.sizes.is_empty() || args.sizes.contains(&0) {
+        eprintln!("error: --sizes needs positive population sizes");
+        return ExitCode::from(EXIT_INVALID);
+    }
+    let mut results = Vec::new();
+    for &n in &args.sizes {
+        eprintln!("measuring population {n}...");
+        match run_child(n, args) {
+            Ok(r) => results.push(r),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(EXIT_FAILED);
+            }
+        }
+    }
+    print!("{}", table(&results));
+    if let Some(path) = &args.json {
+        let written = serde_json::to_string_pretty(&results)
+            .map_err(std::io::Error::other)
+            .and_then(|j| std::fs::write(path, j + "\n"));
+        if let Err(e) = written {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return ExitCode::from(EXIT_FAILED);
+        }
+    }
+    ExitCode::SUCCESS
+}

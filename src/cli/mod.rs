@@ -1,0 +1,88 @@
+//! The command line: `seedsim run` and `seedsim bench`. Exit codes: 0 when
+//! the command did what was asked, 1 when it failed while running (e.g. a
+//! report could not be written), 2 when the command line or the scenario is
+//! invalid.
+
+mod progress;
+mod run;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::sim::Pace;
+
+/// Simulates and stress-tests the population of an MMO world.
+#[derive(Debug, Parser)]
+#[command(name = "seedsim", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Runs a scenario headless and writes report.json.
+    Run(RunArgs),
+    /// Measures throughput and memory at several population sizes.
+    Bench(crate::bench::BenchArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// The scenario file (RON).
+    pub scenario: PathBuf,
+    /// Overrides the scenario's seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Overrides the scenario's number of ticks.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub ticks: Option<u64>,
+    /// fast: ticks back to back; realtime: one tick per 100 ms.
+    #[arg(long, value_enum, default_value_t = Pace::Fast)]
+    pub pace: Pace,
+    /// Compute threads (default: all cores).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
+    pub threads: Option<u64>,
+    /// Run folder for report.json (default: runs/<scenario>-<seed>/).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// No progress output.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Exit code for an invalid command line or scenario.
+pub const EXIT_INVALID: u8 = 2;
+/// Exit code for a failure while running.
+pub const EXIT_FAILED: u8 = 1;
+
+/// Parses the command line and runs the command.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(EXIT_INVALID)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    init_logging();
+    match cli.command {
+        Command::Run(args) => run::run(&args),
+        Command::Bench(args) => crate::bench::run(&args),
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -1,0 +1,60 @@
+//! `seedsim run`: load a scenario, run it at the chosen pace with progress,
+//! then print the summary and write `report.json` into the run folder.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use super::progress::Progress;
+use super::{EXIT_FAILED, EXIT_INVALID, RunArgs};
+use crate::report::{Report, RunInfo, summary_table};
+use crate::scenario::load_file;
+use crate::sim::{RunConfig, Simulation};
+
+pub fn run(args: &RunArgs) -> ExitCode {
+    let (scenario, _text) = match load_file(&args.scenario) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    let seed = args.seed.unwrap_or(scenario.seed);
+    let ticks = args.ticks.unwrap_or(scenario.ticks.0);
+    let threads = args.threads.map(|t| t as usize);
+    let config = RunConfig { seed, threads };
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("runs").join(format!("{}-{seed}", scenario.name)));
+
+    let started = Instant::now();
+    let mut sim = Simulation::new(&scenario, &config, args.pace);
+    let progress = Progress::new(ticks, args.quiet);
+    for done in 1..=ticks {
+        let frame = sim.step();
+        progress.tick(frame, done);
+    }
+    progress.finish();
+
+    let info = RunInfo {
+        scenario: scenario.name.clone(),
+        scenario_file: args.scenario.display().to_string(),
+        seed,
+        pace: args.pace,
+        threads: bevy::tasks::ComputeTaskPool::get().thread_num(),
+        wall_secs: started.elapsed().as_secs_f64(),
+    };
+    let report = Report::from_world(sim.world_mut(), info);
+    println!("{}", summary_table(&report));
+    match report.write_json(&out_dir) {
+        Ok(path) => {
+            println!("  report: {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot write report to {}: {e}", out_dir.display());
+            ExitCode::from(EXIT_FAILED)
+        }
+    }
+}

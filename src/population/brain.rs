@@ -1,0 +1,234 @@
+//! The brain of an NPC or bot player: a weighted choice between activities,
+//! shaped by needs (energy, health, goods), danger, zone rules and who is
+//! nearby. It is a pure function of the agent, a read-only world snapshot and
+//! the agent's own random stream, which is what lets Decide run in parallel
+//! and stay deterministic. Neighbours are picked by the smallest random key,
+//! never by the order the grid lists them in.
+
+use bevy::math::Vec2;
+use rand_pcg::Pcg32;
+
+use super::components::{EntityId, Life, Purse, Relations, Standing, Vitals};
+use super::intent::{Action, Target};
+use super::kinds::{ACTIVITY_COUNT, Activity, AgentKind, Profile};
+use super::params::SimParams;
+use crate::sim::rng::{Draw, mix64};
+use crate::stat7::Horizon;
+use crate::world::{Neighbour, SpatialGrid, ZoneLedger, Zones};
+
+/// The read-only world a brain looks at.
+pub struct Surroundings<'a> {
+    pub tick: u64,
+    pub grid: &'a SpatialGrid,
+    pub zones: &'a Zones,
+    pub ledger: &'a ZoneLedger,
+    pub params: &'a SimParams,
+}
+
+/// The deciding agent.
+pub struct Me<'a> {
+    pub id: EntityId,
+    pub kind: AgentKind,
+    pub pos: Vec2,
+    pub vitals: &'a Vitals,
+    pub purse: &'a Purse,
+    pub standing: &'a Standing,
+    pub relations: &'a Relations,
+    pub life: &'a Life,
+}
+
+/// Base chance per socialising tick-decision that two friends have a child.
+const BIRTH_CHANCE: f32 = 0.25;
+/// Affinity two agents need before they start a family.
+const FAMILY_AFFINITY: i8 = 20;
+
+/// Who is around, each category picked by smallest random key.
+#[derive(Default)]
+struct Around {
+    partner: Option<(u64, Target)>,
+    enemy: Option<(u64, Target)>,
+    threat: Option<(f32, EntityId, Vec2)>,
+    friend: Option<Target>,
+}
+
+fn keep_min(slot: &mut Option<(u64, Target)>, key: u64, n: &Neighbour) {
+    if slot.is_none_or(|(k, _)| key < k) {
+        *slot = Some((
+            key,
+            Target {
+                id: n.id,
+                entity: n.entity,
+            },
+        ));
+    }
+}
+
+fn look_around(s: &Surroundings, me: &Me, salt: u64, may_fight: bool) -> Around {
+    let radius2 = s.zones.cell_size() * s.zones.cell_size();
+    let friend = me.relations.closest_friend();
+    let mut around = Around::default();
+    s.grid.for_each_near(me.pos, |n| {
+        if n.id == me.id {
+            return;
+        }
+        let d2 = n.pos.distance_squared(me.pos);
+        if d2 > radius2 {
+            return;
+        }
+        let key = mix64(salt ^ n.id.0);
+        if n.kind.hostile_to(me.kind) && around.threat.is_none_or(|(t, id, _)| (d2, n.id) < (t, id)) {
+            around.threat = Some((d2, n.id, n.pos));
+        }
+        if may_fight && me.kind.hostile_to(n.kind) {
+            let pvp_ok = !(me.kind.is_player() && n.kind.is_player())
+                || s.zones.zone_at(me.pos).pvp
+                || me.kind == AgentKind::Player(Profile::Griefer);
+            if pvp_ok {
+                keep_min(&mut around.enemy, key, n);
+            }
+        }
+        if me.kind.trades() && n.kind.trades() && !n.kind.hostile_to(me.kind) {
+            keep_min(&mut around.partner, key, n);
+        }
+        if Some(n.id) == friend {
+            around.friend = Some(Target {
+                id: n.id,
+                entity: n.entity,
+            });
+        }
+    });
+    around
+}
+
+/// Chooses what `me` does next.
+pub fn choose(s: &Surroundings, me: &Me, rng: &mut Pcg32) -> Action {
+    let zone = s.zones.zone_at(me.pos);
+    let griefer = me.kind == AgentKind::Player(Profile::Griefer);
+    let may_fight = !zone.safe || griefer;
+    let salt = ((rng.raw() as u64) << 32) | rng.raw() as u64;
+    let around = look_around(s, me, salt, may_fight);
+
+    let mut w: [f32; ACTIVITY_COUNT] = *s.params.weights_of(me.kind);
+    let v = me.vitals;
+    if v.energy < 25.0 {
+        w[Activity::Rest as usize] += 10.0;
+    } else if v.energy > 90.0 {
+        w[Activity::Rest as usize] *= 0.1;
+    }
+    // Good moods make company attractive, bad ones keep agents apart.
+    let sociable = 1.0 + me.standing.mood.max(-0.9);
+    w[Activity::Chat as usize] *= sociable;
+    w[Activity::Socialise as usize] *= sociable;
+    if me.purse.goods == 0 {
+        w[Activity::Gather as usize] *= 2.0;
+    }
+    if s.ledger.stock[zone.id.0 as usize] == 0 {
+        w[Activity::Gather as usize] = 0.0;
+    }
+    let fighter = matches!(me.kind, AgentKind::Player(Profile::Fighter | Profile::Griefer));
+    match around.threat {
+        Some(_) if v.health < 50.0 || !fighter => w[Activity::Flee as usize] *= 4.0,
+        Some(_) => {}
+        None => w[Activity::Flee as usize] = 0.0,
+    }
+    if around.enemy.is_none() {
+        w[Activity::Fight as usize] = 0.0;
+    }
+    if around.partner.is_none() {
+        for a in [Activity::Trade, Activity::Chat, Activity::Socialise] {
+            w[a as usize] = 0.0;
+        }
+    }
+    if around.friend.is_none() && around.partner.is_none() {
+        w[Activity::Follow as usize] = 0.0;
+    }
+
+    let activity = rng.weighted(&w).map_or(Activity::Idle, |i| Activity::ALL[i]);
+    let partner = around.partner.map(|(_, t)| t);
+    match activity {
+        Activity::Idle => Action::Idle {
+            ticks: rng.between(10, 30) as u16,
+        },
+        Activity::Wander => Action::Wander {
+            to: s.zones.clamp(me.pos + Vec2::new(rng.signed(), rng.signed()) * 30.0),
+        },
+        Activity::Travel => {
+            let all = s.zones.all();
+            let dest = &all[rng.below(all.len() as u32) as usize];
+            Action::Travel {
+                zone: dest.id,
+                to: s.zones.clamp(dest.poi + Vec2::new(rng.signed(), rng.signed()) * 5.0),
+            }
+        }
+        Activity::Gather => Action::Gather {
+            ticks: rng.between(20, 40) as u16,
+        },
+        Activity::Trade => match partner {
+            Some(with) => {
+                let goods = rng.between(1, 3) as u16;
+                Action::Trade {
+                    with,
+                    goods,
+                    price: goods as u32 * rng.between(8, 15),
+                    buying: me.purse.goods < 2 || rng.chance(0.5),
+                }
+            }
+            None => Action::Idle { ticks: 10 },
+        },
+        Activity::Chat => match partner {
+            Some(with) => Action::Chat {
+                with,
+                ticks: rng.between(10, 30) as u16,
+            },
+            None => Action::Idle { ticks: 10 },
+        },
+        Activity::Fight => match around.enemy {
+            Some((_, target)) => Action::Attack {
+                target,
+                damage: (me.kind.power() as f32 * (0.5 + rng.unit())) as u16,
+            },
+            None => Action::Idle { ticks: 10 },
+        },
+        Activity::Flee => {
+            let from = around.threat.map_or(me.pos, |(_, _, p)| p);
+            let away = (me.pos - from).normalize_or(Vec2::X);
+            Action::Flee {
+                to: s.zones.clamp(me.pos + away * 25.0),
+            }
+        }
+        Activity::Rest => Action::Rest {
+            ticks: rng.between(20, 60) as u16,
+        },
+        Activity::Socialise => socialise(s, me, rng, around.friend, partner),
+        Activity::Follow => match around.friend.or(partner) {
+            Some(target) => Action::Follow {
+                target,
+                ticks: rng.between(20, 50) as u16,
+            },
+            None => Action::Idle { ticks: 10 },
+        },
+    }
+}
+
+/// Socialising with a close friend of one's own kind may start a family.
+fn socialise(s: &Surroundings, me: &Me, rng: &mut Pcg32, friend: Option<Target>, partner: Option<Target>) -> Action {
+    let ticks = rng.between(10, 30) as u16;
+    let fertile = matches!(me.life.horizon(s.tick), Horizon::Emergence | Horizon::Peak);
+    let zone = s.zones.zone_at(me.pos);
+    let room = zone
+        .population_cap
+        .is_none_or(|cap| s.ledger.population[zone.id.0 as usize] < cap);
+    if let Some(f) = friend
+        && me.kind.breeds()
+        && fertile
+        && room
+        && me.relations.affinity(f.id) >= FAMILY_AFFINITY
+        && rng.chance(s.params.birth_rate * BIRTH_CHANCE)
+    {
+        return Action::Reproduce { partner: f };
+    }
+    match friend.or(partner) {
+        Some(with) => Action::Socialise { with, ticks },
+        None => Action::Idle { ticks },
+    }
+}

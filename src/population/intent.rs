@@ -1,0 +1,139 @@
+//! Intents: what an agent wants to do this tick. Brains (and, later, clients,
+//! admins and scripted actors) produce them; governance judges them; Apply
+//! carries them out in a fixed order, by actor `EntityId`.
+
+use bevy::math::Vec2;
+use bevy::prelude::*;
+
+use super::components::EntityId;
+use crate::world::ZoneId;
+
+/// Another agent, by stable id and by its current ECS handle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Target {
+    pub id: EntityId,
+    pub entity: Entity,
+}
+
+/// One thing an agent can try to do.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Action {
+    Idle { ticks: u16 },
+    Wander { to: Vec2 },
+    Travel { zone: ZoneId, to: Vec2 },
+    Gather { ticks: u16 },
+    /// `buying`: the actor pays `price` for `goods`; otherwise it sells them.
+    Trade { with: Target, goods: u16, price: u32, buying: bool },
+    Chat { with: Target, ticks: u16 },
+    Attack { target: Target, damage: u16 },
+    Flee { to: Vec2 },
+    Rest { ticks: u16 },
+    Socialise { with: Target, ticks: u16 },
+    Follow { target: Target, ticks: u16 },
+    Reproduce { partner: Target },
+}
+
+/// Number of [`ActionKind`]s.
+pub const ACTION_KINDS: usize = 12;
+
+/// The kind of an [`Action`], for counting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ActionKind {
+    Idle,
+    Wander,
+    Travel,
+    Gather,
+    Trade,
+    Chat,
+    Attack,
+    Flee,
+    Rest,
+    Socialise,
+    Follow,
+    Reproduce,
+}
+
+impl ActionKind {
+    pub const ALL: [ActionKind; ACTION_KINDS] = [
+        ActionKind::Idle,
+        ActionKind::Wander,
+        ActionKind::Travel,
+        ActionKind::Gather,
+        ActionKind::Trade,
+        ActionKind::Chat,
+        ActionKind::Attack,
+        ActionKind::Flee,
+        ActionKind::Rest,
+        ActionKind::Socialise,
+        ActionKind::Follow,
+        ActionKind::Reproduce,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionKind::Idle => "idle",
+            ActionKind::Wander => "wander",
+            ActionKind::Travel => "travel",
+            ActionKind::Gather => "gather",
+            ActionKind::Trade => "trade",
+            ActionKind::Chat => "chat",
+            ActionKind::Attack => "attack",
+            ActionKind::Flee => "flee",
+            ActionKind::Rest => "rest",
+            ActionKind::Socialise => "socialise",
+            ActionKind::Follow => "follow",
+            ActionKind::Reproduce => "reproduce",
+        }
+    }
+}
+
+impl Action {
+    pub fn kind(&self) -> ActionKind {
+        match self {
+            Action::Idle { .. } => ActionKind::Idle,
+            Action::Wander { .. } => ActionKind::Wander,
+            Action::Travel { .. } => ActionKind::Travel,
+            Action::Gather { .. } => ActionKind::Gather,
+            Action::Trade { .. } => ActionKind::Trade,
+            Action::Chat { .. } => ActionKind::Chat,
+            Action::Attack { .. } => ActionKind::Attack,
+            Action::Flee { .. } => ActionKind::Flee,
+            Action::Rest { .. } => ActionKind::Rest,
+            Action::Socialise { .. } => ActionKind::Socialise,
+            Action::Follow { .. } => ActionKind::Follow,
+            Action::Reproduce { .. } => ActionKind::Reproduce,
+        }
+    }
+}
+
+/// Where an intent came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// The agent's own brain (an NPC, or a bot player).
+    Brain,
+}
+
+/// An intent of one actor, stamped with its source.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Intent {
+    pub actor: EntityId,
+    pub entity: Entity,
+    pub source: Source,
+    pub action: Action,
+}
+
+/// This tick's intents, sorted by actor id: the order Govern and Apply see.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Intents(pub Vec<Intent>);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn action_kind_table_matches_enum_order() {
+        for (i, k) in ActionKind::ALL.iter().enumerate() {
+            assert_eq!(*k as usize, i, "{}", k.as_str());
+        }
+    }
+}

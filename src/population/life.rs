@@ -1,0 +1,114 @@
+//! Ageing and the end of lives. Each agent's last tick is fixed when it
+//! appears and kept in a calendar, so ending lives costs O(deaths) per tick
+//! instead of a scan of the whole population. Life stage (STAT7 horizon) is
+//! derived from age on demand.
+
+use std::collections::BTreeMap;
+
+use bevy::prelude::*;
+
+use super::census::{Census, TickCounters};
+use super::components::{EntityId, Kind, Life, Position, Purse};
+use crate::sim::SimClock;
+use crate::stat7::Horizon;
+use crate::world::{ZoneLedger, Zones};
+
+/// Agents due to die (NPCs) or log out (players), by tick. Holds one entry
+/// per living agent, so it is bounded by the population.
+#[derive(Resource, Default, Debug)]
+pub struct Calendar {
+    due: BTreeMap<i64, Vec<(EntityId, Entity)>>,
+}
+
+impl Calendar {
+    pub fn schedule(&mut self, tick: i64, id: EntityId, entity: Entity) {
+        self.due.entry(tick).or_default().push((id, entity));
+    }
+
+    /// Removes and returns everyone due at or before `tick`, in id order.
+    fn take_due(&mut self, tick: i64) -> Vec<(EntityId, Entity)> {
+        let later = self.due.split_off(&(tick + 1));
+        let mut due: Vec<_> = std::mem::replace(&mut self.due, later).into_values().flatten().collect();
+        due.sort_unstable_by_key(|(id, _)| *id);
+        due
+    }
+}
+
+impl Life {
+    /// Life stage at `tick`, by the fraction of the lifespan lived.
+    pub fn horizon(&self, tick: u64) -> Horizon {
+        let span = (self.ends - self.born).max(1) as f64;
+        let lived = (tick as i64 - self.born) as f64 / span;
+        match lived {
+            x if x < 0.05 => Horizon::Genesis,
+            x if x < 0.25 => Horizon::Emergence,
+            x if x < 0.60 => Horizon::Peak,
+            x if x < 0.90 => Horizon::Decay,
+            _ => Horizon::Crystallization,
+        }
+    }
+}
+
+/// Apply: NPCs whose time has come die (their coins go to the zone's
+/// treasury); players whose session is over log out (their coins leave with
+/// them). Agents killed earlier are simply skipped.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn end_lives(
+    mut commands: Commands,
+    clock: Res<SimClock>,
+    zones: Res<Zones>,
+    mut calendar: ResMut<Calendar>,
+    mut ledger: ResMut<ZoneLedger>,
+    mut census: ResMut<Census>,
+    mut counters: ResMut<TickCounters>,
+    agents: Query<(&Kind, &Position, &Purse, &super::components::Vitals)>,
+) {
+    for (_, entity) in calendar.take_due(clock.tick as i64) {
+        let Ok((kind, pos, purse, vitals)) = agents.get(entity) else {
+            continue;
+        };
+        if !vitals.alive() {
+            continue;
+        }
+        if kind.0.is_player() {
+            counters.departures += 1;
+            counters.wealth_departed += purse.wealth;
+        } else {
+            counters.deaths += 1;
+            ledger.treasury[zones.zone_at(pos.0).id.0 as usize] += purse.wealth;
+        }
+        census.alive[kind.0.index()] -= 1;
+        commands.entity(entity).despawn();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn horizon_follows_the_lifespan() {
+        let life = Life {
+            born: -100,
+            ends: 900,
+            generation: 1,
+            parent: EntityId(0),
+        };
+        assert_eq!(life.horizon(0), Horizon::Emergence);
+        assert_eq!(life.horizon(400), Horizon::Peak);
+        assert_eq!(life.horizon(800), Horizon::Decay);
+        assert_eq!(life.horizon(899), Horizon::Crystallization);
+    }
+
+    #[test]
+    fn calendar_hands_out_due_entries_in_id_order() {
+        let mut c = Calendar::default();
+        c.schedule(5, EntityId(9), Entity::PLACEHOLDER);
+        c.schedule(3, EntityId(4), Entity::PLACEHOLDER);
+        c.schedule(6, EntityId(1), Entity::PLACEHOLDER);
+        let ids: Vec<u64> = c.take_due(5).into_iter().map(|(id, _)| id.0).collect();
+        assert_eq!(ids, vec![4, 9]);
+        assert_eq!(c.take_due(5).len(), 0);
+        assert_eq!(c.take_due(6).len(), 1);
+    }
+}

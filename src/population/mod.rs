@@ -1,0 +1,59 @@
+//! The population: players and NPCs, what they are (components, kinds), how
+//! they choose what to do (brain, Decide), how their choices change the world
+//! (Apply), how they move, and how they are born, age and die. The tunable
+//! parameters that steer all of it live in [`SimParams`].
+
+mod apply;
+mod brain;
+mod census;
+pub mod components;
+mod decide;
+pub mod intent;
+pub mod kinds;
+mod life;
+mod motion;
+pub mod params;
+mod spawn;
+
+use bevy::prelude::*;
+
+pub use census::{Census, NextId, TickCounters};
+pub use components::{EntityId, Kind, Position};
+pub use intent::{Intent, Intents};
+pub use life::Calendar;
+pub use params::SimParams;
+pub use spawn::SpawnPlan;
+
+use crate::scenario::Scenario;
+use crate::sim::TickSet;
+
+/// The brains' part of Decide; the world's grid is rebuilt before it.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DecideSystems;
+
+/// Spawns the scenario's population and runs its part of every tick.
+pub struct PopulationPlugin {
+    pub scenario: Scenario,
+}
+
+impl Plugin for PopulationPlugin {
+    fn build(&self, app: &mut App) {
+        app.insert_resource(SimParams::from_scenario(&self.scenario))
+            .insert_resource(SpawnPlan::from_scenario(&self.scenario))
+            .init_resource::<Census>()
+            .init_resource::<TickCounters>()
+            .init_resource::<NextId>()
+            .init_resource::<Calendar>()
+            .init_resource::<Intents>()
+            .add_systems(Startup, spawn::spawn_initial)
+            .add_systems(FixedFirst, census::reset_counters)
+            .add_systems(FixedUpdate, spawn::arrivals.in_set(TickSet::Input))
+            .add_systems(FixedUpdate, decide::decide.in_set(TickSet::Decide).in_set(DecideSystems))
+            .add_systems(
+                FixedUpdate,
+                (apply::apply_intents, life::end_lives, motion::integrate_motion)
+                    .chain()
+                    .in_set(TickSet::Apply),
+            );
+    }
+}

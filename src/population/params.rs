@@ -1,0 +1,73 @@
+//! The tunable parameters of the population: behaviour weights per kind,
+//! birth and death rates, arrival rates. One resource, so the window's sliders
+//! and the admin API (later) change the simulation through the same door.
+
+use bevy::prelude::*;
+
+use super::kinds::{ACTIVITY_COUNT, AgentKind, KIND_COUNT};
+use crate::scenario::{Scenario, TickRange};
+
+/// Weight of each activity, indexed by `Activity as usize`.
+pub type WeightRow = [f32; ACTIVITY_COUNT];
+
+/// Parameters that may change while the simulation runs.
+#[derive(Resource, Clone, Debug, PartialEq)]
+pub struct SimParams {
+    /// Behaviour weights, indexed by `AgentKind::index()`.
+    pub weights: [WeightRow; KIND_COUNT],
+    /// Multiplies the chance that two friends who socialise have a child.
+    pub birth_rate: f32,
+    /// Divides lifespans of agents born or spawned from now on.
+    pub death_rate: f32,
+    pub players_per_tick: f32,
+    pub max_players: u32,
+    pub monsters_per_tick: f32,
+    pub max_monsters: u32,
+    pub lifespan_ticks: TickRange,
+    pub session_ticks: TickRange,
+}
+
+impl SimParams {
+    pub fn from_scenario(s: &Scenario) -> SimParams {
+        let mut weights = default_weights();
+        for (kind, overrides) in &s.params.weights {
+            for (activity, w) in overrides {
+                weights[kind.index()][*activity as usize] = w.0;
+            }
+        }
+        SimParams {
+            weights,
+            birth_rate: s.params.birth_rate.0,
+            death_rate: s.params.death_rate.0,
+            players_per_tick: s.spawn.players_per_tick.0,
+            max_players: s.spawn.max_players,
+            monsters_per_tick: s.spawn.monsters_per_tick.0,
+            max_monsters: s.spawn.max_monsters,
+            lifespan_ticks: s.population.lifespan_ticks,
+            session_ticks: s.population.session_ticks,
+        }
+    }
+
+    pub fn weights_of(&self, kind: AgentKind) -> &WeightRow {
+        &self.weights[kind.index()]
+    }
+}
+
+/// The shipped behaviour weights. Columns: idle, wander, travel, gather,
+/// trade, chat, fight, flee, rest, socialise, follow.
+pub fn default_weights() -> [WeightRow; KIND_COUNT] {
+    [
+        [1.0, 2.0, 2.0, 1.0, 8.0, 3.0, 0.0, 2.0, 2.0, 2.0, 0.5], // merchant
+        [1.0, 4.0, 2.0, 0.0, 1.0, 2.0, 6.0, 0.5, 2.0, 1.0, 1.0], // guard
+        [2.0, 3.0, 3.0, 1.0, 1.0, 5.0, 0.0, 3.0, 2.0, 3.0, 1.0], // scholar
+        [3.0, 4.0, 3.0, 1.0, 1.0, 2.0, 0.0, 3.0, 2.0, 2.0, 0.5], // mystic
+        [1.0, 1.0, 1.0, 6.0, 4.0, 2.0, 0.0, 2.0, 2.0, 2.0, 0.5], // artisan
+        [1.0, 3.0, 1.0, 4.0, 2.0, 4.0, 0.0, 3.0, 2.0, 4.0, 1.0], // villager
+        [2.0, 5.0, 1.0, 0.0, 0.0, 0.0, 6.0, 1.0, 2.0, 0.0, 1.0], // monster
+        [0.5, 2.0, 3.0, 2.0, 8.0, 2.0, 0.0, 2.0, 1.0, 1.0, 1.0], // trader
+        [0.5, 3.0, 3.0, 1.0, 1.0, 1.0, 8.0, 2.0, 1.0, 1.0, 1.0], // fighter
+        [0.5, 2.0, 2.0, 0.5, 1.0, 8.0, 0.0, 2.0, 1.0, 4.0, 2.0], // chatter
+        [0.5, 6.0, 6.0, 2.0, 1.0, 1.0, 1.0, 2.0, 1.0, 1.0, 0.5], // explorer
+        [0.5, 3.0, 2.0, 0.0, 1.0, 2.0, 8.0, 1.0, 1.0, 0.0, 3.0], // griefer
+    ]
+}

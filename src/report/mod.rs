@@ -1,0 +1,253 @@
+//! The end of a run: `report.json` (for machines and CI) and the summary
+//! table (for people). Both are built from the same [`Report`] value.
+
+mod summary;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use bevy::prelude::*;
+use serde::Serialize;
+
+use crate::population::components::{Life, Purse};
+use crate::population::intent::ActionKind;
+use crate::population::kinds::AgentKind;
+use crate::population::{Census, Kind};
+use crate::record::{RunStats, StateHash, memory};
+use crate::sim::{Pace, SimClock};
+use crate::stat7::agent::{AgentView, bitchain};
+use crate::world::{SpatialGrid, ZoneLedger, Zones};
+
+pub use summary::summary_table;
+
+/// How the run was started.
+#[derive(Clone, Debug, Serialize)]
+pub struct RunInfo {
+    pub scenario: String,
+    pub scenario_file: String,
+    pub seed: u64,
+    pub pace: Pace,
+    pub threads: usize,
+    pub wall_secs: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TickMs {
+    pub p50: f64,
+    pub p99: f64,
+    pub max: f64,
+    pub mean: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PopulationReport {
+    pub initial: u64,
+    pub r#final: u64,
+    pub peak: u64,
+    pub by_kind: BTreeMap<&'static str, u32>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Totals {
+    pub arrivals: u64,
+    pub births: u64,
+    pub deaths: u64,
+    pub killed: u64,
+    pub departures: u64,
+    pub actions: BTreeMap<&'static str, u64>,
+    pub failed_actions: u64,
+}
+
+/// Coins are conserved: what agents and treasuries hold must equal what
+/// arrived with spawned agents minus what left with departing players.
+#[derive(Clone, Debug, Serialize)]
+pub struct Wealth {
+    pub held_by_agents: u64,
+    pub in_treasuries: u64,
+    pub minted: u64,
+    pub departed: u64,
+    pub conserved: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Heatmap {
+    pub bins_x: u32,
+    pub bins_y: u32,
+    pub counts: Vec<u32>,
+}
+
+/// The STAT7 identity of one agent (the deepest lineages are reported).
+#[derive(Clone, Debug, Serialize)]
+pub struct Stat7Sample {
+    pub id: u64,
+    pub kind: &'static str,
+    pub lineage: u32,
+    pub uri: String,
+    pub address: String,
+}
+
+/// The series as columns (one entry per point).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct SeriesColumns {
+    pub ticks_per_point: u64,
+    pub tick: Vec<u64>,
+    pub population: Vec<u64>,
+    pub tick_ms: Vec<f64>,
+    pub tick_ms_max: Vec<f64>,
+    pub actions: Vec<u64>,
+    pub births: Vec<u64>,
+    pub deaths: Vec<u64>,
+    pub state_hash: Vec<String>,
+}
+
+/// Everything `report.json` holds.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub seedsim_version: &'static str,
+    pub scenario: String,
+    pub scenario_file: String,
+    pub seed: u64,
+    pub ticks: u64,
+    pub pace: Pace,
+    pub threads: usize,
+    pub final_state_hash: String,
+    pub state_hash_chain: String,
+    pub entity_ticks_per_sec: f64,
+    pub ticks_per_sec: f64,
+    pub wall_secs: f64,
+    pub tick_ms: TickMs,
+    pub peak_rss_bytes: Option<u64>,
+    pub population: PopulationReport,
+    pub totals: Totals,
+    pub wealth: Wealth,
+    pub heatmap: Heatmap,
+    pub stat7: Vec<Stat7Sample>,
+    pub series: SeriesColumns,
+}
+
+/// Agents whose STAT7 identity is reported.
+const STAT7_SAMPLES: usize = 5;
+/// Heatmap resolution in the report.
+const HEATMAP_BINS: u32 = 32;
+
+impl Report {
+    /// Builds the report from the world at the end of a run.
+    pub fn from_world(world: &mut World, info: RunInfo) -> Report {
+        let stats = world.resource::<RunStats>().clone();
+        let census = world.resource::<Census>().clone();
+        let tick = world.resource::<SimClock>().tick;
+        let hash = *world.resource::<StateHash>();
+        let held: u64 = world.query::<&Purse>().iter(world).map(|p| p.wealth).sum();
+        let treasury: u64 = world.resource::<ZoneLedger>().treasury.iter().sum();
+        let heat = world.resource::<SpatialGrid>().heatmap(HEATMAP_BINS, HEATMAP_BINS);
+        let stat7 = stat7_samples(world, tick);
+        let mut series = SeriesColumns {
+            ticks_per_point: stats.series.ticks_per_point(),
+            ..Default::default()
+        };
+        for p in stats.series.points() {
+            series.tick.push(p.last);
+            series.population.push(p.population);
+            series.tick_ms.push(p.tick_ms_mean);
+            series.tick_ms_max.push(p.tick_ms_max);
+            series.actions.push(p.actions);
+            series.births.push(p.births);
+            series.deaths.push(p.deaths);
+            series.state_hash.push(p.state_hash.clone());
+        }
+        let busy = stats.busy.as_secs_f64().max(1e-9);
+        Report {
+            seedsim_version: env!("CARGO_PKG_VERSION"),
+            scenario: info.scenario,
+            scenario_file: info.scenario_file,
+            seed: info.seed,
+            ticks: stats.ticks,
+            pace: info.pace,
+            threads: info.threads,
+            final_state_hash: hash.hex(),
+            state_hash_chain: stats.state_hash_chain(),
+            entity_ticks_per_sec: stats.entity_ticks_per_sec(),
+            ticks_per_sec: stats.ticks as f64 / busy,
+            wall_secs: info.wall_secs,
+            tick_ms: TickMs {
+                p50: stats.tick_ms(0.5),
+                p99: stats.tick_ms(0.99),
+                max: stats.tick_ms_max(),
+                mean: busy * 1000.0 / stats.ticks.max(1) as f64,
+            },
+            peak_rss_bytes: memory::peak_rss_bytes(),
+            population: PopulationReport {
+                initial: stats.initial_population,
+                r#final: census.total(),
+                peak: stats.peak_population,
+                by_kind: AgentKind::all().map(|k| (k.name(), census.of(k))).collect(),
+            },
+            totals: Totals {
+                arrivals: stats.arrivals,
+                births: stats.births,
+                deaths: stats.deaths,
+                killed: stats.killed,
+                departures: stats.departures,
+                actions: ActionKind::ALL
+                    .iter()
+                    .map(|k| (k.as_str(), stats.actions[*k as usize]))
+                    .collect(),
+                failed_actions: stats.failed,
+            },
+            wealth: Wealth {
+                held_by_agents: held,
+                in_treasuries: treasury,
+                minted: stats.wealth_minted,
+                departed: stats.wealth_departed,
+                conserved: held + treasury + stats.wealth_departed == stats.wealth_minted,
+            },
+            heatmap: Heatmap {
+                bins_x: HEATMAP_BINS,
+                bins_y: HEATMAP_BINS,
+                counts: heat,
+            },
+            stat7,
+            series,
+        }
+    }
+
+    /// Writes `report.json` into `dir` (created if needed).
+    pub fn write_json(&self, dir: &Path) -> std::io::Result<std::path::PathBuf> {
+        std::fs::create_dir_all(dir)?;
+        let path = dir.join("report.json");
+        let text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
+        std::fs::write(&path, text + "\n")?;
+        Ok(path)
+    }
+}
+
+/// The agents of the deepest lineage (ties by id), with STAT7 URI and address.
+fn stat7_samples(world: &mut World, tick: u64) -> Vec<Stat7Sample> {
+    let mut by_depth: Vec<(u32, u64, Entity)> = world
+        .query::<(Entity, &crate::population::EntityId, &Life)>()
+        .iter(world)
+        .map(|(e, id, life)| (life.generation, id.0, e))
+        .collect();
+    by_depth.sort_by_key(|(g, id, _)| (std::cmp::Reverse(*g), *id));
+    by_depth.truncate(STAT7_SAMPLES);
+    let mut q = world.query::<AgentView>();
+    let zones = world.resource::<Zones>();
+    let grid = world.resource::<SpatialGrid>();
+    by_depth
+        .iter()
+        .filter_map(|(generation, id, e)| {
+            let view = q.get(world, *e).ok()?;
+            let kind: &Kind = view.1;
+            let chain = bitchain(view, tick, zones, grid);
+            // Coordinates come from finite, clamped values; skip rather than
+            // fail the report if that ever stops being true.
+            Some(Stat7Sample {
+                id: *id,
+                kind: kind.0.name(),
+                lineage: *generation,
+                uri: chain.uri().ok()?,
+                address: chain.address().ok()?,
+            })
+        })
+        .collect()
+}

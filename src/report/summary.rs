@@ -1,0 +1,75 @@
+//! The run summary printed at the end of `seedsim run`.
+
+use std::fmt::Write;
+
+use super::Report;
+
+fn mib(bytes: Option<u64>) -> String {
+    bytes.map_or("n/a".to_string(), |b| format!("{:.1} MiB", b as f64 / (1024.0 * 1024.0)))
+}
+
+/// A plain-text table of the report's headline figures.
+pub fn summary_table(r: &Report) -> String {
+    let mut rows: Vec<(String, String)> = vec![
+        ("scenario".into(), format!("{} ({})", r.scenario, r.scenario_file)),
+        ("seed".into(), r.seed.to_string()),
+        ("ticks".into(), format!("{} ({:?} pace, {} threads)", r.ticks, r.pace, r.threads)),
+        (
+            "population".into(),
+            format!(
+                "{} at start, {} at end, {} at peak",
+                r.population.initial, r.population.r#final, r.population.peak
+            ),
+        ),
+    ];
+    let kinds: Vec<String> = r
+        .population
+        .by_kind
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect();
+    rows.push(("  by kind".into(), kinds.join(", ")));
+    rows.push((
+        "births / deaths".into(),
+        format!(
+            "{} / {} ({} killed), {} arrivals, {} departures",
+            r.totals.births, r.totals.deaths, r.totals.killed, r.totals.arrivals, r.totals.departures
+        ),
+    ));
+    let acted: u64 = r.totals.actions.values().sum();
+    rows.push((
+        "actions".into(),
+        format!("{acted} applied, {} could not be carried out", r.totals.failed_actions),
+    ));
+    rows.push((
+        "tick time".into(),
+        format!(
+            "p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
+            r.tick_ms.p50, r.tick_ms.p99, r.tick_ms.max
+        ),
+    ));
+    rows.push((
+        "throughput".into(),
+        format!(
+            "{:.0} entity-ticks/s, {:.1} ticks/s",
+            r.entity_ticks_per_sec, r.ticks_per_sec
+        ),
+    ));
+    rows.push(("wall time".into(), format!("{:.2} s", r.wall_secs)));
+    rows.push(("peak memory".into(), mib(r.peak_rss_bytes)));
+    rows.push((
+        "wealth".into(),
+        format!(
+            "{} held, {} in treasuries, conserved: {}",
+            r.wealth.held_by_agents, r.wealth.in_treasuries, r.wealth.conserved
+        ),
+    ));
+    rows.push(("final state hash".into(), r.final_state_hash.clone()));
+    let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for (k, v) in rows {
+        let _ = writeln!(out, "  {k:<width$}  {v}");
+    }
+    out
+}

@@ -1,0 +1,93 @@
+//! Checks that span several fields (zone rectangles inside the world, zone
+//! names that groups refer to, ...). Single-value ranges are checked while
+//! parsing, by the newtypes in `types`.
+
+use std::collections::BTreeSet;
+
+use super::types::Scenario;
+use crate::population::params::default_weights;
+use crate::world::MAX_GRID_CELLS;
+
+/// One problem: the field path (as `serde_path_to_error` writes it) and why.
+#[derive(Debug)]
+pub struct Problem {
+    pub field: String,
+    pub message: String,
+}
+
+fn problem(field: impl Into<String>, message: impl Into<String>) -> Result<(), Problem> {
+    Err(Problem {
+        field: field.into(),
+        message: message.into(),
+    })
+}
+
+pub fn check(s: &Scenario) -> Result<(), Problem> {
+    let (w, h) = (s.world.size.0.0, s.world.size.1.0);
+    let cell = s.world.cell_size.0;
+    let cells = (w / cell).ceil() as f64 * (h / cell).ceil() as f64;
+    if cells > MAX_GRID_CELLS as f64 {
+        return problem(
+            "world.cell_size",
+            format!("{w}x{h} m in {cell} m cells is {cells} cells; at most {MAX_GRID_CELLS}"),
+        );
+    }
+    if s.zones.is_empty() {
+        return problem("zones", "a world needs at least one zone");
+    }
+    if s.zones.len() > u16::MAX as usize {
+        return problem("zones", format!("{} zones; at most {}", s.zones.len(), u16::MAX));
+    }
+    let mut names = BTreeSet::new();
+    for (i, z) in s.zones.iter().enumerate() {
+        if !names.insert(z.name.as_str()) {
+            return problem(format!("zones[{i}].name"), format!("zone {:?} is declared twice", z.name));
+        }
+        let r = z.rect;
+        if r.0 < 0.0 || r.1 < 0.0 || r.2 > w || r.3 > h {
+            return problem(
+                format!("zones[{i}].rect"),
+                format!("({}, {}, {}, {}) reaches outside the {w}x{h} m world", r.0, r.1, r.2, r.3),
+            );
+        }
+        if let Some((x, y)) = z.poi
+            && !(x >= r.0 && x <= r.2 && y >= r.1 && y <= r.3)
+        {
+            return problem(format!("zones[{i}].poi"), format!("({x}, {y}) is outside the zone's rect"));
+        }
+    }
+    let known = |field: String, zone: &Option<String>| match zone {
+        Some(name) if !names.contains(name.as_str()) => problem(
+            field,
+            format!("no zone is named {name:?} (zones: {})", names.iter().copied().collect::<Vec<_>>().join(", ")),
+        ),
+        _ => Ok(()),
+    };
+    for (i, g) in s.population.groups.iter().enumerate() {
+        known(format!("population.groups[{i}].zone"), &g.zone)?;
+        if g.wealth.0 > g.wealth.1 {
+            return problem(
+                format!("population.groups[{i}].wealth"),
+                format!("({}, {}): min is above max", g.wealth.0, g.wealth.1),
+            );
+        }
+    }
+    for (i, wave) in s.waves.iter().enumerate() {
+        known(format!("waves[{i}].zone"), &wave.zone)?;
+    }
+    known("spawn.player_zone".to_string(), &s.spawn.player_zone)?;
+    let defaults = default_weights();
+    for (kind, overrides) in &s.params.weights {
+        let mut row = defaults[kind.index()];
+        for (activity, weight) in overrides {
+            row[*activity as usize] = weight.0;
+        }
+        if row.iter().sum::<f32>() <= 0.0 {
+            return problem(
+                format!("params.weights.{}", kind.name()),
+                "every weight of this kind is 0: it could never do anything",
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,78 @@
+//! Assembling the Bevy `App` for a scenario: which plugins, in which order,
+//! with which thread pool. Headless apps use a minimal plugin set; the window
+//! (a later feature) adds rendering on top of the same core.
+
+use bevy::app::TaskPoolPlugin;
+use bevy::prelude::*;
+use bevy::tasks::available_parallelism;
+use bevy::time::{TimePlugin, TimeUpdateStrategy};
+
+use super::SimPlugin;
+use crate::population::PopulationPlugin;
+use crate::record::RecordPlugin;
+use crate::scenario::Scenario;
+use crate::world::WorldPlugin;
+
+/// How to run a scenario (the parts that are not in the scenario file).
+#[derive(Clone, Debug)]
+pub struct RunConfig {
+    pub seed: u64,
+    /// Compute threads for parallel systems; all cores if `None`. The thread
+    /// pools are process-wide and fixed by the first app built in a process.
+    pub threads: Option<usize>,
+}
+
+/// Builds an app that runs exactly one tick per `app.update()`, regardless of
+/// the wall clock (pacing is the caller's business), with Startup done.
+pub fn build_app(scenario: &Scenario, config: &RunConfig) -> App {
+    let mut app = App::new();
+    app.add_plugins((
+        TaskPoolPlugin {
+            task_pool_options: pool_options(config.threads),
+        },
+        TimePlugin,
+    ))
+    .insert_resource(TimeUpdateStrategy::FixedTimesteps(1))
+    .add_plugins((
+        SimPlugin { seed: config.seed },
+        WorldPlugin {
+            scenario: scenario.clone(),
+        },
+        PopulationPlugin {
+            scenario: scenario.clone(),
+        },
+        RecordPlugin,
+    ));
+    app.finish();
+    app.cleanup();
+    // The first update runs Startup and no fixed step.
+    app.update();
+    app
+}
+
+fn pool_options(threads: Option<usize>) -> bevy::app::TaskPoolOptions {
+    use bevy::app::{TaskPoolOptions, TaskPoolThreadAssignmentPolicy};
+    let compute = threads.unwrap_or_else(available_parallelism).max(1);
+    let one = || TaskPoolThreadAssignmentPolicy {
+        min_threads: 1,
+        max_threads: 1,
+        percent: 0.0,
+        on_thread_spawn: None,
+        on_thread_destroy: None,
+    };
+    // IO and async pools get one thread each; the simulation only uses the
+    // compute pool, which gets exactly the requested number of threads.
+    TaskPoolOptions {
+        min_total_threads: compute + 2,
+        max_total_threads: compute + 2,
+        io: one(),
+        async_compute: one(),
+        compute: TaskPoolThreadAssignmentPolicy {
+            min_threads: compute,
+            max_threads: compute,
+            percent: 1.0,
+            on_thread_spawn: None,
+            on_thread_destroy: None,
+        },
+    }
+}

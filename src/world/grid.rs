@@ -1,0 +1,189 @@
+//! The uniform spatial grid: entities bucketed by cell with a counting sort,
+//! rebuilt once per tick. Brains read it in parallel; nobody writes it during
+//! Decide. Its per-cell counts are also the population heatmap.
+
+use bevy::math::Vec2;
+use bevy::prelude::*;
+
+use super::zones::{ZoneLedger, Zones};
+use crate::population::{EntityId, Kind, Position};
+use crate::population::kinds::AgentKind;
+
+/// What a brain may know about a neighbour without touching its components.
+#[derive(Clone, Copy, Debug)]
+pub struct Neighbour {
+    pub id: EntityId,
+    pub entity: Entity,
+    pub pos: Vec2,
+    pub kind: AgentKind,
+}
+
+/// Entities bucketed by cell: `entries[starts[c]..starts[c + 1]]` are in cell `c`.
+#[derive(Resource)]
+pub struct SpatialGrid {
+    cell: f32,
+    cols: u32,
+    rows: u32,
+    starts: Vec<u32>,
+    entries: Vec<Neighbour>,
+    staging: Vec<(u32, Neighbour)>,
+}
+
+impl SpatialGrid {
+    pub fn new(zones: &Zones) -> SpatialGrid {
+        let (cols, rows) = zones.dims();
+        SpatialGrid {
+            cell: zones.cell_size(),
+            cols,
+            rows,
+            starts: vec![0; cols as usize * rows as usize + 1],
+            entries: Vec::new(),
+            staging: Vec::new(),
+        }
+    }
+
+    /// Re-buckets the given entities (order within a cell follows input order).
+    pub fn rebuild(&mut self, zones: &Zones, items: impl Iterator<Item = Neighbour>) {
+        self.staging.clear();
+        self.staging
+            .extend(items.map(|n| (zones.cell_of(n.pos) as u32, n)));
+        self.starts.fill(0);
+        for (c, _) in &self.staging {
+            self.starts[*c as usize + 1] += 1;
+        }
+        for i in 1..self.starts.len() {
+            self.starts[i] += self.starts[i - 1];
+        }
+        let mut next = self.starts.clone();
+        let filler = match self.staging.first() {
+            Some((_, n)) => *n,
+            None => {
+                self.entries.clear();
+                return;
+            }
+        };
+        self.entries.clear();
+        self.entries.resize(self.staging.len(), filler);
+        for (c, n) in &self.staging {
+            let slot = &mut next[*c as usize];
+            self.entries[*slot as usize] = *n;
+            *slot += 1;
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn cell_range(&self, cx: u32, cy: u32) -> &[Neighbour] {
+        let c = (cy * self.cols + cx) as usize;
+        &self.entries[self.starts[c] as usize..self.starts[c + 1] as usize]
+    }
+
+    /// Calls `f` for every entity in the 3×3 cells around `pos` (a superset
+    /// of those within one cell size). Callers must not depend on the order.
+    pub fn for_each_near(&self, pos: Vec2, mut f: impl FnMut(&Neighbour)) {
+        let cx = ((pos.x / self.cell) as u32).min(self.cols - 1);
+        let cy = ((pos.y / self.cell) as u32).min(self.rows - 1);
+        for y in cy.saturating_sub(1)..=(cy + 1).min(self.rows - 1) {
+            for x in cx.saturating_sub(1)..=(cx + 1).min(self.cols - 1) {
+                self.cell_range(x, y).iter().for_each(&mut f);
+            }
+        }
+    }
+
+    /// Number of entities in the 3×3 cells around `pos`.
+    pub fn count_near(&self, pos: Vec2) -> u32 {
+        let mut n = 0;
+        self.for_each_near(pos, |_| n += 1);
+        n
+    }
+
+    /// Population counts on a `bins_x` × `bins_y` grid over the world.
+    pub fn heatmap(&self, bins_x: u32, bins_y: u32) -> Vec<u32> {
+        let mut out = vec![0u32; (bins_x * bins_y) as usize];
+        for cy in 0..self.rows {
+            let by = cy * bins_y / self.rows;
+            for cx in 0..self.cols {
+                let bx = cx * bins_x / self.cols;
+                out[(by * bins_x + bx) as usize] += self.cell_range(cx, cy).len() as u32;
+            }
+        }
+        out
+    }
+}
+
+/// Start of Decide: bucket everyone and count heads per zone.
+pub(super) fn rebuild_grid(
+    mut grid: ResMut<SpatialGrid>,
+    mut ledger: ResMut<ZoneLedger>,
+    zones: Res<Zones>,
+    agents: Query<(Entity, &EntityId, &Position, &Kind)>,
+) {
+    grid.rebuild(
+        &zones,
+        agents.iter().map(|(entity, id, pos, kind)| Neighbour {
+            id: *id,
+            entity,
+            pos: pos.0,
+            kind: kind.0,
+        }),
+    );
+    ledger.population.fill(0);
+    for n in &grid.entries {
+        ledger.population[zones.zone_at(n.pos).id.0 as usize] += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::parse_str;
+
+    fn zones() -> Zones {
+        let s = parse_str(
+            "t.ron",
+            r#"(name: "t", seed: 1, ticks: 1, world: (size: (100.0, 50.0), cell_size: 10.0),
+                zones: [(name: "a", realm: void, rect: (0.0, 0.0, 100.0, 50.0))],
+                population: (groups: []))"#,
+        )
+        .expect("valid scenario");
+        Zones::from_scenario(&s)
+    }
+
+    fn at(i: u64, x: f32, y: f32) -> Neighbour {
+        Neighbour {
+            id: EntityId(i),
+            entity: Entity::PLACEHOLDER,
+            pos: Vec2::new(x, y),
+            kind: AgentKind::Npc(crate::population::kinds::Archetype::Villager),
+        }
+    }
+
+    #[test]
+    fn near_query_sees_adjacent_cells_only() {
+        let z = zones();
+        let mut g = SpatialGrid::new(&z);
+        g.rebuild(&z, [at(1, 5.0, 5.0), at(2, 15.0, 5.0), at(3, 35.0, 5.0), at(4, 99.9, 49.9)].into_iter());
+        let mut seen = Vec::new();
+        g.for_each_near(Vec2::new(6.0, 6.0), |n| seen.push(n.id.0));
+        seen.sort();
+        assert_eq!(seen, vec![1, 2]);
+        assert_eq!(g.count_near(Vec2::new(99.0, 49.0)), 1);
+        assert_eq!(g.len(), 4);
+    }
+
+    #[test]
+    fn heatmap_counts_everyone_once() {
+        let z = zones();
+        let mut g = SpatialGrid::new(&z);
+        g.rebuild(&z, (0..100).map(|i| at(i, (i % 10) as f32 * 10.0 + 1.0, (i / 10) as f32 * 5.0)));
+        let h = g.heatmap(2, 1);
+        assert_eq!(h.iter().sum::<u32>(), 100);
+        assert_eq!(h, vec![50, 50]);
+    }
+}
