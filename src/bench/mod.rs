@@ -99,14 +99,22 @@ fn measure(population: u32, args: &BenchArgs) -> BenchResult {
 fn run_child(population: u32, args: &BenchArgs) -> Result<BenchResult, String> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot find own executable: {e}"))?;
     let mut cmd = Command::new(exe);
-    cmd.args(["bench", "--single", &population.to_string(), "--seed", &args.seed.to_string()]);
+    cmd.args([
+        "bench",
+        "--single",
+        &population.to_string(),
+        "--seed",
+        &args.seed.to_string(),
+    ]);
     if let Some(t) = args.ticks {
         cmd.args(["--ticks", &t.to_string()]);
     }
     if let Some(t) = args.threads {
         cmd.args(["--threads", &t.to_string()]);
     }
-    let out = cmd.output().map_err(|e| format!("cannot start benchmark child: {e}"))?;
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot start benchmark child: {e}"))?;
     if !out.status.success() {
         return Err(format!(
             "benchmark of {population} failed: {}",

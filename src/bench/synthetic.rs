@@ -10,7 +10,9 @@ use crate::stat7::Realm;
 const AREA_PER_AGENT: f32 = 100.0;
 
 pub fn scenario(population: u32, seed: u64) -> Scenario {
-    let side = ((population as f32 * AREA_PER_AGENT).sqrt()).max(100.0).ceil();
+    let side = ((population as f32 * AREA_PER_AGENT).sqrt())
+        .max(100.0)
+        .ceil();
     let zone_side = side / 4.0;
     let zones = (0..16)
         .map(|i| {
@@ -46,7 +48,11 @@ pub fn scenario(population: u32, seed: u64) -> Scenario {
         .iter()
         .enumerate()
         .map(|(i, (kind, percent))| {
-            let count = if i + 1 == mix.len() { left } else { (population * percent / 100).min(left) };
+            let count = if i + 1 == mix.len() {
+                left
+            } else {
+                (population * percent / 100).min(left)
+            };
             left -= count;
             GroupSpec {
                 kind: *kind,

@@ -20,7 +20,9 @@ impl Progress {
         }
         if std::io::stderr().is_terminal() {
             let bar = ProgressBar::new(total);
-            if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} ticks {per_sec} eta {eta} {msg}") {
+            if let Ok(style) =
+                ProgressStyle::with_template("{bar:40} {pos}/{len} ticks {per_sec} eta {eta} {msg}")
+            {
                 bar.set_style(style);
             }
             Progress::Bar(bar)
@@ -36,12 +38,12 @@ impl Progress {
         match self {
             Progress::Bar(bar) => {
                 bar.set_position(done);
-                if done % 16 == 0 {
+                if done.is_multiple_of(16) {
                     bar.set_message(format!("pop {}", frame.population));
                 }
             }
             Progress::Lines { total, every } => {
-                if done % every == 0 || done == *total {
+                if done.is_multiple_of(*every) || done == *total {
                     eprintln!(
                         "tick {done}/{total} ({:.0}%) population {}",
                         done as f64 * 100.0 / *total as f64,

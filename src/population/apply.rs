@@ -88,7 +88,12 @@ fn walk_to(m: &mut Motion, to: Vec2) {
 
 /// Carries out one intent; false if it could not be (the actor is gone or
 /// dead, the other party is gone, out of range, or cannot pay).
-fn apply_one(commands: &mut Commands, books: &mut Books, agents: &mut Query<Acting>, intent: &Intent) -> bool {
+fn apply_one(
+    commands: &mut Commands,
+    books: &mut Books,
+    agents: &mut Query<Acting>,
+    intent: &Intent,
+) -> bool {
     let tick = books.clock.tick;
     let reach = 2.0 * books.zones.cell_size();
     let Ok(mut me) = agents.get_mut(intent.entity) else {
@@ -98,14 +103,28 @@ fn apply_one(commands: &mut Commands, books: &mut Books, agents: &mut Query<Acti
         return false;
     }
     match intent.action {
-        Action::Idle { ticks } => start(&mut me.behaviour, Activity::Idle, tick, ticks as u64, None),
+        Action::Idle { ticks } => {
+            start(&mut me.behaviour, Activity::Idle, tick, ticks as u64, None)
+        }
         Action::Wander { to } => {
             walk_to(&mut me.motion, to);
-            start(&mut me.behaviour, Activity::Wander, tick, WALK_TIMEOUT, None);
+            start(
+                &mut me.behaviour,
+                Activity::Wander,
+                tick,
+                WALK_TIMEOUT,
+                None,
+            );
         }
         Action::Travel { to, .. } => {
             walk_to(&mut me.motion, to);
-            start(&mut me.behaviour, Activity::Travel, tick, WALK_TIMEOUT * 5, None);
+            start(
+                &mut me.behaviour,
+                Activity::Travel,
+                tick,
+                WALK_TIMEOUT * 5,
+                None,
+            );
         }
         Action::Flee { to } => {
             walk_to(&mut me.motion, to);
@@ -119,7 +138,13 @@ fn apply_one(commands: &mut Commands, books: &mut Books, agents: &mut Query<Acti
                 return false;
             }
             me.purse.goods += got;
-            start(&mut me.behaviour, Activity::Gather, tick, ticks as u64, None);
+            start(
+                &mut me.behaviour,
+                Activity::Gather,
+                tick,
+                ticks as u64,
+                None,
+            );
         }
         Action::Rest { ticks } => {
             if me.purse.goods > 0 {
@@ -128,25 +153,76 @@ fn apply_one(commands: &mut Commands, books: &mut Books, agents: &mut Query<Acti
             }
             start(&mut me.behaviour, Activity::Rest, tick, ticks as u64, None);
         }
-        Action::Trade { with, goods, price, buying } => {
-            return trade(agents, intent.entity, with, goods as u32, price as u64, buying, reach, tick);
+        Action::Trade {
+            with,
+            goods,
+            price,
+            buying,
+        } => {
+            return trade(
+                agents,
+                intent.entity,
+                with,
+                goods as u32,
+                price as u64,
+                buying,
+                reach,
+                tick,
+            );
         }
         Action::Chat { with, ticks } => {
-            return befriend(agents, intent.entity, with, 3, 0.05, Activity::Chat, ticks, reach, tick);
+            return befriend(
+                agents,
+                intent.entity,
+                with,
+                3,
+                0.05,
+                Activity::Chat,
+                ticks,
+                reach,
+                tick,
+            );
         }
         Action::Socialise { with, ticks } => {
-            return befriend(agents, intent.entity, with, 6, 0.1, Activity::Socialise, ticks, reach, tick);
+            return befriend(
+                agents,
+                intent.entity,
+                with,
+                6,
+                0.1,
+                Activity::Socialise,
+                ticks,
+                reach,
+                tick,
+            );
         }
         Action::Follow { target, ticks } => {
-            drop(me);
             let Some([mut a, b]) = pair(agents, intent.entity, target, reach) else {
                 return false;
             };
             walk_to(&mut a.motion, b.position.0);
-            start(&mut a.behaviour, Activity::Follow, tick, ticks as u64, Some(target.entity));
+            start(
+                &mut a.behaviour,
+                Activity::Follow,
+                tick,
+                ticks as u64,
+                Some(target.entity),
+            );
         }
-        Action::Attack { target, damage } => return attack(commands, books, agents, intent.entity, target, damage, reach),
-        Action::Reproduce { partner } => return reproduce(commands, books, agents, intent.entity, partner, reach),
+        Action::Attack { target, damage } => {
+            return attack(
+                commands,
+                books,
+                agents,
+                intent.entity,
+                target,
+                damage,
+                reach,
+            );
+        }
+        Action::Reproduce { partner } => {
+            return reproduce(commands, books, agents, intent.entity, partner, reach);
+        }
     }
     true
 }
@@ -164,11 +240,24 @@ fn pair<'a, 's>(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn trade(agents: &mut Query<Acting>, me: Entity, with: Target, goods: u32, price: u64, buying: bool, reach: f32, tick: u64) -> bool {
+fn trade(
+    agents: &mut Query<Acting>,
+    me: Entity,
+    with: Target,
+    goods: u32,
+    price: u64,
+    buying: bool,
+    reach: f32,
+    tick: u64,
+) -> bool {
     let Some([mut a, mut b]) = pair(agents, me, with, reach) else {
         return false;
     };
-    let (buyer, seller) = if buying { (&mut a, &mut b) } else { (&mut b, &mut a) };
+    let (buyer, seller) = if buying {
+        (&mut a, &mut b)
+    } else {
+        (&mut b, &mut a)
+    };
     if buyer.purse.wealth < price || seller.purse.goods < goods {
         return false;
     }
@@ -182,12 +271,28 @@ fn trade(agents: &mut Query<Acting>, me: Entity, with: Target, goods: u32, price
         x.standing.mood = (x.standing.mood + 0.1).min(1.0);
         x.standing.reputation = x.standing.reputation.saturating_add(1);
     }
-    start(&mut a.behaviour, Activity::Trade, tick, 5, Some(with.entity));
+    start(
+        &mut a.behaviour,
+        Activity::Trade,
+        tick,
+        5,
+        Some(with.entity),
+    );
     true
 }
 
 #[allow(clippy::too_many_arguments)]
-fn befriend(agents: &mut Query<Acting>, me: Entity, with: Target, warmth: i8, cheer: f32, activity: Activity, ticks: u16, reach: f32, tick: u64) -> bool {
+fn befriend(
+    agents: &mut Query<Acting>,
+    me: Entity,
+    with: Target,
+    warmth: i8,
+    cheer: f32,
+    activity: Activity,
+    ticks: u16,
+    reach: f32,
+    tick: u64,
+) -> bool {
     let Some([mut a, mut b]) = pair(agents, me, with, reach) else {
         return false;
     };
@@ -198,11 +303,25 @@ fn befriend(agents: &mut Query<Acting>, me: Entity, with: Target, warmth: i8, ch
         x.standing.mood = (x.standing.mood + cheer).min(1.0);
     }
     walk_to(&mut a.motion, meet);
-    start(&mut a.behaviour, activity, tick, ticks as u64, Some(with.entity));
+    start(
+        &mut a.behaviour,
+        activity,
+        tick,
+        ticks as u64,
+        Some(with.entity),
+    );
     true
 }
 
-fn attack(commands: &mut Commands, books: &mut Books, agents: &mut Query<Acting>, me: Entity, target: Target, damage: u16, reach: f32) -> bool {
+fn attack(
+    commands: &mut Commands,
+    books: &mut Books,
+    agents: &mut Query<Acting>,
+    me: Entity,
+    target: Target,
+    damage: u16,
+    reach: f32,
+) -> bool {
     let tick = books.clock.tick;
     let Some([mut a, mut b]) = pair(agents, me, target, reach) else {
         return false;
@@ -213,7 +332,13 @@ fn attack(commands: &mut Commands, books: &mut Books, agents: &mut Query<Acting>
     b.standing.mood = (b.standing.mood - 0.3).max(-1.0);
     // The victim reconsiders at once: flee or fight back next tick.
     b.behaviour.until = tick;
-    start(&mut a.behaviour, Activity::Fight, tick, 5, Some(target.entity));
+    start(
+        &mut a.behaviour,
+        Activity::Fight,
+        tick,
+        5,
+        Some(target.entity),
+    );
     if !b.vitals.alive() {
         // The killer takes everything the victim carried.
         a.purse.wealth += std::mem::take(&mut b.purse.wealth);
@@ -227,7 +352,14 @@ fn attack(commands: &mut Commands, books: &mut Books, agents: &mut Query<Acting>
     true
 }
 
-fn reproduce(commands: &mut Commands, books: &mut Books, agents: &mut Query<Acting>, me: Entity, partner: Target, reach: f32) -> bool {
+fn reproduce(
+    commands: &mut Commands,
+    books: &mut Books,
+    agents: &mut Query<Acting>,
+    me: Entity,
+    partner: Target,
+    reach: f32,
+) -> bool {
     let tick = books.clock.tick;
     let Some([mut a, mut b]) = pair(agents, me, partner, reach) else {
         return false;
@@ -242,7 +374,8 @@ fn reproduce(commands: &mut Commands, books: &mut Books, agents: &mut Query<Acti
     a.purse.wealth -= gift_a;
     b.purse.wealth -= gift_b;
     let range = books.params.lifespan_ticks;
-    let len = ((books.rng.between(range.0, range.1) as f32 / books.params.death_rate) as i64).max(1);
+    let len =
+        ((books.rng.between(range.0, range.1) as f32 / books.params.death_rate) as i64).max(1);
     let pos = books.zones.clamp(a.position.0 + Vec2::new(1.0, 1.0));
     let mut reg = Registry {
         next_id: &mut books.next_id,
@@ -269,7 +402,13 @@ fn reproduce(commands: &mut Commands, books: &mut Books, agents: &mut Query<Acti
         x.relations.adjust(child, 60);
         x.standing.mood = (x.standing.mood + 0.3).min(1.0);
     }
-    start(&mut a.behaviour, Activity::Socialise, tick, 20, Some(partner.entity));
+    start(
+        &mut a.behaviour,
+        Activity::Socialise,
+        tick,
+        20,
+        Some(partner.entity),
+    );
     books.counters.births += 1;
     true
 }

@@ -76,7 +76,8 @@ fn look_around(s: &Surroundings, me: &Me, salt: u64, may_fight: bool) -> Around 
             return;
         }
         let key = mix64(salt ^ n.id.0);
-        if n.kind.hostile_to(me.kind) && around.threat.is_none_or(|(t, id, _)| (d2, n.id) < (t, id)) {
+        if n.kind.hostile_to(me.kind) && around.threat.is_none_or(|(t, id, _)| (d2, n.id) < (t, id))
+        {
             around.threat = Some((d2, n.id, n.pos));
         }
         if may_fight && me.kind.hostile_to(n.kind) {
@@ -125,7 +126,10 @@ pub fn choose(s: &Surroundings, me: &Me, rng: &mut Pcg32) -> Action {
     if s.ledger.stock[zone.id.0 as usize] == 0 {
         w[Activity::Gather as usize] = 0.0;
     }
-    let fighter = matches!(me.kind, AgentKind::Player(Profile::Fighter | Profile::Griefer));
+    let fighter = matches!(
+        me.kind,
+        AgentKind::Player(Profile::Fighter | Profile::Griefer)
+    );
     match around.threat {
         Some(_) if v.health < 50.0 || !fighter => w[Activity::Flee as usize] *= 4.0,
         Some(_) => {}
@@ -143,21 +147,27 @@ pub fn choose(s: &Surroundings, me: &Me, rng: &mut Pcg32) -> Action {
         w[Activity::Follow as usize] = 0.0;
     }
 
-    let activity = rng.weighted(&w).map_or(Activity::Idle, |i| Activity::ALL[i]);
+    let activity = rng
+        .weighted(&w)
+        .map_or(Activity::Idle, |i| Activity::ALL[i]);
     let partner = around.partner.map(|(_, t)| t);
     match activity {
         Activity::Idle => Action::Idle {
             ticks: rng.between(10, 30) as u16,
         },
         Activity::Wander => Action::Wander {
-            to: s.zones.clamp(me.pos + Vec2::new(rng.signed(), rng.signed()) * 30.0),
+            to: s
+                .zones
+                .clamp(me.pos + Vec2::new(rng.signed(), rng.signed()) * 30.0),
         },
         Activity::Travel => {
             let all = s.zones.all();
             let dest = &all[rng.below(all.len() as u32) as usize];
             Action::Travel {
                 zone: dest.id,
-                to: s.zones.clamp(dest.poi + Vec2::new(rng.signed(), rng.signed()) * 5.0),
+                to: s
+                    .zones
+                    .clamp(dest.poi + Vec2::new(rng.signed(), rng.signed()) * 5.0),
             }
         }
         Activity::Gather => Action::Gather {
@@ -211,7 +221,13 @@ pub fn choose(s: &Surroundings, me: &Me, rng: &mut Pcg32) -> Action {
 }
 
 /// Socialising with a close friend of one's own kind may start a family.
-fn socialise(s: &Surroundings, me: &Me, rng: &mut Pcg32, friend: Option<Target>, partner: Option<Target>) -> Action {
+fn socialise(
+    s: &Surroundings,
+    me: &Me,
+    rng: &mut Pcg32,
+    friend: Option<Target>,
+    partner: Option<Target>,
+) -> Action {
     let ticks = rng.between(10, 30) as u16;
     let fertile = matches!(me.life.horizon(s.tick), Horizon::Emergence | Horizon::Peak);
     let zone = s.zones.zone_at(me.pos);

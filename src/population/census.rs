@@ -22,7 +22,10 @@ impl Census {
     }
 
     pub fn players(&self) -> u32 {
-        AgentKind::all().filter(|k| k.is_player()).map(|k| self.of(k)).sum()
+        AgentKind::all()
+            .filter(|k| k.is_player())
+            .map(|k| self.of(k))
+            .sum()
     }
 }
 

@@ -76,7 +76,13 @@ impl Relations {
             None => {
                 // An empty slot has id 0 (ids start at 1); else the weakest bond goes.
                 let i = (0..RELATION_SLOTS)
-                    .min_by_key(|&i| (self.ids[i].0 != 0, self.affinity[i].unsigned_abs(), self.ids[i]))
+                    .min_by_key(|&i| {
+                        (
+                            self.ids[i].0 != 0,
+                            self.affinity[i].unsigned_abs(),
+                            self.ids[i],
+                        )
+                    })
                     .unwrap_or(0);
                 self.ids[i] = other;
                 self.affinity[i] = 0;
@@ -87,7 +93,9 @@ impl Relations {
     }
 
     pub fn affinity(&self, other: EntityId) -> i8 {
-        self.iter().find(|(id, _)| *id == other).map_or(0, |(_, a)| a)
+        self.iter()
+            .find(|(id, _)| *id == other)
+            .map_or(0, |(_, a)| a)
     }
 
     /// Known relationships as (id, affinity).
@@ -163,7 +171,10 @@ mod tests {
         r.adjust(EntityId(5), 20);
         let ids: Vec<u64> = r.iter().map(|(id, _)| id.0).collect();
         assert_eq!(ids.len(), RELATION_SLOTS);
-        assert!(!ids.contains(&3), "the weakest bond (10) is forgotten: {ids:?}");
+        assert!(
+            !ids.contains(&3),
+            "the weakest bond (10) is forgotten: {ids:?}"
+        );
         assert_eq!(r.affinity(EntityId(2)), -90);
         assert_eq!(r.closest_friend(), Some(EntityId(4)));
         r.adjust(EntityId(4), 100);

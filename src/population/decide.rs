@@ -61,7 +61,10 @@ pub(super) fn decide(
         || buffers.borrow_local_mut(),
         |out, mut a| {
             let b = *a.behaviour;
-            let arrived = matches!(b.activity, Activity::Wander | Activity::Travel | Activity::Flee) && !a.motion.moving;
+            let arrived = matches!(
+                b.activity,
+                Activity::Wander | Activity::Travel | Activity::Flee
+            ) && !a.motion.moving;
             if tick < b.until && !arrived {
                 return;
             }

@@ -18,19 +18,51 @@ pub struct Target {
 /// One thing an agent can try to do.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Action {
-    Idle { ticks: u16 },
-    Wander { to: Vec2 },
-    Travel { zone: ZoneId, to: Vec2 },
-    Gather { ticks: u16 },
+    Idle {
+        ticks: u16,
+    },
+    Wander {
+        to: Vec2,
+    },
+    Travel {
+        zone: ZoneId,
+        to: Vec2,
+    },
+    Gather {
+        ticks: u16,
+    },
     /// `buying`: the actor pays `price` for `goods`; otherwise it sells them.
-    Trade { with: Target, goods: u16, price: u32, buying: bool },
-    Chat { with: Target, ticks: u16 },
-    Attack { target: Target, damage: u16 },
-    Flee { to: Vec2 },
-    Rest { ticks: u16 },
-    Socialise { with: Target, ticks: u16 },
-    Follow { target: Target, ticks: u16 },
-    Reproduce { partner: Target },
+    Trade {
+        with: Target,
+        goods: u16,
+        price: u32,
+        buying: bool,
+    },
+    Chat {
+        with: Target,
+        ticks: u16,
+    },
+    Attack {
+        target: Target,
+        damage: u16,
+    },
+    Flee {
+        to: Vec2,
+    },
+    Rest {
+        ticks: u16,
+    },
+    Socialise {
+        with: Target,
+        ticks: u16,
+    },
+    Follow {
+        target: Target,
+        ticks: u16,
+    },
+    Reproduce {
+        partner: Target,
+    },
 }
 
 /// Number of [`ActionKind`]s.

@@ -28,7 +28,10 @@ impl Calendar {
     /// Removes and returns everyone due at or before `tick`, in id order.
     fn take_due(&mut self, tick: i64) -> Vec<(EntityId, Entity)> {
         let later = self.due.split_off(&(tick + 1));
-        let mut due: Vec<_> = std::mem::replace(&mut self.due, later).into_values().flatten().collect();
+        let mut due: Vec<_> = std::mem::replace(&mut self.due, later)
+            .into_values()
+            .flatten()
+            .collect();
         due.sort_unstable_by_key(|(id, _)| *id);
         due
     }
@@ -96,7 +99,7 @@ mod tests {
         };
         assert_eq!(life.horizon(0), Horizon::Emergence);
         assert_eq!(life.horizon(400), Horizon::Peak);
-        assert_eq!(life.horizon(800), Horizon::Decay);
+        assert_eq!(life.horizon(700), Horizon::Decay);
         assert_eq!(life.horizon(899), Horizon::Crystallization);
     }
 

@@ -48,10 +48,17 @@ impl Plugin for PopulationPlugin {
             .add_systems(Startup, spawn::spawn_initial)
             .add_systems(FixedFirst, census::reset_counters)
             .add_systems(FixedUpdate, spawn::arrivals.in_set(TickSet::Input))
-            .add_systems(FixedUpdate, decide::decide.in_set(TickSet::Decide).in_set(DecideSystems))
             .add_systems(
                 FixedUpdate,
-                (apply::apply_intents, life::end_lives, motion::integrate_motion)
+                decide::decide.in_set(TickSet::Decide).in_set(DecideSystems),
+            )
+            .add_systems(
+                FixedUpdate,
+                (
+                    apply::apply_intents,
+                    life::end_lives,
+                    motion::integrate_motion,
+                )
                     .chain()
                     .in_set(TickSet::Apply),
             );

@@ -98,7 +98,11 @@ fn life_length(rng: &mut WorldRng, params: &SimParams, kind: AgentKind) -> i64 {
         params.lifespan_ticks
     };
     let len = rng.between(range.0, range.1) as f32;
-    let scale = if kind.is_player() { 1.0 } else { params.death_rate };
+    let scale = if kind.is_player() {
+        1.0
+    } else {
+        params.death_rate
+    };
     ((len / scale) as i64).max(1)
 }
 
@@ -115,7 +119,14 @@ struct Spawner<'w, 's, 'a> {
 impl Spawner<'_, '_, '_> {
     /// Spawns `count` of `kind` in `zone`; `age`: whether they start part-way
     /// through life (the initial population) or newly arrived.
-    fn group(&mut self, kind: AgentKind, count: u32, zone: Option<&Zone>, wealth: (u32, u32), age: bool) {
+    fn group(
+        &mut self,
+        kind: AgentKind,
+        count: u32,
+        zone: Option<&Zone>,
+        wealth: (u32, u32),
+        age: bool,
+    ) {
         for _ in 0..count {
             let pos = random_point(self.rng, self.zones, zone);
             let len = life_length(self.rng, self.params, kind);
@@ -233,12 +244,21 @@ pub(super) fn arrivals(mut p: SpawnParams) {
 
         let player_zone = match plan.player_zone.as_deref() {
             Some(name) => s.zones.by_name(name),
-            None => s.zones.all().iter().find(|z| z.safe).or(s.zones.all().first()),
+            None => s
+                .zones
+                .all()
+                .iter()
+                .find(|z| z.safe)
+                .or(s.zones.all().first()),
         };
         plan.credit.0 += s.params.players_per_tick;
         let room = s.params.max_players.saturating_sub(players);
         let n = (plan.credit.0 as u32).min(room);
-        plan.credit.0 = if room == 0 { 0.0 } else { plan.credit.0 - n as f32 };
+        plan.credit.0 = if room == 0 {
+            0.0
+        } else {
+            plan.credit.0 - n as f32
+        };
         for _ in 0..n {
             let profile = super::kinds::Profile::ALL[s.rng.below(5) as usize];
             s.group(AgentKind::Player(profile), 1, player_zone, (20, 80), false);
@@ -247,7 +267,11 @@ pub(super) fn arrivals(mut p: SpawnParams) {
         plan.credit.1 += s.params.monsters_per_tick;
         let room = s.params.max_monsters.saturating_sub(monsters);
         let n = (plan.credit.1 as u32).min(room);
-        plan.credit.1 = if room == 0 { 0.0 } else { plan.credit.1 - n as f32 };
+        plan.credit.1 = if room == 0 {
+            0.0
+        } else {
+            plan.credit.1 - n as f32
+        };
         let wild: Vec<&Zone> = s.zones.all().iter().filter(|z| !z.safe).collect();
         for _ in 0..n {
             let zone = (!wild.is_empty()).then(|| wild[s.rng.below(wild.len() as u32) as usize]);

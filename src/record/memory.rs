@@ -4,7 +4,12 @@
 fn status_kib(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with(field))?;
-    line[field.len()..].trim().trim_end_matches("kB").trim().parse().ok()
+    line[field.len()..]
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// Peak resident set size so far, in bytes.
@@ -22,8 +27,9 @@ mod tests {
     #[test]
     fn reads_own_memory_on_linux() {
         if cfg!(target_os = "linux") {
-            let peak = super::peak_rss_bytes().expect("VmHWM");
+            // Current first: other tests may grow memory between the reads.
             let now = super::current_rss_bytes().expect("VmRSS");
+            let peak = super::peak_rss_bytes().expect("VmHWM");
             assert!(peak >= now && now > 0);
         }
     }

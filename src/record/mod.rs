@@ -25,7 +25,15 @@ impl Plugin for RecordPlugin {
         app.init_resource::<StateHash>()
             .init_resource::<TickFrame>()
             .init_resource::<RunStats>()
-            .add_systems(PostStartup, (state_hash::hash_state, stats::count_initial, frame::publish_frame).chain())
+            .add_systems(
+                PostStartup,
+                (
+                    state_hash::hash_state,
+                    stats::count_initial,
+                    frame::publish_frame,
+                )
+                    .chain(),
+            )
             .add_systems(FixedUpdate, state_hash::hash_state.in_set(TickSet::Record))
             .add_systems(FixedUpdate, frame::publish_frame.in_set(TickSet::Publish));
     }

@@ -25,7 +25,10 @@ pub struct Point {
 
 impl Point {
     fn absorb(&mut self, later: Point) {
-        let (n1, n2) = ((self.last - self.first + 1) as f64, (later.last - later.first + 1) as f64);
+        let (n1, n2) = (
+            (self.last - self.first + 1) as f64,
+            (later.last - later.first + 1) as f64,
+        );
         self.tick_ms_mean = (self.tick_ms_mean * n1 + later.tick_ms_mean * n2) / (n1 + n2);
         self.tick_ms_max = self.tick_ms_max.max(later.tick_ms_max);
         self.actions += later.actions;
@@ -114,7 +117,10 @@ mod tests {
         assert_eq!(s.points().iter().map(|p| p.actions).sum::<u64>(), 1000);
         assert_eq!(s.points().first().map(|p| p.first), Some(1));
         let last = s.points().last().expect("points");
-        assert_eq!((last.last, last.population, last.state_hash.as_str()), (1000, 10_000, "1000"));
+        assert_eq!(
+            (last.last, last.population, last.state_hash.as_str()),
+            (1000, 10_000, "1000")
+        );
         assert_eq!(s.points()[0].tick_ms_max, s.ticks_per_point() as f64);
         for w in s.points().windows(2) {
             assert_eq!(w[0].last + 1, w[1].first);

@@ -56,15 +56,25 @@ type AgentState<'a> = (
     &'a Behaviour,
 );
 
-fn agent_lanes((id, kind, pos, motion, vitals, purse, standing, relations, life, behaviour): AgentState) -> Lanes {
+fn agent_lanes(
+    (id, kind, pos, motion, vitals, purse, standing, relations, life, behaviour): AgentState,
+) -> Lanes {
     let mut h = Lanes::new(id.0);
     h.word(kind.0.index() as u64)
         .word(pos.0.x.to_bits() as u64 | (pos.0.y.to_bits() as u64) << 32)
-        .word(motion.target.x.to_bits() as u64 | (motion.target.y.to_bits() as u64) << 32 | (motion.moving as u64) << 63)
+        .word(
+            motion.target.x.to_bits() as u64
+                | (motion.target.y.to_bits() as u64) << 32
+                | (motion.moving as u64) << 63,
+        )
         .word(vitals.health.to_bits() as u64 | (vitals.energy.to_bits() as u64) << 32)
         .word(purse.wealth)
         .word(purse.goods as u64)
-        .word(standing.faction as u64 | (standing.reputation as u16 as u64) << 8 | (standing.mood.to_bits() as u64) << 32)
+        .word(
+            standing.faction as u64
+                | (standing.reputation as u16 as u64) << 8
+                | (standing.mood.to_bits() as u64) << 32,
+        )
         .word(life.born as u64)
         .word(life.ends as u64)
         .word(life.generation as u64 | life.parent.0 << 32)
@@ -84,14 +94,31 @@ pub fn hash_state_now(world: &mut World) -> u128 {
         let l = agent_lanes(item);
         sum = (sum.0.wrapping_add(l.0), sum.1.wrapping_add(l.1));
     }
-    finish(sum, world.resource::<SimClock>().tick, world.resource::<Census>(), world.resource::<NextId>(), world.resource::<ZoneLedger>())
+    finish(
+        sum,
+        world.resource::<SimClock>().tick,
+        world.resource::<Census>(),
+        world.resource::<NextId>(),
+        world.resource::<ZoneLedger>(),
+    )
 }
 
-fn finish(sum: (u64, u64), tick: u64, census: &Census, next_id: &NextId, ledger: &ZoneLedger) -> u128 {
+fn finish(
+    sum: (u64, u64),
+    tick: u64,
+    census: &Census,
+    next_id: &NextId,
+    ledger: &ZoneLedger,
+) -> u128 {
     let mut h = Lanes::new(sum.0 ^ sum.1.rotate_left(17));
-    h.word(sum.0).word(sum.1).word(tick).word(census.total()).word(next_id.0);
+    h.word(sum.0)
+        .word(sum.1)
+        .word(tick)
+        .word(census.total())
+        .word(next_id.0);
     for i in 0..ledger.stock.len() {
-        h.word(ledger.stock[i] as u64 | (ledger.population[i] as u64) << 32).word(ledger.treasury[i]);
+        h.word(ledger.stock[i] as u64 | (ledger.population[i] as u64) << 32)
+            .word(ledger.treasury[i]);
     }
     (h.0 as u128) << 64 | h.1 as u128
 }
@@ -113,9 +140,9 @@ pub(super) fn hash_state(
             acc.1 = acc.1.wrapping_add(l.1);
         },
     );
-    let sum = partial
-        .iter_mut()
-        .fold((0u64, 0u64), |s, p| (s.0.wrapping_add(p.0), s.1.wrapping_add(p.1)));
+    let sum = partial.iter_mut().fold((0u64, 0u64), |s, p| {
+        (s.0.wrapping_add(p.0), s.1.wrapping_add(p.1))
+    });
     partial.clear();
     *out = StateHash {
         tick: clock.tick,

@@ -42,7 +42,8 @@ pub struct RunStats {
 impl Default for RunStats {
     fn default() -> Self {
         RunStats {
-            tick_us: Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("static histogram bounds are valid"),
+            tick_us: Histogram::new_with_bounds(1, 3_600_000_000, 3)
+                .expect("static histogram bounds are valid"),
             ticks: 0,
             entity_ticks: 0,
             busy: Duration::ZERO,
@@ -129,7 +130,11 @@ impl RunStats {
 }
 
 /// PostStartup: the initial population counts as arrivals of tick 0.
-pub(super) fn count_initial(census: Res<Census>, counters: Res<TickCounters>, mut stats: ResMut<RunStats>) {
+pub(super) fn count_initial(
+    census: Res<Census>,
+    counters: Res<TickCounters>,
+    mut stats: ResMut<RunStats>,
+) {
     stats.add_counters(&counters);
     stats.initial_population = census.total();
     stats.peak_population = census.total();

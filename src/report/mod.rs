@@ -12,11 +12,11 @@ use serde::Serialize;
 use crate::population::components::{Life, Purse};
 use crate::population::intent::ActionKind;
 use crate::population::kinds::AgentKind;
-use crate::population::{Census, Kind};
+use crate::population::{Census, EntityId, Kind, Position};
 use crate::record::{RunStats, StateHash, memory};
 use crate::sim::{Pace, SimClock};
 use crate::stat7::agent::{AgentView, bitchain};
-use crate::world::{SpatialGrid, ZoneLedger, Zones};
+use crate::world::{Neighbour, SpatialGrid, ZoneLedger, Zones};
 
 pub use summary::summary_table;
 
@@ -139,7 +139,10 @@ impl Report {
         let hash = *world.resource::<StateHash>();
         let held: u64 = world.query::<&Purse>().iter(world).map(|p| p.wealth).sum();
         let treasury: u64 = world.resource::<ZoneLedger>().treasury.iter().sum();
-        let heat = world.resource::<SpatialGrid>().heatmap(HEATMAP_BINS, HEATMAP_BINS);
+        refresh_grid(world);
+        let heat = world
+            .resource::<SpatialGrid>()
+            .heatmap(HEATMAP_BINS, HEATMAP_BINS);
         let stat7 = stat7_samples(world, tick);
         let mut series = SeriesColumns {
             ticks_per_point: stats.series.ticks_per_point(),
@@ -221,10 +224,28 @@ impl Report {
     }
 }
 
+/// The grid is rebuilt at the start of each tick; the report describes the
+/// end of the last one, so bucket everyone where they stand now.
+fn refresh_grid(world: &mut World) {
+    let agents: Vec<Neighbour> = world
+        .query::<(Entity, &EntityId, &Position, &Kind)>()
+        .iter(world)
+        .map(|(entity, id, pos, kind)| Neighbour {
+            id: *id,
+            entity,
+            pos: pos.0,
+            kind: kind.0,
+        })
+        .collect();
+    world.resource_scope(|world, mut grid: Mut<SpatialGrid>| {
+        grid.rebuild(world.resource::<Zones>(), agents.into_iter());
+    });
+}
+
 /// The agents of the deepest lineage (ties by id), with STAT7 URI and address.
 fn stat7_samples(world: &mut World, tick: u64) -> Vec<Stat7Sample> {
     let mut by_depth: Vec<(u32, u64, Entity)> = world
-        .query::<(Entity, &crate::population::EntityId, &Life)>()
+        .query::<(Entity, &EntityId, &Life)>()
         .iter(world)
         .map(|(e, id, life)| (life.generation, id.0, e))
         .collect();

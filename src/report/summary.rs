@@ -5,15 +5,23 @@ use std::fmt::Write;
 use super::Report;
 
 fn mib(bytes: Option<u64>) -> String {
-    bytes.map_or("n/a".to_string(), |b| format!("{:.1} MiB", b as f64 / (1024.0 * 1024.0)))
+    bytes.map_or("n/a".to_string(), |b| {
+        format!("{:.1} MiB", b as f64 / (1024.0 * 1024.0))
+    })
 }
 
 /// A plain-text table of the report's headline figures.
 pub fn summary_table(r: &Report) -> String {
     let mut rows: Vec<(String, String)> = vec![
-        ("scenario".into(), format!("{} ({})", r.scenario, r.scenario_file)),
+        (
+            "scenario".into(),
+            format!("{} ({})", r.scenario, r.scenario_file),
+        ),
         ("seed".into(), r.seed.to_string()),
-        ("ticks".into(), format!("{} ({:?} pace, {} threads)", r.ticks, r.pace, r.threads)),
+        (
+            "ticks".into(),
+            format!("{} ({:?} pace, {} threads)", r.ticks, r.pace, r.threads),
+        ),
         (
             "population".into(),
             format!(
@@ -34,13 +42,20 @@ pub fn summary_table(r: &Report) -> String {
         "births / deaths".into(),
         format!(
             "{} / {} ({} killed), {} arrivals, {} departures",
-            r.totals.births, r.totals.deaths, r.totals.killed, r.totals.arrivals, r.totals.departures
+            r.totals.births,
+            r.totals.deaths,
+            r.totals.killed,
+            r.totals.arrivals,
+            r.totals.departures
         ),
     ));
     let acted: u64 = r.totals.actions.values().sum();
     rows.push((
         "actions".into(),
-        format!("{acted} applied, {} could not be carried out", r.totals.failed_actions),
+        format!(
+            "{acted} applied, {} could not be carried out",
+            r.totals.failed_actions
+        ),
     ));
     rows.push((
         "tick time".into(),

@@ -63,7 +63,12 @@ pub fn parse_str(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
             let field = e.path().to_string();
             let code = e.into_inner();
             let span = de.span_error(code.clone()).span;
-            return Err(invalid(span.start.line, span.start.col, &field, code.to_string()));
+            return Err(invalid(
+                span.start.line,
+                span.start.col,
+                &field,
+                code.to_string(),
+            ));
         }
     };
     if let Err(e) = de.end() {

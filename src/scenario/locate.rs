@@ -40,7 +40,10 @@ fn split_indices(segment: &str) -> (&str, Vec<usize>) {
 fn line_col(text: &str, pos: usize) -> (usize, usize) {
     let before = &text[..pos.min(text.len())];
     let line = before.matches('\n').count() + 1;
-    let col = before.rfind('\n').map_or(before.len(), |nl| before.len() - nl - 1) + 1;
+    let col = before
+        .rfind('\n')
+        .map_or(before.len(), |nl| before.len() - nl - 1)
+        + 1;
     (line, col)
 }
 
@@ -97,7 +100,9 @@ fn skip_value(b: &[u8], i: usize) -> usize {
 /// Position just inside the bracket that opens the value at `i` (skipping a
 /// struct name such as `Zone(`).
 fn open(b: &[u8], i: usize) -> Option<usize> {
-    let rel = b[i..].iter().position(|c| matches!(c, b'(' | b'[' | b'{'))?;
+    let rel = b[i..]
+        .iter()
+        .position(|c| matches!(c, b'(' | b'[' | b'{'))?;
     Some(skip_trivia(b, i + rel + 1))
 }
 
@@ -106,7 +111,10 @@ fn field_value(b: &[u8], i: usize, name: &str) -> Option<usize> {
     let mut j = open(b, i)?;
     while j < b.len() && !matches!(b[j], b')' | b']' | b'}') {
         let key_end = b[j..].iter().position(|c| *c == b':').map(|p| j + p)?;
-        let key = std::str::from_utf8(&b[j..key_end]).ok()?.trim().trim_matches('"');
+        let key = std::str::from_utf8(&b[j..key_end])
+            .ok()?
+            .trim()
+            .trim_matches('"');
         let value = skip_trivia(b, key_end + 1);
         if key == name {
             return Some(value);
@@ -149,9 +157,9 @@ mod tests {
     #[test]
     fn finds_nested_fields_list_elements_and_map_keys() {
         assert_eq!(position_of(TEXT, "name"), Some((2, 11)));
-        assert_eq!(position_of(TEXT, "zones[1].rect"), Some((5, 27)));
+        assert_eq!(position_of(TEXT, "zones[1].rect"), Some((5, 30)));
         assert_eq!(position_of(TEXT, "zones[0].name"), Some((4, 16)));
-        assert_eq!(position_of(TEXT, "params.weights.merchant"), Some((7, 34)));
+        assert_eq!(position_of(TEXT, "params.weights.merchant"), Some((7, 35)));
     }
 
     #[test]

@@ -193,7 +193,12 @@ macro_rules! checked_f32 {
     };
 }
 
-checked_f32!(Unit, "A number in [0, 1].", |v| (0.0..=1.0).contains(&v), "a number in [0, 1]");
+checked_f32!(
+    Unit,
+    "A number in [0, 1].",
+    |v| (0.0..=1.0).contains(&v),
+    "a number in [0, 1]"
+);
 checked_f32!(NonNeg, "A number ≥ 0.", |v| v >= 0.0, "a number >= 0");
 checked_f32!(Positive, "A number > 0.", |v| v > 0.0, "a number > 0");
 

@@ -36,30 +36,45 @@ pub fn check(s: &Scenario) -> Result<(), Problem> {
         return problem("zones", "a world needs at least one zone");
     }
     if s.zones.len() > u16::MAX as usize {
-        return problem("zones", format!("{} zones; at most {}", s.zones.len(), u16::MAX));
+        return problem(
+            "zones",
+            format!("{} zones; at most {}", s.zones.len(), u16::MAX),
+        );
     }
     let mut names = BTreeSet::new();
     for (i, z) in s.zones.iter().enumerate() {
         if !names.insert(z.name.as_str()) {
-            return problem(format!("zones[{i}].name"), format!("zone {:?} is declared twice", z.name));
+            return problem(
+                format!("zones[{i}].name"),
+                format!("zone {:?} is declared twice", z.name),
+            );
         }
         let r = z.rect;
         if r.0 < 0.0 || r.1 < 0.0 || r.2 > w || r.3 > h {
             return problem(
                 format!("zones[{i}].rect"),
-                format!("({}, {}, {}, {}) reaches outside the {w}x{h} m world", r.0, r.1, r.2, r.3),
+                format!(
+                    "({}, {}, {}, {}) reaches outside the {w}x{h} m world",
+                    r.0, r.1, r.2, r.3
+                ),
             );
         }
         if let Some((x, y)) = z.poi
             && !(x >= r.0 && x <= r.2 && y >= r.1 && y <= r.3)
         {
-            return problem(format!("zones[{i}].poi"), format!("({x}, {y}) is outside the zone's rect"));
+            return problem(
+                format!("zones[{i}].poi"),
+                format!("({x}, {y}) is outside the zone's rect"),
+            );
         }
     }
     let known = |field: String, zone: &Option<String>| match zone {
         Some(name) if !names.contains(name.as_str()) => problem(
             field,
-            format!("no zone is named {name:?} (zones: {})", names.iter().copied().collect::<Vec<_>>().join(", ")),
+            format!(
+                "no zone is named {name:?} (zones: {})",
+                names.iter().copied().collect::<Vec<_>>().join(", ")
+            ),
         ),
         _ => Ok(()),
     };

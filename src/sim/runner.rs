@@ -70,5 +70,4 @@ impl Simulation {
     pub fn world_mut(&mut self) -> &mut World {
         self.app.world_mut()
     }
-
 }

@@ -6,8 +6,8 @@ use bevy::math::Vec2;
 use bevy::prelude::*;
 
 use super::zones::{ZoneLedger, Zones};
-use crate::population::{EntityId, Kind, Position};
 use crate::population::kinds::AgentKind;
+use crate::population::{EntityId, Kind, Position};
 
 /// What a brain may know about a neighbour without touching its components.
 #[derive(Clone, Copy, Debug)]
@@ -168,7 +168,16 @@ mod tests {
     fn near_query_sees_adjacent_cells_only() {
         let z = zones();
         let mut g = SpatialGrid::new(&z);
-        g.rebuild(&z, [at(1, 5.0, 5.0), at(2, 15.0, 5.0), at(3, 35.0, 5.0), at(4, 99.9, 49.9)].into_iter());
+        g.rebuild(
+            &z,
+            [
+                at(1, 5.0, 5.0),
+                at(2, 15.0, 5.0),
+                at(3, 35.0, 5.0),
+                at(4, 99.9, 49.9),
+            ]
+            .into_iter(),
+        );
         let mut seen = Vec::new();
         g.for_each_near(Vec2::new(6.0, 6.0), |n| seen.push(n.id.0));
         seen.sort();
@@ -181,7 +190,10 @@ mod tests {
     fn heatmap_counts_everyone_once() {
         let z = zones();
         let mut g = SpatialGrid::new(&z);
-        g.rebuild(&z, (0..100).map(|i| at(i, (i % 10) as f32 * 10.0 + 1.0, (i / 10) as f32 * 5.0)));
+        g.rebuild(
+            &z,
+            (0..100).map(|i| at(i, (i % 10) as f32 * 10.0 + 1.0, (i / 10) as f32 * 5.0)),
+        );
         let h = g.heatmap(2, 1);
         assert_eq!(h.iter().sum::<u32>(), 100);
         assert_eq!(h, vec![50, 50]);

@@ -32,7 +32,9 @@ impl Plugin for WorldPlugin {
             .insert_resource(ledger)
             .add_systems(
                 FixedUpdate,
-                (grid::rebuild_grid, zones::regrow_resources).in_set(TickSet::Decide).before(crate::population::DecideSystems),
+                (grid::rebuild_grid, zones::regrow_resources)
+                    .in_set(TickSet::Decide)
+                    .before(crate::population::DecideSystems),
             );
     }
 }

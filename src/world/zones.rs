@@ -173,10 +173,12 @@ impl ZoneLedger {
 
 /// Stock regrows by a fixed fraction of capacity every 10 ticks.
 pub(super) fn regrow_resources(clock: Res<crate::sim::SimClock>, mut ledger: ResMut<ZoneLedger>) {
-    if clock.tick % 10 != 0 {
+    if !clock.tick.is_multiple_of(10) {
         return;
     }
-    let ZoneLedger { stock, capacity, .. } = &mut *ledger;
+    let ZoneLedger {
+        stock, capacity, ..
+    } = &mut *ledger;
     for (s, cap) in stock.iter_mut().zip(capacity.iter()) {
         *s = (*s + cap / 50 + 1).min(*cap);
     }

@@ -1,0 +1,163 @@
+//! Broken scenarios are rejected with exit code 2 and a message that names
+//! the file, line:column and the field; nothing panics.
+
+use std::process::Command;
+
+use seedsim::scenario::{ScenarioError, parse_str};
+
+const GOOD: &str = r#"Scenario(
+    name: "t",
+    seed: 1,
+    ticks: 10,
+    world: (size: (100.0, 100.0)),
+    zones: [
+        (name: "a", realm: void, rect: (0.0, 0.0, 100.0, 100.0)),
+        (name: "b", realm: data, rect: (10.0, 10.0, 50.0, 50.0), richness: 0.5),
+    ],
+    population: (groups: [(kind: villager, count: 5, zone: "b")]),
+)"#;
+
+/// Parses `GOOD` with `from` replaced by `to`; returns (line, col, field, message).
+fn error_for(from: &str, to: &str) -> (usize, usize, String, String) {
+    assert!(GOOD.contains(from), "test edit {from:?} must apply");
+    match parse_str("bad.ron", &GOOD.replacen(from, to, 1)) {
+        Ok(_) => panic!("{to:?} should be rejected"),
+        Err(ScenarioError::Invalid {
+            file,
+            line,
+            col,
+            field,
+            message,
+        }) => {
+            assert_eq!(file, "bad.ron");
+            (line, col, field, message)
+        }
+        Err(e) => panic!("unexpected error {e}"),
+    }
+}
+
+#[test]
+fn the_good_scenario_parses() {
+    let s = parse_str("good.ron", GOOD).expect("valid");
+    assert_eq!(s.zones.len(), 2);
+}
+
+#[test]
+fn syntax_error_is_positioned() {
+    let (line, _, _, msg) = error_for("seed: 1,", "seed: 1,,");
+    assert_eq!(line, 3, "{msg}");
+}
+
+#[test]
+fn unknown_field_is_named() {
+    let (line, col, field, msg) = error_for("ticks: 10,", "tickz: 10,");
+    assert_eq!(line, 4);
+    assert!(col >= 5, "{col}");
+    assert!(msg.contains("tickz"), "{msg}");
+    assert_eq!(field, "(document)");
+}
+
+#[test]
+fn out_of_range_value_is_positioned_with_its_path() {
+    let (line, _, field, msg) = error_for("richness: 0.5", "richness: 2.5");
+    assert_eq!((line, field.as_str()), (8, "zones[1].richness"), "{msg}");
+    assert!(msg.contains("2.5") && msg.contains("[0, 1]"), "{msg}");
+}
+
+#[test]
+fn wrong_type_is_positioned_with_its_path() {
+    let (line, _, field, msg) = error_for("count: 5", "count: -5");
+    assert_eq!(
+        (line, field.as_str()),
+        (10, "population.groups[0].count"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn unknown_kind_is_rejected() {
+    let (_, _, field, msg) = error_for("kind: villager", "kind: dragon");
+    assert_eq!(field, "population.groups[0].kind", "{msg}");
+    assert!(msg.contains("dragon"), "{msg}");
+}
+
+#[test]
+fn bad_rectangle_is_positioned() {
+    let (line, col, field, msg) = error_for("(10.0, 10.0, 50.0, 50.0)", "(60.0, 10.0, 50.0, 50.0)");
+    assert_eq!((line, field.as_str()), (8, "zones[1].rect"), "{msg}");
+    assert!(col > 30, "{col}");
+}
+
+#[test]
+fn cross_field_errors_point_at_the_field() {
+    let (line, col, field, msg) = error_for("zone: \"b\"", "zone: \"nowhere\"");
+    assert_eq!(
+        (line, field.as_str()),
+        (10, "population.groups[0].zone"),
+        "{msg}"
+    );
+    assert!(msg.contains("nowhere"), "{msg}");
+    assert_eq!(
+        col,
+        GOOD.lines()
+            .nth(9)
+            .and_then(|l| l.find("\"b\""))
+            .map(|c| c + 1)
+            .unwrap_or(0)
+    );
+
+    let (line, _, field, msg) = error_for("(10.0, 10.0, 50.0, 50.0)", "(10.0, 10.0, 150.0, 50.0)");
+    assert_eq!((line, field.as_str()), (8, "zones[1].rect"), "{msg}");
+    assert!(msg.contains("outside"), "{msg}");
+
+    let (line, _, field, _) = error_for("name: \"b\"", "name: \"a\"");
+    assert_eq!((line, field.as_str()), (8, "zones[1].name"));
+}
+
+#[test]
+fn zero_ticks_and_missing_fields_are_rejected() {
+    let (_, _, field, msg) = error_for("ticks: 10", "ticks: 0");
+    assert_eq!(field, "ticks", "{msg}");
+    let (_, _, _, msg) = error_for("    seed: 1,\n", "");
+    assert!(msg.contains("seed"), "{msg}");
+}
+
+#[test]
+fn the_binary_exits_2_and_names_file_line_and_field() {
+    let dir = std::env::temp_dir().join(format!("seedsim-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("broken.ron");
+    std::fs::write(&path, GOOD.replacen("richness: 0.5", "richness: 7.0", 1)).expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_seedsim"))
+        .args(["run", "--quiet"])
+        .arg(&path)
+        .output()
+        .expect("seedsim runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let expected = format!("{}:8:", path.display());
+    assert!(stderr.contains(&expected), "{stderr}");
+    assert!(stderr.contains("zones[1].richness"), "{stderr}");
+
+    let missing = Command::new(env!("CARGO_BIN_EXE_seedsim"))
+        .args(["run", "--quiet", "/nonexistent/scenario.ron"])
+        .output()
+        .expect("seedsim runs");
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/scenario.ron"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn every_shipped_scenario_is_valid() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).expect("scenarios/") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "ron") {
+            seedsim::scenario::load_file(&path).unwrap_or_else(|e| panic!("{e}"));
+            n += 1;
+        }
+    }
+    assert!(n >= 4, "smoke, town, city and metropolis ship");
+}
