@@ -54,7 +54,7 @@ fn unknown_field_is_named() {
     assert_eq!(line, 4);
     assert!(col >= 5, "{col}");
     assert!(msg.contains("tickz"), "{msg}");
-    assert_eq!(field, "(document)");
+    assert_eq!(field, "tickz");
 }
 
 #[test]
