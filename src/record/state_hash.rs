@@ -27,19 +27,44 @@ impl StateHash {
     }
 }
 
-/// Hashes a sequence of words into two 64-bit lanes.
+/// Two independent multiply-fold hash chains over an agent's words. Each
+/// 64×64→128-bit multiply absorbs two words; the chains have no data
+/// dependency on each other, so the CPU runs them side by side. This is the
+/// hot loop of Record (every agent, every tick), hence no general hasher.
 #[derive(Clone, Copy)]
 struct Lanes(u64, u64);
 
+const KEYS: [u64; 4] = [
+    0x243f_6a88_85a3_08d3,
+    0x1319_8a2e_0370_7344,
+    0xa409_3822_299f_31d0,
+    0x082e_fa98_ec4e_6c89,
+];
+
+#[inline(always)]
+fn fold_mul(a: u64, b: u64) -> u64 {
+    let p = a as u128 * b as u128;
+    (p as u64) ^ ((p >> 64) as u64)
+}
+
 impl Lanes {
     fn new(seed: u64) -> Lanes {
-        Lanes(mix64(seed), mix64(!seed))
+        Lanes(seed ^ KEYS[0], seed.rotate_left(32) ^ KEYS[2])
+    }
+
+    #[inline(always)]
+    fn pair(&mut self, w0: u64, w1: u64) -> &mut Self {
+        self.0 = fold_mul(self.0 ^ w0 ^ KEYS[1], w1 ^ KEYS[3]);
+        self.1 = fold_mul(self.1 ^ w1 ^ KEYS[2], w0 ^ KEYS[0]);
+        self
     }
 
     fn word(&mut self, w: u64) -> &mut Self {
-        self.0 = mix64(self.0 ^ w);
-        self.1 = mix64(self.1.rotate_left(29) ^ w.wrapping_mul(0x9e37_79b9_7f4a_7c15));
-        self
+        self.pair(w, 0)
+    }
+
+    fn finish(self) -> Lanes {
+        Lanes(mix64(self.0), mix64(self.1 ^ KEYS[3]))
     }
 }
 
@@ -56,34 +81,41 @@ type AgentState<'a> = (
     &'a Behaviour,
 );
 
+fn bits2(a: f32, b: f32) -> u64 {
+    a.to_bits() as u64 | (b.to_bits() as u64) << 32
+}
+
+#[inline]
 fn agent_lanes(
     (id, kind, pos, motion, vitals, purse, standing, relations, life, behaviour): AgentState,
 ) -> Lanes {
     let mut h = Lanes::new(id.0);
-    h.word(kind.0.index() as u64)
-        .word(pos.0.x.to_bits() as u64 | (pos.0.y.to_bits() as u64) << 32)
-        .word(
-            motion.target.x.to_bits() as u64
-                | (motion.target.y.to_bits() as u64) << 32
-                | (motion.moving as u64) << 63,
-        )
-        .word(vitals.health.to_bits() as u64 | (vitals.energy.to_bits() as u64) << 32)
-        .word(purse.wealth)
-        .word(purse.goods as u64)
-        .word(
-            standing.faction as u64
-                | (standing.reputation as u16 as u64) << 8
-                | (standing.mood.to_bits() as u64) << 32,
-        )
-        .word(life.born as u64)
-        .word(life.ends as u64)
-        .word(life.generation as u64 | life.parent.0 << 32)
-        .word(behaviour.activity as u64 | behaviour.since << 8)
-        .word(behaviour.until);
-    for (other, affinity) in relations.iter() {
-        h.word(other.0 ^ (affinity as u8 as u64) << 56);
+    h.pair(
+        bits2(pos.0.x, pos.0.y),
+        bits2(motion.target.x, motion.target.y),
+    )
+    .pair(bits2(vitals.health, vitals.energy), purse.wealth)
+    .pair(
+        purse.goods as u64 | (kind.0.index() as u64) << 32 | (motion.moving as u64) << 40,
+        standing.faction as u64
+            | (standing.reputation as u16 as u64) << 8
+            | (standing.mood.to_bits() as u64) << 32,
+    )
+    .pair(life.born as u64, life.ends as u64)
+    .pair(
+        life.generation as u64 | life.parent.0 << 32,
+        behaviour.activity as u64 | behaviour.since << 8,
+    )
+    .word(behaviour.until);
+    let mut rel = relations.iter();
+    while let Some((a, x)) = rel.next() {
+        let tag = |id: EntityId, affinity: i8| id.0 ^ (affinity as u8 as u64) << 56;
+        match rel.next() {
+            Some((b, y)) => h.pair(tag(a, x), tag(b, y)),
+            None => h.word(tag(a, x)),
+        };
     }
-    h
+    h.finish()
 }
 
 /// Computes the digest of the world as it is now.
