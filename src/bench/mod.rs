@@ -5,6 +5,7 @@
 
 mod synthetic;
 
+use std::io::Write;
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
@@ -53,9 +54,9 @@ pub struct BenchResult {
 
 fn default_ticks(population: u32) -> u64 {
     match population {
-        0..=20_000 => 1000,
-        20_001..=200_000 => 200,
-        _ => 50,
+        0..=20_000 => 2000,
+        20_001..=200_000 => 300,
+        _ => 100,
     }
 }
 
@@ -151,7 +152,7 @@ pub fn run(args: &BenchArgs) -> ExitCode {
         let result = measure(n, args);
         return match serde_json::to_string(&result) {
             Ok(json) => {
-                println!("{json}");
+                let _ = writeln!(std::io::stdout(), "{json}");
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -175,7 +176,7 @@ pub fn run(args: &BenchArgs) -> ExitCode {
             }
         }
     }
-    print!("{}", table(&results));
+    let _ = write!(std::io::stdout(), "{}", table(&results));
     if let Some(path) = &args.json {
         let written = serde_json::to_string_pretty(&results)
             .map_err(std::io::Error::other)

@@ -1,6 +1,7 @@
 //! `seedsim run`: load a scenario, run it at the chosen pace with progress,
 //! then print the summary and write `report.json` into the run folder.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -46,10 +47,12 @@ pub fn run(args: &RunArgs) -> ExitCode {
         wall_secs: started.elapsed().as_secs_f64(),
     };
     let report = Report::from_world(sim.world_mut(), info);
-    println!("{}", summary_table(&report));
+    // A closed stdout (e.g. piped into `head`) must not stop the report.
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{}", summary_table(&report));
     match report.write_json(&out_dir) {
         Ok(path) => {
-            println!("  report: {}", path.display());
+            let _ = writeln!(stdout, "  report: {}", path.display());
             ExitCode::SUCCESS
         }
         Err(e) => {

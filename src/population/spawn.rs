@@ -117,8 +117,9 @@ struct Spawner<'w, 's, 'a> {
 }
 
 impl Spawner<'_, '_, '_> {
-    /// Spawns `count` of `kind` in `zone`; `age`: whether they start part-way
-    /// through life (the initial population) or newly arrived.
+    /// Spawns `count` of `kind` in `zone`; `age`: whether NPCs start part-way
+    /// through life (the initial population: up to 95% of it lived, so the
+    /// old die early in the run) or newly arrived.
     fn group(
         &mut self,
         kind: AgentKind,
@@ -131,7 +132,7 @@ impl Spawner<'_, '_, '_> {
             let pos = random_point(self.rng, self.zones, zone);
             let len = life_length(self.rng, self.params, kind);
             let already = if age && !kind.is_player() {
-                (self.rng.unit() * 0.8 * len as f32) as i64
+                (self.rng.unit() * 0.95 * len as f32) as i64
             } else {
                 0
             };
