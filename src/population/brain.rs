@@ -248,3 +248,7 @@ fn socialise(
         None => Action::Idle { ticks },
     }
 }
+
+#[cfg(test)]
+#[path = "brain_tests.rs"]
+mod tests;

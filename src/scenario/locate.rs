@@ -38,7 +38,7 @@ fn split_indices(segment: &str) -> (&str, Vec<usize>) {
 }
 
 fn line_col(text: &str, pos: usize) -> (usize, usize) {
-    let before = &text[..pos.min(text.len())];
+    let before = text.get(..pos.min(text.len())).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
     let col = before
         .rfind('\n')
@@ -47,7 +47,8 @@ fn line_col(text: &str, pos: usize) -> (usize, usize) {
     (line, col)
 }
 
-fn skip_trivia(b: &[u8], mut i: usize) -> usize {
+fn skip_trivia(b: &[u8], i: usize) -> usize {
+    let mut i = i.min(b.len());
     loop {
         while i < b.len() && b[i].is_ascii_whitespace() {
             i += 1;
@@ -94,7 +95,7 @@ fn skip_value(b: &[u8], i: usize) -> usize {
         }
         j += 1;
     }
-    j
+    j.min(b.len())
 }
 
 /// Position just inside the bracket that opens the value at `i` (skipping a
@@ -160,6 +161,25 @@ mod tests {
         assert_eq!(position_of(TEXT, "zones[1].rect"), Some((5, 30)));
         assert_eq!(position_of(TEXT, "zones[0].name"), Some((4, 16)));
         assert_eq!(position_of(TEXT, "params.weights.merchant"), Some((7, 35)));
+    }
+
+    #[test]
+    fn never_panics_on_broken_text() {
+        let paths = [
+            "zones[1].rect",
+            "params.weights.merchant",
+            "name",
+            "zones[0].name",
+        ];
+        for end in 0..TEXT.len() {
+            for cut in [&TEXT[..end], &TEXT[end..]] {
+                for p in paths {
+                    let _ = position_of(cut, p);
+                }
+            }
+        }
+        let _ = position_of("(a: \"x\\", "a.b");
+        let _ = position_of("(a: /* open", "a");
     }
 
     #[test]

@@ -22,6 +22,9 @@ fn problem(field: impl Into<String>, message: impl Into<String>) -> Result<(), P
     })
 }
 
+/// Most agents a scenario may start with (about 15 GiB of memory).
+const MAX_POPULATION: u64 = 20_000_000;
+
 pub fn check(s: &Scenario) -> Result<(), Problem> {
     let (w, h) = (s.world.size.0.0, s.world.size.1.0);
     let cell = s.world.cell_size.0;
@@ -67,6 +70,13 @@ pub fn check(s: &Scenario) -> Result<(), Problem> {
                 format!("({x}, {y}) is outside the zone's rect"),
             );
         }
+    }
+    let total: u64 = s.population.groups.iter().map(|g| g.count.0 as u64).sum();
+    if total > MAX_POPULATION {
+        return problem(
+            "population.groups",
+            format!("{total} agents in all; at most {MAX_POPULATION}"),
+        );
     }
     let known = |field: String, zone: &Option<String>| match zone {
         Some(name) if !names.contains(name.as_str()) => problem(
