@@ -11,44 +11,43 @@ use bevy::prelude::*;
 
 use super::census::{Census, NextId, TickCounters};
 use super::components::*;
+use super::encounter;
 use super::intent::{Action, Intent, Intents, Target};
 use super::kinds::Activity;
 use super::life::Calendar;
 use super::params::SimParams;
-use super::spawn::{Newcomer, Registry, spawn_agent};
-use crate::sim::rng::{Draw, WorldRng};
+use crate::sim::rng::WorldRng;
 use crate::sim::{RunSeed, SimClock};
-use crate::stat7::Horizon;
 use crate::world::{ZoneLedger, Zones};
 
 #[derive(QueryData)]
 #[query_data(mutable)]
 pub(super) struct Acting {
-    id: &'static EntityId,
-    kind: &'static Kind,
-    position: &'static Position,
-    motion: &'static mut Motion,
-    vitals: &'static mut Vitals,
-    purse: &'static mut Purse,
-    standing: &'static mut Standing,
-    relations: &'static mut Relations,
-    life: &'static Life,
-    behaviour: &'static mut Behaviour,
+    pub(super) id: &'static EntityId,
+    pub(super) kind: &'static Kind,
+    pub(super) position: &'static Position,
+    pub(super) motion: &'static mut Motion,
+    pub(super) vitals: &'static mut Vitals,
+    pub(super) purse: &'static mut Purse,
+    pub(super) standing: &'static mut Standing,
+    pub(super) relations: &'static mut Relations,
+    pub(super) life: &'static Life,
+    pub(super) behaviour: &'static mut Behaviour,
 }
 
 /// The bookkeeping Apply updates besides the agents themselves.
 #[derive(SystemParam)]
 pub(super) struct Books<'w> {
-    clock: Res<'w, SimClock>,
-    zones: Res<'w, Zones>,
-    params: Res<'w, SimParams>,
-    seed: Res<'w, RunSeed>,
-    ledger: ResMut<'w, ZoneLedger>,
-    census: ResMut<'w, Census>,
-    counters: ResMut<'w, TickCounters>,
-    next_id: ResMut<'w, NextId>,
-    calendar: ResMut<'w, Calendar>,
-    rng: ResMut<'w, WorldRng>,
+    pub(super) clock: Res<'w, SimClock>,
+    pub(super) zones: Res<'w, Zones>,
+    pub(super) params: Res<'w, SimParams>,
+    pub(super) seed: Res<'w, RunSeed>,
+    pub(super) ledger: ResMut<'w, ZoneLedger>,
+    pub(super) census: ResMut<'w, Census>,
+    pub(super) counters: ResMut<'w, TickCounters>,
+    pub(super) next_id: ResMut<'w, NextId>,
+    pub(super) calendar: ResMut<'w, Calendar>,
+    pub(super) rng: ResMut<'w, WorldRng>,
 }
 
 /// Most ticks a walk may take before the agent reconsiders.
@@ -72,7 +71,13 @@ pub(super) fn apply_intents(
     }
 }
 
-fn start(b: &mut Behaviour, activity: Activity, tick: u64, ticks: u64, with: Option<Entity>) {
+pub(super) fn start(
+    b: &mut Behaviour,
+    activity: Activity,
+    tick: u64,
+    ticks: u64,
+    with: Option<Entity>,
+) {
     *b = Behaviour {
         activity,
         since: tick,
@@ -81,7 +86,7 @@ fn start(b: &mut Behaviour, activity: Activity, tick: u64, ticks: u64, with: Opt
     };
 }
 
-fn walk_to(m: &mut Motion, to: Vec2) {
+pub(super) fn walk_to(m: &mut Motion, to: Vec2) {
     m.target = to;
     m.moving = true;
 }
@@ -159,7 +164,7 @@ fn apply_one(
             price,
             buying,
         } => {
-            return trade(
+            return encounter::trade(
                 agents,
                 intent.entity,
                 with,
@@ -171,7 +176,7 @@ fn apply_one(
             );
         }
         Action::Chat { with, ticks } => {
-            return befriend(
+            return encounter::befriend(
                 agents,
                 intent.entity,
                 with,
@@ -184,7 +189,7 @@ fn apply_one(
             );
         }
         Action::Socialise { with, ticks } => {
-            return befriend(
+            return encounter::befriend(
                 agents,
                 intent.entity,
                 with,
@@ -210,7 +215,7 @@ fn apply_one(
             );
         }
         Action::Attack { target, damage } => {
-            return attack(
+            return encounter::attack(
                 commands,
                 books,
                 agents,
@@ -221,14 +226,14 @@ fn apply_one(
             );
         }
         Action::Reproduce { partner } => {
-            return reproduce(commands, books, agents, intent.entity, partner, reach);
+            return encounter::reproduce(commands, books, agents, intent.entity, partner, reach);
         }
     }
     true
 }
 
 /// Both parties, if both exist, are alive and within `reach` of each other.
-fn pair<'a, 's>(
+pub(super) fn pair<'a, 's>(
     agents: &'a mut Query<'_, 's, Acting>,
     me: Entity,
     other: Target,
@@ -237,178 +242,4 @@ fn pair<'a, 's>(
     let [a, b] = agents.get_many_mut([me, other.entity]).ok()?;
     let ok = a.vitals.alive() && b.vitals.alive() && a.position.0.distance(b.position.0) <= reach;
     ok.then_some([a, b])
-}
-
-#[allow(clippy::too_many_arguments)]
-fn trade(
-    agents: &mut Query<Acting>,
-    me: Entity,
-    with: Target,
-    goods: u32,
-    price: u64,
-    buying: bool,
-    reach: f32,
-    tick: u64,
-) -> bool {
-    let Some([mut a, mut b]) = pair(agents, me, with, reach) else {
-        return false;
-    };
-    let (buyer, seller) = if buying {
-        (&mut a, &mut b)
-    } else {
-        (&mut b, &mut a)
-    };
-    if buyer.purse.wealth < price || seller.purse.goods < goods {
-        return false;
-    }
-    buyer.purse.wealth -= price;
-    seller.purse.wealth += price;
-    seller.purse.goods -= goods;
-    buyer.purse.goods += goods;
-    let (ida, idb) = (*a.id, *b.id);
-    for (x, y) in [(&mut a, idb), (&mut b, ida)] {
-        x.relations.adjust(y, 5);
-        x.standing.mood = (x.standing.mood + 0.1).min(1.0);
-        x.standing.reputation = x.standing.reputation.saturating_add(1);
-    }
-    start(
-        &mut a.behaviour,
-        Activity::Trade,
-        tick,
-        5,
-        Some(with.entity),
-    );
-    true
-}
-
-#[allow(clippy::too_many_arguments)]
-fn befriend(
-    agents: &mut Query<Acting>,
-    me: Entity,
-    with: Target,
-    warmth: i8,
-    cheer: f32,
-    activity: Activity,
-    ticks: u16,
-    reach: f32,
-    tick: u64,
-) -> bool {
-    let Some([mut a, mut b]) = pair(agents, me, with, reach) else {
-        return false;
-    };
-    let meet = b.position.0;
-    let (ida, idb) = (*a.id, *b.id);
-    for (x, y) in [(&mut a, idb), (&mut b, ida)] {
-        x.relations.adjust(y, warmth);
-        x.standing.mood = (x.standing.mood + cheer).min(1.0);
-    }
-    walk_to(&mut a.motion, meet);
-    start(
-        &mut a.behaviour,
-        activity,
-        tick,
-        ticks as u64,
-        Some(with.entity),
-    );
-    true
-}
-
-fn attack(
-    commands: &mut Commands,
-    books: &mut Books,
-    agents: &mut Query<Acting>,
-    me: Entity,
-    target: Target,
-    damage: u16,
-    reach: f32,
-) -> bool {
-    let tick = books.clock.tick;
-    let Some([mut a, mut b]) = pair(agents, me, target, reach) else {
-        return false;
-    };
-    b.vitals.health -= damage as f32;
-    b.relations.adjust(*a.id, -30);
-    a.relations.adjust(*b.id, -5);
-    b.standing.mood = (b.standing.mood - 0.3).max(-1.0);
-    // The victim reconsiders at once: flee or fight back next tick.
-    b.behaviour.until = tick;
-    start(
-        &mut a.behaviour,
-        Activity::Fight,
-        tick,
-        5,
-        Some(target.entity),
-    );
-    if !b.vitals.alive() {
-        // The killer takes everything the victim carried.
-        a.purse.wealth += std::mem::take(&mut b.purse.wealth);
-        a.purse.goods += std::mem::take(&mut b.purse.goods);
-        a.standing.reputation = a.standing.reputation.saturating_sub(5);
-        books.census.alive[b.kind.0.index()] -= 1;
-        books.counters.deaths += 1;
-        books.counters.killed += 1;
-        commands.entity(target.entity).despawn();
-    }
-    true
-}
-
-fn reproduce(
-    commands: &mut Commands,
-    books: &mut Books,
-    agents: &mut Query<Acting>,
-    me: Entity,
-    partner: Target,
-    reach: f32,
-) -> bool {
-    let tick = books.clock.tick;
-    let Some([mut a, mut b]) = pair(agents, me, partner, reach) else {
-        return false;
-    };
-    let fertile = |l: &Life| matches!(l.horizon(tick), Horizon::Emergence | Horizon::Peak);
-    if a.kind != b.kind || !fertile(a.life) || !fertile(b.life) {
-        return false;
-    }
-    // Each parent gives the child a fifth of their coins: wealth is conserved.
-    let gift_a = a.purse.wealth / 5;
-    let gift_b = b.purse.wealth / 5;
-    a.purse.wealth -= gift_a;
-    b.purse.wealth -= gift_b;
-    let range = books.params.lifespan_ticks;
-    let len =
-        ((books.rng.between(range.0, range.1) as f32 / books.params.death_rate) as i64).max(1);
-    let pos = books.zones.clamp(a.position.0 + Vec2::new(1.0, 1.0));
-    let mut reg = Registry {
-        next_id: &mut books.next_id,
-        census: &mut books.census,
-        calendar: &mut books.calendar,
-        seed: books.seed.0,
-    };
-    let (child, _) = spawn_agent(
-        commands,
-        &mut reg,
-        Newcomer {
-            kind: a.kind.0,
-            pos,
-            wealth: gift_a + gift_b,
-            goods: 0,
-            faction: a.standing.faction,
-            born: tick as i64,
-            ends: tick as i64 + len,
-            generation: a.life.generation.max(b.life.generation) + 1,
-            parent: *a.id,
-        },
-    );
-    for x in [&mut a, &mut b] {
-        x.relations.adjust(child, 60);
-        x.standing.mood = (x.standing.mood + 0.3).min(1.0);
-    }
-    start(
-        &mut a.behaviour,
-        Activity::Socialise,
-        tick,
-        20,
-        Some(partner.entity),
-    );
-    books.counters.births += 1;
-    true
 }

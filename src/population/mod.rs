@@ -8,6 +8,7 @@ mod brain;
 mod census;
 pub mod components;
 mod decide;
+mod encounter;
 pub mod intent;
 pub mod kinds;
 mod life;
