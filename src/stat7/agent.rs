@@ -32,6 +32,13 @@ pub fn stat7_id(id: EntityId) -> String {
     id.0.to_string()
 }
 
+/// Widens an `f32` to the `f64` of its shortest decimal form, so that 0.3f32
+/// becomes 0.3 rather than 0.30000001192092896 (which STAT7 would print as
+/// 0.30000001).
+fn widen(x: f32) -> f64 {
+    x.to_string().parse().unwrap_or(x as f64)
+}
+
 /// An agent's coordinates at `tick` (DESIGN §2's mapping).
 pub fn coordinates(agent: AgentView, tick: u64, zones: &Zones, grid: &SpatialGrid) -> Coordinates {
     let (_, _, pos, _, standing, relations, life, behaviour) = agent;
@@ -42,8 +49,8 @@ pub fn coordinates(agent: AgentView, tick: u64, zones: &Zones, grid: &SpatialGri
         lineage: life.generation as u64,
         adjacency: strongest.iter().map(|(_, id)| stat7_id(*id)).collect(),
         horizon: life.horizon(tick),
-        resonance: (standing.mood as f64).clamp(-1.0, 1.0),
-        velocity: behaviour.activity.intensity() as f64,
+        resonance: widen(standing.mood).clamp(-1.0, 1.0),
+        velocity: widen(behaviour.activity.intensity()),
         density: (grid.count_near(pos.0).saturating_sub(1) as f64 / DENSITY_FULL).min(1.0),
     }
 }
@@ -73,5 +80,16 @@ pub fn bitchain(agent: AgentView, tick: u64, zones: &Zones, grid: &SpatialGrid) 
         created_at_ms: SIM_EPOCH_MS + life.born * 100,
         coordinates,
         state,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn widening_keeps_the_decimal_a_person_wrote() {
+        assert_eq!(super::widen(0.3), 0.3);
+        assert_eq!(super::widen(-0.8), -0.8);
+        let printed = crate::stat7::format_float(super::widen(0.3)).expect("finite");
+        assert_eq!(printed, "0.3");
     }
 }
