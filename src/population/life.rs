@@ -13,8 +13,10 @@ use crate::sim::SimClock;
 use crate::stat7::Horizon;
 use crate::world::{ZoneLedger, Zones};
 
-/// Agents due to die (NPCs) or log out (players), by tick. Holds one entry
-/// per living agent, so it is bounded by the population.
+/// Agents due to die (NPCs) or log out (players), by tick. One entry per
+/// agent that appeared; an agent killed before its time keeps its entry
+/// until then (it is skipped when due), so the calendar is bounded by the
+/// agents that appeared within one maximum lifespan.
 #[derive(Resource, Default, Debug)]
 pub struct Calendar {
     due: BTreeMap<i64, Vec<(EntityId, Entity)>>,
