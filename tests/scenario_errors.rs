@@ -161,3 +161,36 @@ fn every_shipped_scenario_is_valid() {
     }
     assert!(n >= 4, "smoke, town, city and metropolis ship");
 }
+
+#[test]
+fn names_that_escape_the_run_folder_and_tick_0_waves_are_rejected() {
+    let (line, _, field, msg) = error_for("name: \"t\"", "name: \"../../x\"");
+    assert_eq!((line, field.as_str()), (2, "name"), "{msg}");
+    let (_, _, field, msg) = error_for(
+        "population: (groups",
+        "waves: [(tick: 0, kind: monster, count: 1)],\n    population: (groups",
+    );
+    assert_eq!(field, "waves[0].tick", "{msg}");
+}
+
+#[test]
+fn extreme_but_valid_values_do_not_overflow() {
+    let text = GOOD
+        .replacen("zone: \"b\")", "zone: \"b\", wealth: (0, 4294967295))", 1)
+        .replacen("    ticks: 10,", "    ticks: 10,\n    params: (death_rate: 0.000000000000000000000000000001),", 1);
+    let scenario = parse_str("extreme.ron", &text).expect("valid");
+    let config = seedsim::sim::RunConfig { seed: 1, threads: None };
+    let mut sim = seedsim::sim::Simulation::new(&scenario, &config, seedsim::sim::Pace::Fast);
+    for _ in 0..5 {
+        assert_eq!(sim.step().population, 5);
+    }
+}
+
+#[test]
+fn arrival_caps_count_towards_the_population_limit() {
+    let (_, _, field, msg) = error_for(
+        "population: (groups",
+        "spawn: (players_per_tick: 1000000000000.0, max_players: 4000000000),\n    population: (groups",
+    );
+    assert_eq!(field, "spawn", "{msg}");
+}

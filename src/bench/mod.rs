@@ -17,15 +17,16 @@ use crate::sim::{Pace, RunConfig, Simulation};
 
 #[derive(Debug, clap::Args)]
 pub struct BenchArgs {
-    /// Population sizes to measure.
-    #[arg(long, value_delimiter = ',', default_values_t = [1_000u32, 10_000, 100_000, 1_000_000])]
+    /// Population sizes to measure (1 to 20,000,000 each).
+    #[arg(long, value_delimiter = ',', default_values_t = [1_000u32, 10_000, 100_000, 1_000_000],
+          value_parser = clap::value_parser!(u32).range(1..=20_000_000))]
     pub sizes: Vec<u32>,
     /// Ticks to measure per size (default: scaled so each size takes seconds).
     #[arg(long)]
     pub ticks: Option<u64>,
     /// Compute threads (default: all cores).
-    #[arg(long)]
-    pub threads: Option<usize>,
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
+    pub threads: Option<u64>,
     /// Seed of the synthetic worlds.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -33,7 +34,7 @@ pub struct BenchArgs {
     #[arg(long)]
     pub json: Option<std::path::PathBuf>,
     /// Internal: measure one size in this process and print JSON.
-    #[arg(long, hide = true)]
+    #[arg(long, hide = true, value_parser = clap::value_parser!(u32).range(1..=20_000_000))]
     pub single: Option<u32>,
 }
 
@@ -70,7 +71,7 @@ fn measure(population: u32, args: &BenchArgs) -> BenchResult {
     let setup = Instant::now();
     let config = RunConfig {
         seed: args.seed,
-        threads: args.threads,
+        threads: args.threads.map(|t| t as usize),
     };
     let mut sim = Simulation::new(&scenario, &config, Pace::Fast);
     for _ in 0..WARMUP {
@@ -161,7 +162,7 @@ pub fn run(args: &BenchArgs) -> ExitCode {
             }
         };
     }
-    if args.sizes.is_empty() || args.sizes.contains(&0) {
+    if args.sizes.is_empty() {
         eprintln!("error: --sizes needs positive population sizes");
         return ExitCode::from(EXIT_INVALID);
     }

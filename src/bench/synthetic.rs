@@ -51,7 +51,7 @@ pub fn scenario(population: u32, seed: u64) -> Scenario {
             let count = if i + 1 == mix.len() {
                 left
             } else {
-                (population * percent / 100).min(left)
+                ((population as u64 * *percent as u64 / 100) as u32).min(left)
             };
             left -= count;
             GroupSpec {

@@ -10,6 +10,8 @@ use super::apply::{Acting, Books, pair, start, walk_to};
 use super::components::Life;
 use super::intent::Target;
 use super::kinds::Activity;
+use super::kinds::{AgentKind, Profile};
+use super::life::scaled_lifespan;
 use super::spawn::{Newcomer, Registry, spawn_agent};
 use crate::sim::rng::Draw;
 use crate::stat7::Horizon;
@@ -101,6 +103,14 @@ pub(super) fn attack(
     let Some([mut a, mut b]) = pair(agents, me, target, reach) else {
         return false;
     };
+    // Zone rules protect the victim where it stands, not only where the
+    // attacker stands (griefers break them on purpose).
+    let zone = books.zones.zone_at(b.position.0);
+    let both_players = a.kind.0.is_player() && b.kind.0.is_player();
+    if a.kind.0 != AgentKind::Player(Profile::Griefer) && (zone.safe || (both_players && !zone.pvp))
+    {
+        return false;
+    }
     b.vitals.health -= damage as f32;
     b.relations.adjust(*a.id, -30);
     a.relations.adjust(*b.id, -5);
@@ -149,8 +159,7 @@ pub(super) fn reproduce(
     a.purse.wealth -= gift_a;
     b.purse.wealth -= gift_b;
     let range = books.params.lifespan_ticks;
-    let len =
-        ((books.rng.between(range.0, range.1) as f32 / books.params.death_rate) as i64).max(1);
+    let len = scaled_lifespan(books.rng.between(range.0, range.1), books.params.death_rate);
     let pos = books.zones.clamp(a.position.0 + Vec2::new(1.0, 1.0));
     let mut reg = Registry {
         next_id: &mut books.next_id,

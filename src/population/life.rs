@@ -39,6 +39,16 @@ impl Calendar {
     }
 }
 
+/// Longest life or session, in ticks (about three years of simulated time):
+/// keeps tick arithmetic far from overflow whatever `death_rate` says.
+pub const MAX_LIFE_TICKS: i64 = 1_000_000_000;
+
+/// A drawn lifespan `len` scaled by the death rate, in [1, MAX_LIFE_TICKS].
+pub fn scaled_lifespan(len: u32, death_rate: f32) -> i64 {
+    let ticks = len as f64 / death_rate.max(f32::MIN_POSITIVE) as f64;
+    (ticks as i64).clamp(1, MAX_LIFE_TICKS)
+}
+
 impl Life {
     /// Life stage at `tick`, by the fraction of the lifespan lived.
     pub fn horizon(&self, tick: u64) -> Horizon {

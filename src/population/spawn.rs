@@ -9,7 +9,7 @@ use bevy::prelude::*;
 use super::census::{Census, NextId, TickCounters};
 use super::components::*;
 use super::kinds::{Activity, AgentKind, Archetype};
-use super::life::Calendar;
+use super::life::{Calendar, scaled_lifespan};
 use super::params::SimParams;
 use crate::scenario::{GroupSpec, Scenario};
 use crate::sim::rng::{Draw, WorldRng, entity_rng};
@@ -97,13 +97,12 @@ fn life_length(rng: &mut WorldRng, params: &SimParams, kind: AgentKind) -> i64 {
     } else {
         params.lifespan_ticks
     };
-    let len = rng.between(range.0, range.1) as f32;
     let scale = if kind.is_player() {
         1.0
     } else {
         params.death_rate
     };
-    ((len / scale) as i64).max(1)
+    scaled_lifespan(rng.between(range.0, range.1), scale)
 }
 
 struct Spawner<'w, 's, 'a> {

@@ -22,8 +22,10 @@ fn problem(field: impl Into<String>, message: impl Into<String>) -> Result<(), P
     })
 }
 
-/// Most agents a scenario may start with (about 15 GiB of memory).
+/// Most agents a scenario may ever hold at once (about 15 GiB of memory).
 const MAX_POPULATION: u64 = 20_000_000;
+/// Most zones (the zone table is built per grid cell and per zone).
+const MAX_ZONES: usize = 4096;
 
 pub fn check(s: &Scenario) -> Result<(), Problem> {
     let (w, h) = (s.world.size.0.0, s.world.size.1.0);
@@ -35,13 +37,27 @@ pub fn check(s: &Scenario) -> Result<(), Problem> {
             format!("{w}x{h} m in {cell} m cells is {cells} cells; at most {MAX_GRID_CELLS}"),
         );
     }
+    let name_ok = !s.name.is_empty()
+        && !s.name.starts_with('.')
+        && s.name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if !name_ok {
+        return problem(
+            "name",
+            format!(
+                "{:?} cannot name a run folder: use letters, digits, '-', '_' and '.', not starting with '.'",
+                s.name
+            ),
+        );
+    }
     if s.zones.is_empty() {
         return problem("zones", "a world needs at least one zone");
     }
-    if s.zones.len() > u16::MAX as usize {
+    if s.zones.len() > MAX_ZONES {
         return problem(
             "zones",
-            format!("{} zones; at most {}", s.zones.len(), u16::MAX),
+            format!("{} zones; at most {MAX_ZONES}", s.zones.len()),
         );
     }
     let mut names = BTreeSet::new();
@@ -71,11 +87,27 @@ pub fn check(s: &Scenario) -> Result<(), Problem> {
             );
         }
     }
-    let total: u64 = s.population.groups.iter().map(|g| g.count.0 as u64).sum();
-    if total > MAX_POPULATION {
+    // Everyone who could ever be alive at once: initial groups, every wave
+    // and the arrival caps (births are bounded by the zones' caps and lives).
+    let initial: u64 = s.population.groups.iter().map(|g| g.count.0 as u64).sum();
+    let waves: u64 = s.waves.iter().map(|w| w.count.0 as u64).sum();
+    let caps = s.spawn.max_players as u64 + s.spawn.max_monsters as u64;
+    for (field, n) in [
+        ("population.groups", initial),
+        ("waves", initial + waves),
+        ("spawn", initial + waves + caps),
+    ] {
+        if n > MAX_POPULATION {
+            return problem(
+                field,
+                format!("up to {n} agents in all; at most {MAX_POPULATION}"),
+            );
+        }
+    }
+    if let Some(i) = s.waves.iter().position(|w| w.tick == 0) {
         return problem(
-            "population.groups",
-            format!("{total} agents in all; at most {MAX_POPULATION}"),
+            format!("waves[{i}].tick"),
+            "tick 0 is the initial state: waves run from tick 1 (put tick-0 agents in population.groups)",
         );
     }
     let known = |field: String, zone: &Option<String>| match zone {

@@ -55,9 +55,11 @@ pub trait Draw {
         ((self.raw() as u64 * n as u64) >> 32) as u32
     }
 
-    /// Uniform integer in [lo, hi].
+    /// Uniform integer in [lo, hi] (lo <= hi); the span is computed in u64
+    /// so that the full u32 range works.
     fn between(&mut self, lo: u32, hi: u32) -> u32 {
-        lo + self.below(hi - lo + 1)
+        let span = hi as u64 - lo as u64 + 1;
+        lo + ((self.raw() as u64 * span) >> 32) as u32
     }
 
     /// True with probability `p`.
@@ -145,5 +147,7 @@ mod tests {
             let v = r.between(5, 8);
             assert!((5..=8).contains(&v));
         }
+        let _ = r.between(0, u32::MAX);
+        assert_eq!(r.between(u32::MAX, u32::MAX), u32::MAX);
     }
 }

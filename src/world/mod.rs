@@ -33,6 +33,7 @@ impl Plugin for WorldPlugin {
             .add_systems(
                 FixedUpdate,
                 (grid::rebuild_grid, zones::regrow_resources)
+                    .chain()
                     .in_set(TickSet::Decide)
                     .before(crate::population::DecideSystems),
             );
