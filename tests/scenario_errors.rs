@@ -177,9 +177,16 @@ fn names_that_escape_the_run_folder_and_tick_0_waves_are_rejected() {
 fn extreme_but_valid_values_do_not_overflow() {
     let text = GOOD
         .replacen("zone: \"b\")", "zone: \"b\", wealth: (0, 4294967295))", 1)
-        .replacen("    ticks: 10,", "    ticks: 10,\n    params: (death_rate: 0.000000000000000000000000000001),", 1);
+        .replacen(
+            "    ticks: 10,",
+            "    ticks: 10,\n    params: (death_rate: 0.000000000000000000000000000001),",
+            1,
+        );
     let scenario = parse_str("extreme.ron", &text).expect("valid");
-    let config = seedsim::sim::RunConfig { seed: 1, threads: None };
+    let config = seedsim::sim::RunConfig {
+        seed: 1,
+        threads: None,
+    };
     let mut sim = seedsim::sim::Simulation::new(&scenario, &config, seedsim::sim::Pace::Fast);
     for _ in 0..5 {
         assert_eq!(sim.step().population, 5);
