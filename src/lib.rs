@@ -9,7 +9,9 @@
 
 pub mod bench;
 pub mod cli;
+pub mod events;
 pub mod population;
+pub mod react;
 pub mod record;
 pub mod report;
 pub mod scenario;

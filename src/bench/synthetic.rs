@@ -81,5 +81,6 @@ pub fn scenario(population: u32, seed: u64) -> Scenario {
         spawn: SpawnSpec::default(),
         params: ParamsSpec::default(),
         waves: Vec::new(),
+        reactions: None,
     }
 }

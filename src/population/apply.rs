@@ -9,13 +9,14 @@ use bevy::ecs::system::SystemParam;
 use bevy::math::Vec2;
 use bevy::prelude::*;
 
-use super::census::{Census, NextId, TickCounters};
+use super::census::{Census, EntityIndex, NextId, TickCounters};
 use super::components::*;
-use super::encounter;
+use super::encounter::Meeting;
 use super::intent::{Action, Intent, Intents, Target};
 use super::kinds::Activity;
 use super::life::Calendar;
 use super::params::SimParams;
+use crate::events::{EventLog, Payload};
 use crate::sim::rng::WorldRng;
 use crate::sim::{RunSeed, SimClock};
 use crate::world::{ZoneLedger, Zones};
@@ -48,6 +49,8 @@ pub(super) struct Books<'w> {
     pub(super) next_id: ResMut<'w, NextId>,
     pub(super) calendar: ResMut<'w, Calendar>,
     pub(super) rng: ResMut<'w, WorldRng>,
+    pub(super) index: ResMut<'w, EntityIndex>,
+    pub(super) log: ResMut<'w, EventLog>,
 }
 
 /// Most ticks a walk may take before the agent reconsiders.
@@ -101,145 +104,79 @@ fn apply_one(
 ) -> bool {
     let tick = books.clock.tick;
     let reach = 2.0 * books.zones.cell_size();
-    let Ok(mut me) = agents.get_mut(intent.entity) else {
+    let me = Target {
+        id: intent.actor,
+        entity: intent.entity,
+    };
+    let Ok(mut a) = agents.get_mut(intent.entity) else {
         return false;
     };
-    if !me.vitals.alive() {
+    if !a.vitals.alive() {
         return false;
     }
     match intent.action {
-        Action::Idle { ticks } => {
-            start(&mut me.behaviour, Activity::Idle, tick, ticks as u64, None)
-        }
+        Action::Idle { ticks } => start(&mut a.behaviour, Activity::Idle, tick, ticks as u64, None),
         Action::Wander { to } => {
-            walk_to(&mut me.motion, to);
-            start(
-                &mut me.behaviour,
-                Activity::Wander,
-                tick,
-                WALK_TIMEOUT,
-                None,
-            );
+            walk_to(&mut a.motion, to);
+            start(&mut a.behaviour, Activity::Wander, tick, WALK_TIMEOUT, None);
         }
-        Action::Travel { to, .. } => {
-            walk_to(&mut me.motion, to);
+        Action::Flee { to } => {
+            walk_to(&mut a.motion, to);
+            start(&mut a.behaviour, Activity::Flee, tick, WALK_TIMEOUT, None);
+        }
+        Action::Travel { to, zone } => {
+            walk_to(&mut a.motion, to);
             start(
-                &mut me.behaviour,
+                &mut a.behaviour,
                 Activity::Travel,
                 tick,
                 WALK_TIMEOUT * 5,
                 None,
             );
-        }
-        Action::Flee { to } => {
-            walk_to(&mut me.motion, to);
-            start(&mut me.behaviour, Activity::Flee, tick, WALK_TIMEOUT, None);
+            let payload = Payload::TravelStarted {
+                zone: zone.0,
+                x: to.x,
+                y: to.y,
+            };
+            books.log.emit(payload, Some(me), None, None);
         }
         Action::Gather { ticks } => {
-            let zone = books.zones.zone_at(me.position.0);
+            let zone = books.zones.zone_at(a.position.0);
             let want = 1 + (zone.richness * 3.0) as u32;
             let got = books.ledger.take(zone.id, want);
             if got == 0 {
                 return false;
             }
-            me.purse.goods += got;
-            start(
-                &mut me.behaviour,
-                Activity::Gather,
-                tick,
-                ticks as u64,
-                None,
-            );
+            a.purse.goods += got;
+            start(&mut a.behaviour, Activity::Gather, tick, ticks as u64, None);
+            let payload = Payload::Gather {
+                zone: zone.id.0,
+                goods: got,
+            };
+            books.log.emit(payload, Some(me), None, None);
         }
         Action::Rest { ticks } => {
-            if me.purse.goods > 0 {
-                me.purse.goods -= 1;
-                me.vitals.energy = (me.vitals.energy + MEAL_ENERGY).min(100.0);
+            if a.purse.goods > 0 {
+                a.purse.goods -= 1;
+                let before = a.vitals.energy;
+                a.vitals.energy = (before + MEAL_ENERGY).min(100.0);
+                let payload = Payload::Meal {
+                    energy: a.vitals.energy - before,
+                };
+                books.log.emit(payload, Some(me), None, None);
             }
-            start(&mut me.behaviour, Activity::Rest, tick, ticks as u64, None);
+            start(&mut a.behaviour, Activity::Rest, tick, ticks as u64, None);
         }
-        Action::Trade {
-            with,
-            goods,
-            price,
-            buying,
-        } => {
-            return encounter::trade(
-                agents,
-                intent.entity,
-                with,
-                goods as u32,
-                price as u64,
-                buying,
-                reach,
-                tick,
-            );
-        }
-        Action::Chat { with, ticks } => {
-            return encounter::befriend(
-                agents,
-                intent.entity,
-                with,
-                3,
-                0.05,
-                Activity::Chat,
-                ticks,
-                reach,
-                tick,
-            );
-        }
-        Action::Socialise { with, ticks } => {
-            return encounter::befriend(
-                agents,
-                intent.entity,
-                with,
-                6,
-                0.1,
-                Activity::Socialise,
-                ticks,
-                reach,
-                tick,
-            );
-        }
-        Action::Follow { target, ticks } => {
-            let Some([mut a, b]) = pair(agents, intent.entity, target, reach) else {
-                return false;
-            };
-            walk_to(&mut a.motion, b.position.0);
-            start(
-                &mut a.behaviour,
-                Activity::Follow,
-                tick,
-                ticks as u64,
-                Some(target.entity),
-            );
-        }
-        Action::Attack { target, damage } => {
-            return encounter::attack(
+        _ => {
+            let mut meeting = Meeting {
                 commands,
                 books,
                 agents,
-                intent.entity,
-                target,
-                damage,
+                me,
                 reach,
-            );
-        }
-        Action::Reproduce { partner } => {
-            return encounter::reproduce(commands, books, agents, intent.entity, partner, reach);
+            };
+            return meeting.act(intent.action);
         }
     }
     true
-}
-
-/// Both parties, if both exist, are alive and within `reach` of each other.
-pub(super) fn pair<'a, 's>(
-    agents: &'a mut Query<'_, 's, Acting>,
-    me: Entity,
-    other: Target,
-    reach: f32,
-) -> Option<[ActingItem<'a, 's>; 2]> {
-    let [a, b] = agents.get_many_mut([me, other.entity]).ok()?;
-    let ok = a.vitals.alive() && b.vitals.alive() && a.position.0.distance(b.position.0) <= reach;
-    ok.then_some([a, b])
 }

@@ -189,6 +189,12 @@ pub fn choose(s: &Surroundings, me: &Me, rng: &mut Pcg32) -> Action {
             Some(with) => Action::Chat {
                 with,
                 ticks: rng.between(10, 30) as u16,
+                // Griefers spam walls of text; everyone else keeps it short.
+                length: if griefer {
+                    rng.between(150, 600)
+                } else {
+                    rng.between(5, 120)
+                } as u16,
             },
             None => Action::Idle { ticks: 10 },
         },

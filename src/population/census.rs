@@ -69,3 +69,31 @@ impl Default for NextId {
 pub(super) fn reset_counters(mut counters: ResMut<TickCounters>) {
     *counters = TickCounters::default();
 }
+
+/// Finds an agent's entity by its stable id (for reactions that follow
+/// relationships). Only looked up, never iterated, so its order never leaks
+/// into the simulation.
+#[derive(Resource, Debug, Default)]
+pub struct EntityIndex(bevy::platform::collections::HashMap<super::components::EntityId, Entity>);
+
+impl EntityIndex {
+    pub fn insert(&mut self, id: super::components::EntityId, entity: Entity) {
+        self.0.insert(id, entity);
+    }
+
+    pub fn remove(&mut self, id: super::components::EntityId) {
+        self.0.remove(&id);
+    }
+
+    pub fn get(&self, id: super::components::EntityId) -> Option<Entity> {
+        self.0.get(&id).copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}

@@ -38,9 +38,11 @@ pub enum Action {
         price: u32,
         buying: bool,
     },
+    /// `length`: characters said (chat rules limit it).
     Chat {
         with: Target,
         ticks: u16,
+        length: u16,
     },
     Attack {
         target: Target,

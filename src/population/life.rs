@@ -7,8 +7,10 @@ use std::collections::BTreeMap;
 
 use bevy::prelude::*;
 
-use super::census::{Census, TickCounters};
-use super::components::{EntityId, Kind, Life, Position, Purse};
+use super::census::{Census, EntityIndex, TickCounters};
+use super::components::{EntityId, Kind, Life, Position, Purse, Vitals};
+use super::intent::Target;
+use crate::events::{DeathCause, EventLog, Payload};
 use crate::sim::SimClock;
 use crate::stat7::Horizon;
 use crate::world::{ZoneLedger, Zones};
@@ -64,36 +66,106 @@ impl Life {
     }
 }
 
-/// Apply: NPCs whose time has come die (their coins go to the zone's
-/// treasury); players whose session is over log out (their coins leave with
-/// them). Agents killed earlier are simply skipped.
+/// An agent that died this tick, waiting to be buried at the end of React
+/// (reactions to its death still read its components).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Dead {
+    pub id: EntityId,
+    pub entity: Entity,
+    pub killed: bool,
+}
+
+/// This tick's dead.
+#[derive(Resource, Debug, Default)]
+pub struct Graveyard(pub Vec<Dead>);
+
+impl Graveyard {
+    pub fn holds(&self, id: EntityId) -> bool {
+        self.0.iter().any(|d| d.id == id)
+    }
+}
+
+/// Apply: NPCs whose time has come die (a death event; reactions decide
+/// what becomes of what they leave); players whose session is over log out
+/// and leave with their coins. Agents killed earlier are skipped.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn end_lives(
     mut commands: Commands,
     clock: Res<SimClock>,
-    zones: Res<Zones>,
     mut calendar: ResMut<Calendar>,
-    mut ledger: ResMut<ZoneLedger>,
     mut census: ResMut<Census>,
     mut counters: ResMut<TickCounters>,
-    agents: Query<(&Kind, &Position, &Purse, &super::components::Vitals)>,
+    mut index: ResMut<EntityIndex>,
+    mut graveyard: ResMut<Graveyard>,
+    mut log: ResMut<EventLog>,
+    mut agents: Query<(&Kind, &Purse, &Life, &mut Vitals)>,
 ) {
-    for (_, entity) in calendar.take_due(clock.tick as i64) {
-        let Ok((kind, pos, purse, vitals)) = agents.get(entity) else {
+    for (id, entity) in calendar.take_due(clock.tick as i64) {
+        let Ok((kind, purse, life, mut vitals)) = agents.get_mut(entity) else {
             continue;
         };
         if !vitals.alive() {
             continue;
         }
+        let me = Some(Target { id, entity });
         if kind.0.is_player() {
+            log.emit(
+                Payload::Departure {
+                    wealth: purse.wealth,
+                },
+                me,
+                None,
+                None,
+            );
             counters.departures += 1;
             counters.wealth_departed += purse.wealth;
+            census.alive[kind.0.index()] -= 1;
+            index.remove(id);
+            commands.entity(entity).despawn();
         } else {
-            counters.deaths += 1;
-            ledger.treasury[zones.zone_at(pos.0).id.0 as usize] += purse.wealth;
+            vitals.health = 0.0;
+            let age = clock.tick as i64 - life.born;
+            log.emit(
+                Payload::Death {
+                    cause: DeathCause::Age,
+                    age,
+                },
+                me,
+                None,
+                None,
+            );
+            graveyard.0.push(Dead {
+                id,
+                entity,
+                killed: false,
+            });
         }
+    }
+}
+
+/// End of React: the dead leave the world. Coins no reaction passed on go to
+/// the treasury of the zone they died in, so none are lost.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn bury(
+    mut commands: Commands,
+    zones: Res<Zones>,
+    mut graveyard: ResMut<Graveyard>,
+    mut ledger: ResMut<ZoneLedger>,
+    mut census: ResMut<Census>,
+    mut counters: ResMut<TickCounters>,
+    mut index: ResMut<EntityIndex>,
+    agents: Query<(&Kind, &Position, &Purse)>,
+) {
+    for dead in graveyard.0.drain(..) {
+        let Ok((kind, pos, purse)) = agents.get(dead.entity) else {
+            continue;
+        };
+        ledger.treasury[zones.zone_at(pos.0).id.0 as usize] += purse.wealth;
         census.alive[kind.0.index()] -= 1;
-        commands.entity(entity).despawn();
+        counters.deaths += 1;
+        counters.killed += dead.killed as u32;
+        index.remove(dead.id);
+        commands.entity(dead.entity).despawn();
     }
 }
 

@@ -18,10 +18,10 @@ mod spawn;
 
 use bevy::prelude::*;
 
-pub use census::{Census, NextId, TickCounters};
+pub use census::{Census, EntityIndex, NextId, TickCounters};
 pub use components::{EntityId, Kind, Position};
 pub use intent::{Intent, Intents};
-pub use life::Calendar;
+pub use life::{Calendar, Dead, Graveyard};
 pub use params::SimParams;
 pub use spawn::SpawnPlan;
 
@@ -46,6 +46,9 @@ impl Plugin for PopulationPlugin {
             .init_resource::<NextId>()
             .init_resource::<Calendar>()
             .init_resource::<Intents>()
+            .init_resource::<EntityIndex>()
+            .init_resource::<Graveyard>()
+            .init_resource::<motion::Arrivals>()
             .add_systems(Startup, spawn::spawn_initial)
             .add_systems(FixedFirst, census::reset_counters)
             .add_systems(FixedUpdate, spawn::arrivals.in_set(TickSet::Input))
@@ -59,9 +62,16 @@ impl Plugin for PopulationPlugin {
                     apply::apply_intents,
                     life::end_lives,
                     motion::integrate_motion,
+                    motion::announce_arrivals,
                 )
                     .chain()
                     .in_set(TickSet::Apply),
+            )
+            .add_systems(
+                FixedUpdate,
+                life::bury
+                    .in_set(TickSet::React)
+                    .after(crate::react::ReactSystems),
             );
     }
 }

@@ -25,6 +25,10 @@ pub struct SimParams {
     pub max_monsters: u32,
     pub lifespan_ticks: TickRange,
     pub session_ticks: TickRange,
+    /// Events this deep are not reacted to (cascade depth limit).
+    pub depth_limit: u8,
+    /// Most reactions run per tick.
+    pub tick_budget: u32,
 }
 
 impl SimParams {
@@ -45,6 +49,8 @@ impl SimParams {
             max_monsters: s.spawn.max_monsters,
             lifespan_ticks: s.population.lifespan_ticks,
             session_ticks: s.population.session_ticks,
+            depth_limit: s.reaction_set().depth_limit,
+            tick_budget: s.reaction_set().tick_budget,
         }
     }
 

@@ -6,11 +6,13 @@
 use bevy::math::Vec2;
 use bevy::prelude::*;
 
-use super::census::{Census, NextId, TickCounters};
+use super::census::{Census, EntityIndex, NextId, TickCounters};
 use super::components::*;
+use super::intent::Target;
 use super::kinds::{Activity, AgentKind, Archetype};
 use super::life::{Calendar, scaled_lifespan};
 use super::params::SimParams;
+use crate::events::{EventLog, Payload};
 use crate::scenario::{GroupSpec, Scenario};
 use crate::sim::rng::{Draw, WorldRng, entity_rng};
 use crate::sim::{RunSeed, SimClock};
@@ -34,6 +36,7 @@ pub struct Registry<'a> {
     pub next_id: &'a mut NextId,
     pub census: &'a mut Census,
     pub calendar: &'a mut Calendar,
+    pub index: &'a mut EntityIndex,
     pub seed: u64,
 }
 
@@ -80,6 +83,7 @@ pub fn spawn_agent(commands: &mut Commands, reg: &mut Registry, n: Newcomer) -> 
         })
         .id();
     reg.census.alive[n.kind.index()] += 1;
+    reg.index.insert(id, entity);
     reg.calendar.schedule(n.ends, id, entity);
     (id, entity)
 }
@@ -108,6 +112,7 @@ fn life_length(rng: &mut WorldRng, params: &SimParams, kind: AgentKind) -> i64 {
 struct Spawner<'w, 's, 'a> {
     commands: Commands<'w, 's>,
     reg: Registry<'a>,
+    log: &'a mut EventLog,
     rng: &'a mut WorldRng,
     zones: &'a Zones,
     params: &'a SimParams,
@@ -138,7 +143,7 @@ impl Spawner<'_, '_, '_> {
             let wealth = self.rng.between(wealth.0, wealth.1) as u64;
             let goods = self.rng.below(6);
             let faction = self.rng.below(4) as u8;
-            spawn_agent(
+            let (id, entity) = spawn_agent(
                 &mut self.commands,
                 &mut self.reg,
                 Newcomer {
@@ -152,6 +157,17 @@ impl Spawner<'_, '_, '_> {
                     generation: 1,
                     parent: EntityId(0),
                 },
+            );
+            self.log.emit(
+                Payload::Spawn {
+                    agent: kind.name(),
+                    x: pos.x,
+                    y: pos.y,
+                    wealth,
+                },
+                Some(Target { id, entity }),
+                None,
+                None,
             );
             self.counters.arrivals += 1;
             self.counters.wealth_minted += wealth;
@@ -195,6 +211,8 @@ pub(super) struct SpawnParams<'w, 's> {
     seed: Res<'w, RunSeed>,
     clock: Res<'w, SimClock>,
     plan: ResMut<'w, SpawnPlan>,
+    index: ResMut<'w, EntityIndex>,
+    log: ResMut<'w, EventLog>,
 }
 
 impl SpawnParams<'_, '_> {
@@ -208,8 +226,10 @@ impl SpawnParams<'_, '_> {
                 next_id: &mut self.next_id,
                 census: &mut self.census,
                 calendar: &mut self.calendar,
+                index: &mut self.index,
                 seed: self.seed.0,
             },
+            log: &mut self.log,
             rng: &mut self.rng,
             zones: &self.zones,
             params: &self.params,

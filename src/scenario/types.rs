@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::population::kinds::{Activity, AgentKind, Archetype, Profile};
+use crate::react::ReactionSet;
 use crate::stat7::Realm;
 
 /// One scenario: everything a run needs besides the seed override.
@@ -27,6 +28,16 @@ pub struct Scenario {
     pub params: ParamsSpec,
     #[serde(default)]
     pub waves: Vec<WaveSpec>,
+    /// Replaces the shipped reaction rules (`assets/reactions/default.ron`).
+    #[serde(default)]
+    pub reactions: Option<ReactionSet>,
+}
+
+impl Scenario {
+    /// The reaction rules in force: the scenario's own, else the shipped ones.
+    pub fn reaction_set(&self) -> ReactionSet {
+        self.reactions.clone().unwrap_or_else(ReactionSet::shipped)
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

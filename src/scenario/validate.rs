@@ -133,6 +133,11 @@ pub fn check(s: &Scenario) -> Result<(), Problem> {
         known(format!("waves[{i}].zone"), &wave.zone)?;
     }
     known("spawn.player_zone".to_string(), &s.spawn.player_zone)?;
+    if let Some(set) = &s.reactions
+        && let Err((i, message)) = set.check()
+    {
+        return problem(format!("reactions.rules[{i}]"), message);
+    }
     let defaults = default_weights();
     for (kind, overrides) in &s.params.weights {
         let mut row = defaults[kind.index()];

@@ -8,7 +8,9 @@ use bevy::tasks::available_parallelism;
 use bevy::time::{TimePlugin, TimeUpdateStrategy};
 
 use super::SimPlugin;
+use crate::events::EventsPlugin;
 use crate::population::PopulationPlugin;
+use crate::react::ReactPlugin;
 use crate::record::RecordPlugin;
 use crate::scenario::Scenario;
 use crate::world::WorldPlugin;
@@ -40,6 +42,10 @@ pub fn build_app(scenario: &Scenario, config: &RunConfig) -> App {
         },
         PopulationPlugin {
             scenario: scenario.clone(),
+        },
+        EventsPlugin,
+        ReactPlugin {
+            rules: scenario.reaction_set(),
         },
         RecordPlugin,
     ));

@@ -46,6 +46,10 @@ pub struct SimClock {
     pub tick: u64,
 }
 
+/// The clock's system in `FixedFirst`; per-tick resets run after it.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AdvanceClock;
+
 /// The seed the run was started with.
 #[derive(Resource, Clone, Copy, Debug)]
 pub struct RunSeed(pub u64);
@@ -75,7 +79,7 @@ impl Plugin for SimPlugin {
                 )
                     .chain(),
             )
-            .add_systems(FixedFirst, advance_clock);
+            .add_systems(FixedFirst, advance_clock.in_set(AdvanceClock));
     }
 }
 

@@ -1,0 +1,132 @@
+//! The tick's event log. Sequential systems emit events into it as things
+//! happen; each gets its global `seq` at once, so an effect can name its
+//! cause and a cause always has the smaller seq. Record seals the tick's
+//! events, in seq order, for the store and the watchers.
+
+use bevy::prelude::*;
+
+use super::payload::{EVENT_KINDS, Payload};
+use crate::population::EntityId;
+use crate::population::intent::Target;
+
+/// Deepest cascade depth that gets its own histogram bucket.
+pub const DEPTH_BUCKETS: usize = 16;
+
+/// One thing that happened.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    pub seq: u64,
+    pub tick: u64,
+    pub actor: Option<EntityId>,
+    pub target: Option<EntityId>,
+    /// Seq of the event that caused this one.
+    pub cause: Option<u64>,
+    /// Ties an event to an outside request (e.g. a client's request id).
+    pub correlation: Option<u64>,
+    /// Cascade depth: 0 for what intents and the world do, +1 per reaction.
+    pub depth: u8,
+    pub payload: Payload,
+    /// The ECS entities of actor and target, for reactions; never stored.
+    pub handles: (Option<Entity>, Option<Entity>),
+}
+
+/// The event that caused a new one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cause {
+    pub seq: u64,
+    pub depth: u8,
+    pub correlation: Option<u64>,
+}
+
+impl Event {
+    /// This event as the cause of another.
+    pub fn as_cause(&self) -> Cause {
+        Cause {
+            seq: self.seq,
+            depth: self.depth,
+            correlation: self.correlation,
+        }
+    }
+}
+
+/// Events of the current tick plus run-wide counters.
+#[derive(Resource, Debug)]
+pub struct EventLog {
+    next_seq: u64,
+    tick: u64,
+    pending: Vec<Event>,
+    /// Events emitted so far in the run, by kind (index into `EVENT_KINDS`).
+    pub by_kind: [u64; EVENT_KINDS.len()],
+    /// Events by cascade depth (the last bucket holds everything deeper).
+    pub by_depth: [u64; DEPTH_BUCKETS],
+}
+
+impl Default for EventLog {
+    fn default() -> Self {
+        EventLog {
+            next_seq: 1,
+            tick: 0,
+            pending: Vec::new(),
+            by_kind: [0; EVENT_KINDS.len()],
+            by_depth: [0; DEPTH_BUCKETS],
+        }
+    }
+}
+
+impl EventLog {
+    /// Records an event and returns its seq.
+    pub fn emit(
+        &mut self,
+        payload: Payload,
+        actor: Option<Target>,
+        target: Option<Target>,
+        cause: Option<Cause>,
+    ) -> u64 {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        let depth = cause.map_or(0, |c| c.depth.saturating_add(1));
+        self.by_kind[payload.kind_index()] += 1;
+        self.by_depth[(depth as usize).min(DEPTH_BUCKETS - 1)] += 1;
+        self.pending.push(Event {
+            seq,
+            tick: self.tick,
+            actor: actor.map(|t| t.id),
+            target: target.map(|t| t.id),
+            cause: cause.map(|c| c.seq),
+            correlation: cause.and_then(|c| c.correlation),
+            depth,
+            payload,
+            handles: (actor.map(|t| t.entity), target.map(|t| t.entity)),
+        });
+        seq
+    }
+
+    /// The events emitted so far this tick, in seq order.
+    pub fn pending(&self) -> &[Event] {
+        &self.pending
+    }
+
+    /// The seq the next event will get.
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
+
+    pub(super) fn begin(&mut self, tick: u64) {
+        self.tick = tick;
+    }
+
+    /// Moves the tick's events out (into `out`, which is cleared first).
+    pub(super) fn seal_into(&mut self, out: &mut Vec<Event>) {
+        out.clear();
+        std::mem::swap(out, &mut self.pending);
+    }
+
+    /// Events emitted in the whole run.
+    pub fn total(&self) -> u64 {
+        self.next_seq - 1
+    }
+}
+
+/// The sealed events of the tick that just ran, in seq order.
+#[derive(Resource, Debug, Default)]
+pub struct TickEvents(pub Vec<Event>);

@@ -1,0 +1,41 @@
+//! Events: the record of everything that happens in a run (spawns, births,
+//! deaths, travel, trades, fights, governance decisions, reactions). Systems
+//! emit typed events into the [`EventLog`] as they act; Record seals each
+//! tick's events in seq order into [`TickEvents`], where the store and other
+//! watchers pick them up. [`chain`] defines their stored form and hash chain.
+
+pub mod chain;
+mod log;
+mod payload;
+
+use bevy::prelude::*;
+
+pub use log::{Cause, DEPTH_BUCKETS, Event, EventLog, TickEvents};
+pub use payload::{DeathCause, EVENT_KINDS, EventKind, Payload};
+
+use crate::sim::{SimClock, TickSet};
+
+/// Where sealing happens inside Record; sinks run after it.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SealEvents;
+
+pub struct EventsPlugin;
+
+impl Plugin for EventsPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<EventLog>()
+            .init_resource::<TickEvents>()
+            .add_systems(FixedFirst, begin_tick.after(crate::sim::AdvanceClock))
+            .add_systems(FixedUpdate, seal.in_set(TickSet::Record).in_set(SealEvents))
+            // The initial population's spawn events are sealed as tick 0.
+            .add_systems(PostStartup, seal);
+    }
+}
+
+fn begin_tick(clock: Res<SimClock>, mut log: ResMut<EventLog>) {
+    log.begin(clock.tick);
+}
+
+fn seal(mut log: ResMut<EventLog>, mut sealed: ResMut<TickEvents>) {
+    log.seal_into(&mut sealed.0);
+}

@@ -1,0 +1,294 @@
+//! What an event says: one typed payload per kind. Payloads are serialized
+//! to JSON (tagged by `kind`) in the store, where `sqlite3`'s JSON functions
+//! can read them; that text is also what the hash chain covers.
+
+use serde::{Deserialize, Serialize};
+
+/// Why an agent died.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeathCause {
+    Age,
+    Killed,
+}
+
+/// The payload of an event; its variant is the event's kind.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Payload {
+    /// An agent appeared (initial population, arrival, wave).
+    Spawn {
+        agent: &'static str,
+        x: f32,
+        y: f32,
+        wealth: u64,
+    },
+    /// A child was born (actor: parent, target: child).
+    Birth {
+        partner: u64,
+        generation: u32,
+        wealth: u64,
+    },
+    Death {
+        cause: DeathCause,
+        age: i64,
+    },
+    /// A player logged out at the end of its session.
+    Departure {
+        wealth: u64,
+    },
+    TravelStarted {
+        zone: u16,
+        x: f32,
+        y: f32,
+    },
+    /// A traveller reached its destination.
+    Arrived {
+        x: f32,
+        y: f32,
+    },
+    Gather {
+        zone: u16,
+        goods: u32,
+    },
+    /// Goods for coins (actor: initiator, target: the other party).
+    Trade {
+        buyer: u64,
+        seller: u64,
+        goods: u32,
+        price: u64,
+    },
+    Chat {
+        ticks: u16,
+        length: u16,
+    },
+    Socialise {
+        ticks: u16,
+    },
+    /// A good eaten while resting.
+    Meal {
+        energy: f32,
+    },
+    Attack {
+        damage: u16,
+    },
+    Damage {
+        amount: u16,
+        health: f32,
+    },
+    LootDropped {
+        wealth: u64,
+        goods: u32,
+    },
+    LootPicked {
+        wealth: u64,
+        goods: u32,
+    },
+    IntentDenied {
+        rule: String,
+        reason: String,
+        action: &'static str,
+    },
+    IntentMutated {
+        rule: String,
+        reason: String,
+        action: &'static str,
+    },
+    ReputationChanged {
+        delta: i16,
+        reputation: i16,
+    },
+    Grief {
+        for_whom: u64,
+        mood: f32,
+    },
+    Inheritance {
+        wealth: u64,
+        to_treasury: bool,
+    },
+    LineageRegistered {
+        child: u64,
+        generation: u32,
+    },
+    Overcrowded {
+        zone: u16,
+        population: u32,
+        cap: u32,
+    },
+    Migration {
+        from_zone: u16,
+        to_zone: u16,
+    },
+}
+
+/// The kind of an event (the `kind` column of the store).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    Spawn,
+    Birth,
+    Death,
+    Departure,
+    TravelStarted,
+    Arrived,
+    Gather,
+    Trade,
+    Chat,
+    Socialise,
+    Meal,
+    Attack,
+    Damage,
+    LootDropped,
+    LootPicked,
+    IntentDenied,
+    IntentMutated,
+    ReputationChanged,
+    Grief,
+    Inheritance,
+    LineageRegistered,
+    Overcrowded,
+    Migration,
+}
+
+/// Every event kind's name, in `EventKind` order.
+pub const EVENT_KINDS: [&str; 23] = [
+    "spawn",
+    "birth",
+    "death",
+    "departure",
+    "travel_started",
+    "arrived",
+    "gather",
+    "trade",
+    "chat",
+    "socialise",
+    "meal",
+    "attack",
+    "damage",
+    "loot_dropped",
+    "loot_picked",
+    "intent_denied",
+    "intent_mutated",
+    "reputation_changed",
+    "grief",
+    "inheritance",
+    "lineage_registered",
+    "overcrowded",
+    "migration",
+];
+
+impl EventKind {
+    pub const ALL: [EventKind; 23] = [
+        EventKind::Spawn,
+        EventKind::Birth,
+        EventKind::Death,
+        EventKind::Departure,
+        EventKind::TravelStarted,
+        EventKind::Arrived,
+        EventKind::Gather,
+        EventKind::Trade,
+        EventKind::Chat,
+        EventKind::Socialise,
+        EventKind::Meal,
+        EventKind::Attack,
+        EventKind::Damage,
+        EventKind::LootDropped,
+        EventKind::LootPicked,
+        EventKind::IntentDenied,
+        EventKind::IntentMutated,
+        EventKind::ReputationChanged,
+        EventKind::Grief,
+        EventKind::Inheritance,
+        EventKind::LineageRegistered,
+        EventKind::Overcrowded,
+        EventKind::Migration,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        EVENT_KINDS[self as usize]
+    }
+}
+
+impl Payload {
+    /// This payload's kind.
+    pub fn kind(&self) -> EventKind {
+        match self {
+            Payload::Spawn { .. } => EventKind::Spawn,
+            Payload::Birth { .. } => EventKind::Birth,
+            Payload::Death { .. } => EventKind::Death,
+            Payload::Departure { .. } => EventKind::Departure,
+            Payload::TravelStarted { .. } => EventKind::TravelStarted,
+            Payload::Arrived { .. } => EventKind::Arrived,
+            Payload::Gather { .. } => EventKind::Gather,
+            Payload::Trade { .. } => EventKind::Trade,
+            Payload::Chat { .. } => EventKind::Chat,
+            Payload::Socialise { .. } => EventKind::Socialise,
+            Payload::Meal { .. } => EventKind::Meal,
+            Payload::Attack { .. } => EventKind::Attack,
+            Payload::Damage { .. } => EventKind::Damage,
+            Payload::LootDropped { .. } => EventKind::LootDropped,
+            Payload::LootPicked { .. } => EventKind::LootPicked,
+            Payload::IntentDenied { .. } => EventKind::IntentDenied,
+            Payload::IntentMutated { .. } => EventKind::IntentMutated,
+            Payload::ReputationChanged { .. } => EventKind::ReputationChanged,
+            Payload::Grief { .. } => EventKind::Grief,
+            Payload::Inheritance { .. } => EventKind::Inheritance,
+            Payload::LineageRegistered { .. } => EventKind::LineageRegistered,
+            Payload::Overcrowded { .. } => EventKind::Overcrowded,
+            Payload::Migration { .. } => EventKind::Migration,
+        }
+    }
+
+    /// Index of this payload's kind in [`EVENT_KINDS`].
+    pub fn kind_index(&self) -> usize {
+        self.kind() as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kind_names_follow_the_enum() {
+        for (i, k) in EventKind::ALL.iter().enumerate() {
+            assert_eq!(*k as usize, i);
+            let name = serde_json::to_value(k).expect("serializes");
+            assert_eq!(name, k.as_str());
+        }
+    }
+
+    #[test]
+    fn the_json_tag_is_the_kind_name() {
+        let samples = [
+            Payload::Spawn {
+                agent: "guard",
+                x: 1.0,
+                y: 2.0,
+                wealth: 3,
+            },
+            Payload::TravelStarted {
+                zone: 1,
+                x: 0.5,
+                y: 0.0,
+            },
+            Payload::IntentDenied {
+                rule: "r".into(),
+                reason: "x".into(),
+                action: "attack",
+            },
+            Payload::LineageRegistered {
+                child: 4,
+                generation: 2,
+            },
+            Payload::Migration {
+                from_zone: 0,
+                to_zone: 1,
+            },
+        ];
+        for p in samples {
+            let json = serde_json::to_value(&p).expect("serializes");
+            assert_eq!(json["kind"], p.kind().as_str());
+        }
+    }
+}

@@ -1,0 +1,62 @@
+//! React: cascades. Reaction rules (data, see [`rules`]) turn the tick's
+//! events into further events — an attack damages, damage kills, death drops
+//! loot, grieves friends and passes on wealth, a birth registers lineage and
+//! may crowd a zone into migration. The [`engine`] runs them breadth first
+//! within the tick or schedules them for a later one, bounded by a depth
+//! limit and a per-tick budget (tunable in `SimParams`).
+
+mod combat;
+pub mod engine;
+mod kin;
+pub mod rules;
+mod society;
+
+use bevy::prelude::*;
+
+pub use combat::Ground;
+pub use engine::{ReactStats, ReactionRules, Scheduled};
+pub use rules::{Reaction, ReactionSet, RuleSpec};
+
+use crate::events::Event;
+use crate::population::intent::Target;
+use crate::sim::TickSet;
+
+/// The engine and the ground clean-up, in order; burial runs after them.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ReactSystems;
+
+pub struct ReactPlugin {
+    pub rules: ReactionSet,
+}
+
+impl Plugin for ReactPlugin {
+    fn build(&self, app: &mut App) {
+        app.insert_resource(ReactionRules::new(self.rules.clone()))
+            .init_resource::<ReactStats>()
+            .init_resource::<Scheduled>()
+            .init_resource::<Ground>()
+            .add_systems(
+                FixedUpdate,
+                (engine::react, combat::clear_ground)
+                    .chain()
+                    .in_set(TickSet::React)
+                    .in_set(ReactSystems),
+            );
+    }
+}
+
+/// The event's actor as a target handle.
+fn actor_of(ev: &Event) -> Option<Target> {
+    Some(Target {
+        id: ev.actor?,
+        entity: ev.handles.0?,
+    })
+}
+
+/// The event's target as a target handle.
+fn target_of(ev: &Event) -> Option<Target> {
+    Some(Target {
+        id: ev.target?,
+        entity: ev.handles.1?,
+    })
+}
