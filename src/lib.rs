@@ -17,4 +17,5 @@ pub mod report;
 pub mod scenario;
 pub mod sim;
 pub mod stat7;
+pub mod store;
 pub mod world;

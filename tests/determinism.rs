@@ -99,6 +99,7 @@ fn per_tick_hashes_match_in_process_and_pace_does_not_matter() {
     let config = RunConfig {
         seed: 7,
         threads: None,
+        store: None,
     };
     let mut fast = Simulation::new(&scenario, &config, Pace::Fast);
     let mut again = Simulation::new(&scenario, &config, Pace::Fast);
@@ -129,6 +130,7 @@ fn parallel_state_hash_equals_a_sequential_recount() {
         &RunConfig {
             seed: 3,
             threads: None,
+            store: None,
         },
         Pace::Fast,
     );

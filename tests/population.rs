@@ -22,6 +22,7 @@ fn town_run_conserves_wealth_and_keeps_an_honest_census() {
         &RunConfig {
             seed: 11,
             threads: None,
+            store: None,
         },
         Pace::Fast,
     );
@@ -62,6 +63,7 @@ fn town_run_conserves_wealth_and_keeps_an_honest_census() {
             threads: 1,
             wall_secs: 0.0,
         },
+        None,
     );
     assert!(report.wealth.conserved, "{:?}", report.wealth);
     assert_eq!(report.wealth.held_by_agents, coins);

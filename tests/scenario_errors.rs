@@ -186,6 +186,7 @@ fn extreme_but_valid_values_do_not_overflow() {
     let config = seedsim::sim::RunConfig {
         seed: 1,
         threads: None,
+        store: None,
     };
     let mut sim = seedsim::sim::Simulation::new(&scenario, &config, seedsim::sim::Pace::Fast);
     for _ in 0..5 {

@@ -72,6 +72,7 @@ fn measure(population: u32, args: &BenchArgs) -> BenchResult {
     let config = RunConfig {
         seed: args.seed,
         threads: args.threads.map(|t| t as usize),
+        store: None,
     };
     let mut sim = Simulation::new(&scenario, &config, Pace::Fast);
     for _ in 0..WARMUP {

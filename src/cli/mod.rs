@@ -1,10 +1,12 @@
-//! The command line: `seedsim run` and `seedsim bench`. Exit codes: 0 when
-//! the command did what was asked, 1 when it failed while running (e.g. a
-//! report could not be written), 2 when the command line or the scenario is
-//! invalid.
+//! The command line: `seedsim run`, `bench`, `verify`, `replay` and
+//! `events`. Exit codes: 0 when the command did what was asked (and a chain
+//! is intact, a replay identical), 1 when it failed while running or found a
+//! broken chain or a divergence, 2 when the command line, the scenario or the
+//! database given is invalid.
 
 mod progress;
 mod run;
+mod store_cmds;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,6 +29,12 @@ pub enum Command {
     Run(RunArgs),
     /// Measures throughput and memory at several population sizes.
     Bench(crate::bench::BenchArgs),
+    /// Recomputes a run's hash chain: exit 0 if intact, 1 with the first bad seq.
+    Verify(store_cmds::VerifyArgs),
+    /// Re-simulates a run from its events.db and compares every event hash.
+    Replay(store_cmds::ReplayArgs),
+    /// Queries a run's events (by entity, kind, ticks) or one event's causal chain.
+    Events(store_cmds::EventsArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -48,6 +56,9 @@ pub struct RunArgs {
     /// Run folder for report.json (default: runs/<scenario>-<seed>/).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Do not record events.db (measures the simulation alone).
+    #[arg(long)]
+    pub no_store: bool,
     /// No progress output.
     #[arg(long, short)]
     pub quiet: bool,
@@ -75,6 +86,9 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Bench(args) => crate::bench::run(&args),
+        Command::Verify(args) => store_cmds::verify_cmd(&args),
+        Command::Replay(args) => store_cmds::replay_cmd(&args),
+        Command::Events(args) => store_cmds::events_cmd(&args),
     }
 }
 

@@ -1,5 +1,6 @@
 //! `seedsim run`: load a scenario, run it at the chosen pace with progress,
-//! then print the summary and write `report.json` into the run folder.
+//! recording every event into `events.db` (unless `--no-store`), then print
+//! the summary and write `report.json` into the run folder.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -11,9 +12,10 @@ use super::{EXIT_FAILED, EXIT_INVALID, RunArgs};
 use crate::report::{Report, RunInfo, summary_table};
 use crate::scenario::load_file;
 use crate::sim::{RunConfig, Simulation};
+use crate::store::StoreConfig;
 
 pub fn run(args: &RunArgs) -> ExitCode {
-    let (scenario, _text) = match load_file(&args.scenario) {
+    let (scenario, text) = match load_file(&args.scenario) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
@@ -22,21 +24,47 @@ pub fn run(args: &RunArgs) -> ExitCode {
     };
     let seed = args.seed.unwrap_or(scenario.seed);
     let ticks = args.ticks.unwrap_or(scenario.ticks.0);
-    let threads = args.threads.map(|t| t as usize);
-    let config = RunConfig { seed, threads };
     let out_dir = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("runs").join(format!("{}-{seed}", scenario.name)));
+    let store = (!args.no_store).then(|| StoreConfig {
+        path: out_dir.join("events.db"),
+        scenario_file: args.scenario.display().to_string(),
+        scenario_text: text,
+        seed,
+        ticks,
+    });
+    let config = RunConfig {
+        seed,
+        threads: args.threads.map(|t| t as usize),
+        store,
+    };
 
     let started = Instant::now();
-    let mut sim = Simulation::new(&scenario, &config, args.pace);
+    let mut sim = match Simulation::recorded(&scenario, &config, args.pace) {
+        Ok(sim) => sim,
+        Err(e) => {
+            eprintln!("error: cannot create the event store: {e}");
+            return ExitCode::from(EXIT_FAILED);
+        }
+    };
     let progress = Progress::new(ticks, args.quiet);
     for done in 1..=ticks {
         let frame = sim.step();
         progress.tick(frame, done);
+        if sim.store_failed() {
+            break;
+        }
     }
     progress.finish();
+    let stored = match sim.finish_store().transpose() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: the event store failed: {e}");
+            return ExitCode::from(EXIT_FAILED);
+        }
+    };
 
     let info = RunInfo {
         scenario: scenario.name.clone(),
@@ -46,7 +74,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
         threads: bevy::tasks::ComputeTaskPool::get().thread_num(),
         wall_secs: started.elapsed().as_secs_f64(),
     };
-    let report = Report::from_world(sim.world_mut(), info);
+    let report = Report::from_world(sim.world_mut(), info, stored.as_ref());
     // A closed stdout (e.g. piped into `head`) must not stop the report.
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(stdout, "{}", summary_table(&report));

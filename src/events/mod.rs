@@ -28,7 +28,7 @@ impl Plugin for EventsPlugin {
             .add_systems(FixedFirst, begin_tick.after(crate::sim::AdvanceClock))
             .add_systems(FixedUpdate, seal.in_set(TickSet::Record).in_set(SealEvents))
             // The initial population's spawn events are sealed as tick 0.
-            .add_systems(PostStartup, seal);
+            .add_systems(PostStartup, seal.in_set(SealEvents));
     }
 }
 

@@ -17,6 +17,10 @@ pub use stats::RunStats;
 
 use crate::sim::TickSet;
 
+/// The state-hash system; the store reads its result.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct HashState;
+
 /// Adds the state hash (Record), the tick frame (Publish) and run statistics.
 pub struct RecordPlugin;
 
@@ -28,13 +32,18 @@ impl Plugin for RecordPlugin {
             .add_systems(
                 PostStartup,
                 (
-                    state_hash::hash_state,
+                    state_hash::hash_state.in_set(HashState),
                     stats::count_initial,
                     frame::publish_frame,
                 )
                     .chain(),
             )
-            .add_systems(FixedUpdate, state_hash::hash_state.in_set(TickSet::Record))
+            .add_systems(
+                FixedUpdate,
+                state_hash::hash_state
+                    .in_set(TickSet::Record)
+                    .in_set(HashState),
+            )
             .add_systems(FixedUpdate, frame::publish_frame.in_set(TickSet::Publish));
     }
 }

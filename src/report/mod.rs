@@ -9,13 +9,16 @@ use std::path::Path;
 use bevy::prelude::*;
 use serde::Serialize;
 
+use crate::events::{EVENT_KINDS, EventLog};
 use crate::population::components::{Life, Purse};
 use crate::population::intent::ActionKind;
 use crate::population::kinds::AgentKind;
-use crate::population::{Census, EntityId, Kind, Position};
+use crate::population::{Census, EntityId, Kind, Position, SimParams};
+use crate::react::ReactStats;
 use crate::record::{RunStats, StateHash, memory};
 use crate::sim::{Pace, SimClock};
 use crate::stat7::agent::{AgentView, bitchain};
+use crate::store::StoreSummary;
 use crate::world::{Neighbour, SpatialGrid, ZoneLedger, Zones};
 
 pub use summary::summary_table;
@@ -100,6 +103,36 @@ pub struct SeriesColumns {
     pub state_hash: Vec<String>,
 }
 
+/// Events of the run by kind.
+#[derive(Clone, Debug, Serialize)]
+pub struct EventsReport {
+    pub total: u64,
+    pub by_kind: BTreeMap<&'static str, u64>,
+}
+
+/// What the cascade engine did.
+#[derive(Clone, Debug, Serialize)]
+pub struct CascadesReport {
+    /// Events by cascade depth (index = depth; the last bucket holds deeper ones).
+    pub depth_histogram: Vec<u64>,
+    pub reactions_run: u64,
+    pub reactions_scheduled: u64,
+    pub truncated_by_depth: u64,
+    pub truncated_by_budget: u64,
+    pub depth_limit: u8,
+    pub tick_budget: u32,
+}
+
+/// The event store's side of the run.
+#[derive(Clone, Debug, Serialize)]
+pub struct StoreReport {
+    pub events_written: u64,
+    pub ticks_written: u64,
+    /// Wall time the simulation waited for the writer.
+    pub stall_secs: f64,
+    pub stalled_ticks: u64,
+}
+
 /// Everything `report.json` holds.
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
@@ -112,6 +145,10 @@ pub struct Report {
     pub threads: usize,
     pub final_state_hash: String,
     pub state_hash_chain: String,
+    /// The run's event store, if it was recorded.
+    pub events_db: Option<String>,
+    /// Hash of the last event in the chain (hex), if recorded.
+    pub last_hash: Option<String>,
     pub entity_ticks_per_sec: f64,
     pub ticks_per_sec: f64,
     pub wall_secs: f64,
@@ -120,6 +157,9 @@ pub struct Report {
     pub population: PopulationReport,
     pub totals: Totals,
     pub wealth: Wealth,
+    pub events: EventsReport,
+    pub cascades: CascadesReport,
+    pub store: Option<StoreReport>,
     pub heatmap: Heatmap,
     pub stat7: Vec<Stat7Sample>,
     pub series: SeriesColumns,
@@ -132,7 +172,7 @@ const HEATMAP_BINS: u32 = 32;
 
 impl Report {
     /// Builds the report from the world at the end of a run.
-    pub fn from_world(world: &mut World, info: RunInfo) -> Report {
+    pub fn from_world(world: &mut World, info: RunInfo, store: Option<&StoreSummary>) -> Report {
         let stats = world.resource::<RunStats>().clone();
         let census = world.resource::<Census>().clone();
         let tick = world.resource::<SimClock>().tick;
@@ -159,6 +199,22 @@ impl Report {
             series.state_hash.push(p.state_hash.clone());
         }
         let busy = stats.busy.as_secs_f64().max(1e-9);
+        let log = world.resource::<EventLog>();
+        let events = EventsReport {
+            total: log.total(),
+            by_kind: EVENT_KINDS.iter().copied().zip(log.by_kind).collect(),
+        };
+        let react = world.resource::<ReactStats>();
+        let params = world.resource::<SimParams>();
+        let cascades = CascadesReport {
+            depth_histogram: log.by_depth.to_vec(),
+            reactions_run: react.ran,
+            reactions_scheduled: react.scheduled,
+            truncated_by_depth: react.truncated_depth,
+            truncated_by_budget: react.truncated_budget,
+            depth_limit: params.depth_limit,
+            tick_budget: params.tick_budget,
+        };
         Report {
             seedsim_version: env!("CARGO_PKG_VERSION"),
             scenario: info.scenario,
@@ -169,6 +225,8 @@ impl Report {
             threads: info.threads,
             final_state_hash: hash.hex(),
             state_hash_chain: stats.state_hash_chain(),
+            events_db: store.map(|s| s.path.display().to_string()),
+            last_hash: store.map(|s| s.last_hash.clone()),
             entity_ticks_per_sec: stats.entity_ticks_per_sec(),
             ticks_per_sec: stats.ticks as f64 / busy,
             wall_secs: info.wall_secs,
@@ -204,6 +262,14 @@ impl Report {
                 departed: stats.wealth_departed,
                 conserved: held + treasury + stats.wealth_departed == stats.wealth_minted,
             },
+            events,
+            cascades,
+            store: store.map(|s| StoreReport {
+                events_written: s.events,
+                ticks_written: s.ticks,
+                stall_secs: s.stall.as_secs_f64(),
+                stalled_ticks: s.stalled_ticks,
+            }),
             heatmap: Heatmap {
                 bins_x: HEATMAP_BINS,
                 bins_y: HEATMAP_BINS,

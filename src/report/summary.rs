@@ -71,6 +71,33 @@ pub fn summary_table(r: &Report) -> String {
             r.entity_ticks_per_sec, r.ticks_per_sec
         ),
     ));
+    let mut kinds: Vec<(&&str, &u64)> = r.events.by_kind.iter().filter(|(_, n)| **n > 0).collect();
+    kinds.sort_by_key(|(k, n)| (std::cmp::Reverse(**n), **k));
+    let top: Vec<String> = kinds
+        .iter()
+        .take(6)
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect();
+    rows.push((
+        "events".into(),
+        format!("{} ({})", r.events.total, top.join(", ")),
+    ));
+    let c = &r.cascades;
+    let deepest = c.depth_histogram.iter().rposition(|n| *n > 0).unwrap_or(0);
+    let depths: Vec<String> = c.depth_histogram[..=deepest]
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    rows.push((
+        "cascades".into(),
+        format!(
+            "{} reactions, events by depth [{}], truncated {} (depth) + {} (budget)",
+            c.reactions_run,
+            depths.join(", "),
+            c.truncated_by_depth,
+            c.truncated_by_budget
+        ),
+    ));
     rows.push(("wall time".into(), format!("{:.2} s", r.wall_secs)));
     rows.push(("peak memory".into(), mib(r.peak_rss_bytes)));
     rows.push((
@@ -81,6 +108,17 @@ pub fn summary_table(r: &Report) -> String {
         ),
     ));
     rows.push(("final state hash".into(), r.final_state_hash.clone()));
+    if let (Some(db), Some(last), Some(s)) = (&r.events_db, &r.last_hash, &r.store) {
+        rows.push((
+            "events.db".into(),
+            format!("{db} ({} events)", s.events_written),
+        ));
+        rows.push(("last event hash".into(), last.clone()));
+        rows.push((
+            "store stall".into(),
+            format!("{:.3} s over {} ticks", s.stall_secs, s.stalled_ticks),
+        ));
+    }
     let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     let mut out = String::new();
     for (k, v) in rows {

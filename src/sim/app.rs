@@ -13,6 +13,7 @@ use crate::population::PopulationPlugin;
 use crate::react::ReactPlugin;
 use crate::record::RecordPlugin;
 use crate::scenario::Scenario;
+use crate::store::{StoreConfig, StorePlugin, StoreSink};
 use crate::world::WorldPlugin;
 
 /// How to run a scenario (the parts that are not in the scenario file).
@@ -22,11 +23,25 @@ pub struct RunConfig {
     /// Compute threads for parallel systems; all cores if `None`. The thread
     /// pools are process-wide and fixed by the first app built in a process.
     pub threads: Option<usize>,
+    /// Record every event into this store (see `crate::store`).
+    pub store: Option<StoreConfig>,
+}
+
+impl RunConfig {
+    /// A run with this seed on all cores, recording nothing.
+    pub fn seeded(seed: u64) -> RunConfig {
+        RunConfig {
+            seed,
+            threads: None,
+            store: None,
+        }
+    }
 }
 
 /// Builds an app that runs exactly one tick per `app.update()`, regardless of
-/// the wall clock (pacing is the caller's business), with Startup done.
-pub fn build_app(scenario: &Scenario, config: &RunConfig) -> App {
+/// the wall clock (pacing is the caller's business), with Startup done. With
+/// a `sink`, every tick (tick 0 included) is recorded.
+pub fn build_app(scenario: &Scenario, config: &RunConfig, sink: Option<StoreSink>) -> App {
     let mut app = App::new();
     app.add_plugins((
         TaskPoolPlugin {
@@ -48,7 +63,11 @@ pub fn build_app(scenario: &Scenario, config: &RunConfig) -> App {
             rules: scenario.reaction_set(),
         },
         RecordPlugin,
+        StorePlugin,
     ));
+    if let Some(sink) = sink {
+        app.insert_resource(sink);
+    }
     app.finish();
     app.cleanup();
     // The first update runs Startup and no fixed step.

@@ -9,6 +9,7 @@ use bevy::prelude::*;
 use super::{RunConfig, SimClock, TICK, build_app};
 use crate::record::{RunStats, TickFrame};
 use crate::scenario::Scenario;
+use crate::store::{StoreError, StoreSink, StoreSummary};
 
 /// How ticks follow each other on the wall clock.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
@@ -28,12 +29,47 @@ pub struct Simulation {
 }
 
 impl Simulation {
+    /// A simulation of `scenario`; if `config.store` is set, every event is
+    /// recorded there (creating the store may fail).
     pub fn new(scenario: &Scenario, config: &RunConfig, pace: Pace) -> Simulation {
+        Simulation::build(scenario, config, pace, None)
+    }
+
+    /// A simulation that records into the store described by `config.store`.
+    pub fn recorded(
+        scenario: &Scenario,
+        config: &RunConfig,
+        pace: Pace,
+    ) -> Result<Simulation, StoreError> {
+        let sink = config.store.as_ref().map(StoreSink::create).transpose()?;
+        Ok(Simulation::build(scenario, config, pace, sink))
+    }
+
+    fn build(
+        scenario: &Scenario,
+        config: &RunConfig,
+        pace: Pace,
+        sink: Option<StoreSink>,
+    ) -> Simulation {
         Simulation {
-            app: build_app(scenario, config),
+            app: build_app(scenario, config, sink),
             pace,
             next_deadline: None,
         }
+    }
+
+    /// Whether the store's writer has failed (the run should stop).
+    pub fn store_failed(&self) -> bool {
+        self.app
+            .world()
+            .get_resource::<StoreSink>()
+            .is_some_and(|s| s.failed())
+    }
+
+    /// Flushes and closes the store, if recording; `None` if not.
+    pub fn finish_store(&mut self) -> Option<Result<StoreSummary, StoreError>> {
+        let mut sink = self.app.world_mut().remove_resource::<StoreSink>()?;
+        Some(sink.finish())
     }
 
     /// Runs one tick (waiting first if the pace is real time) and returns its frame.

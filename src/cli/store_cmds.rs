@@ -1,0 +1,204 @@
+//! `seedsim verify`, `seedsim replay` and `seedsim events`: the commands that
+//! read a run's `events.db`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::{EXIT_FAILED, EXIT_INVALID};
+use crate::events::chain::Row;
+use crate::store::query::{Filter, chain, select};
+use crate::store::replay::{Outcome, replay};
+use crate::store::verify::{Verdict, open_read_only, verify};
+
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// The run's events.db.
+    pub db: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReplayArgs {
+    /// The run's events.db.
+    pub db: PathBuf,
+    /// Compute threads (the result must not depend on it).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
+    pub threads: Option<u64>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct EventsArgs {
+    /// The run's events.db.
+    pub db: PathBuf,
+    /// Events whose actor or target is this entity id.
+    #[arg(long)]
+    pub entity: Option<u64>,
+    /// Events of this kind (e.g. trade, death, intent_denied).
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Tick range `A..B` (inclusive).
+    #[arg(long, value_parser = parse_ticks)]
+    pub ticks: Option<(u64, u64)>,
+    /// Show this event's causes up to the root and all its effects.
+    #[arg(long)]
+    pub chain: Option<u64>,
+    /// At most this many events.
+    #[arg(long, default_value_t = 1000)]
+    pub limit: usize,
+    /// JSON (one array) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_ticks(s: &str) -> Result<(u64, u64), String> {
+    let (a, b) = s
+        .split_once("..")
+        .ok_or_else(|| format!("{s:?}: expected A..B, e.g. 10..20"))?;
+    let a: u64 = a.trim().parse().map_err(|e| format!("{a:?}: {e}"))?;
+    let b: u64 = b.trim().parse().map_err(|e| format!("{b:?}: {e}"))?;
+    if a > b {
+        return Err(format!("{s:?}: the range is empty ({a} > {b})"));
+    }
+    Ok((a, b))
+}
+
+pub fn verify_cmd(args: &VerifyArgs) -> ExitCode {
+    match verify(&args.db) {
+        Ok(Verdict::Intact {
+            events,
+            last_tick,
+            complete,
+            ..
+        }) => {
+            let state = if complete {
+                "run complete"
+            } else {
+                "run did not finish: verified up to its last committed tick"
+            };
+            println!("ok: {events} events, chain intact through tick {last_tick} ({state})");
+            ExitCode::SUCCESS
+        }
+        Ok(Verdict::Broken { seq, reason }) => {
+            println!("broken at seq {seq}: {reason}");
+            ExitCode::from(EXIT_FAILED)
+        }
+        Ok(Verdict::Truncated {
+            last_seq,
+            recorded_seq,
+            recorded_tick,
+        }) => {
+            println!(
+                "truncated: events end at seq {last_seq}, but tick {recorded_tick} was recorded up to seq {recorded_seq}"
+            );
+            ExitCode::from(EXIT_FAILED)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_INVALID)
+        }
+    }
+}
+
+pub fn replay_cmd(args: &ReplayArgs) -> ExitCode {
+    match replay(&args.db, args.threads.map(|t| t as usize)) {
+        Ok(Outcome::Identical { ticks, events }) => {
+            println!("identical: {ticks} ticks, {events} events, every hash matches");
+            ExitCode::SUCCESS
+        }
+        Ok(Outcome::Diverged(d)) => {
+            println!(
+                "diverged at tick {}, seq {}:\n  expected {}\n  actual   {}",
+                d.tick, d.seq, d.expected, d.actual
+            );
+            ExitCode::from(EXIT_FAILED)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_INVALID)
+        }
+    }
+}
+
+fn line(r: &Row) -> String {
+    let opt = |v: Option<u64>| v.map_or("-".to_string(), |x| x.to_string());
+    format!(
+        "{:>8} {:>6} {:<18} {:>7} {:>7} {:>8} {:>2}  {}",
+        r.seq,
+        r.tick,
+        r.kind,
+        opt(r.actor),
+        opt(r.target),
+        opt(r.cause),
+        r.depth,
+        r.payload
+    )
+}
+
+fn json(r: &Row, role: &str) -> serde_json::Value {
+    serde_json::json!({
+        "seq": r.seq, "tick": r.tick, "kind": r.kind, "actor": r.actor, "target": r.target,
+        "cause": r.cause, "correlation": r.correlation, "depth": r.depth,
+        "payload": serde_json::from_str::<serde_json::Value>(&r.payload).unwrap_or(serde_json::Value::String(r.payload.clone())),
+        "role": role,
+    })
+}
+
+pub fn events_cmd(args: &EventsArgs) -> ExitCode {
+    let conn = match open_read_only(&args.db) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    let listed: Result<Vec<(Row, &str)>, String> = match args.chain {
+        Some(seq) => match chain(&conn, seq, args.limit) {
+            Ok(Some(c)) => Ok(c
+                .causes
+                .into_iter()
+                .map(|r| (r, "cause"))
+                .chain(std::iter::once((c.event, "event")))
+                .chain(c.effects.into_iter().map(|r| (r, "effect")))
+                .collect()),
+            Ok(None) => Err(format!("no event has seq {seq}")),
+            Err(e) => Err(e.to_string()),
+        },
+        None => {
+            let filter = Filter {
+                entity: args.entity,
+                kind: args.kind.clone(),
+                ticks: args.ticks,
+                limit: args.limit,
+            };
+            select(&conn, &filter)
+                .map(|rows| rows.into_iter().map(|r| (r, "")).collect())
+                .map_err(|e| e.to_string())
+        }
+    };
+    let rows = match listed {
+        Ok(rows) => rows,
+        Err(e) => {
+            eprintln!("error: {}: {e}", args.db.display());
+            return ExitCode::from(EXIT_FAILED);
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let all: Vec<_> = rows.iter().map(|(r, role)| json(r, role)).collect();
+        let _ = writeln!(out, "{}", serde_json::Value::Array(all));
+    } else {
+        let _ = writeln!(
+            out,
+            "{:>8} {:>6} {:<18} {:>7} {:>7} {:>8} {:>2}  payload",
+            "seq", "tick", "kind", "actor", "target", "cause", "d"
+        );
+        for (r, role) in &rows {
+            let mark = match *role {
+                "event" => "> ",
+                _ => "",
+            };
+            let _ = writeln!(out, "{mark}{}", line(r));
+        }
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,233 @@
+//! The event store: each run's events in `events.db` (SQLite), hash-chained,
+//! written by a dedicated thread (see [`writer`]) so the tick only pays for
+//! handing a batch over. With the run's scenario text and seed stored beside
+//! them, the file alone is enough to [`replay`] the run; [`verify`] checks
+//! the chain and [`query`] answers `seedsim events`.
+
+pub mod query;
+pub mod replay;
+mod schema;
+pub mod verify;
+mod writer;
+
+use std::path::{Path, PathBuf};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use bevy::prelude::*;
+use crossbeam_channel::{Sender, TrySendError};
+use rusqlite::Connection;
+use thiserror::Error;
+
+pub use schema::FORMAT;
+pub use writer::{TickBatch, WriterReport};
+
+use crate::events::chain::hex;
+use crate::events::{SealEvents, TickEvents};
+use crate::record::{HashState, StateHash};
+use crate::sim::TickSet;
+
+/// Ticks that may wait for the writer before the simulation has to.
+const QUEUE_TICKS: usize = 256;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("{path}: {source}")]
+    Sqlite {
+        path: String,
+        source: rusqlite::Error,
+    },
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+    #[error("{0}")]
+    Writer(String),
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+fn sqlite(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+    move |source| StoreError::Sqlite {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// What a new store records about its run.
+#[derive(Clone, Debug)]
+pub struct StoreConfig {
+    pub path: PathBuf,
+    pub scenario_file: String,
+    pub scenario_text: String,
+    pub seed: u64,
+    pub ticks: u64,
+}
+
+/// The simulation's end of the store: hands each tick to the writer and
+/// measures how long it had to wait.
+#[derive(Resource)]
+pub struct StoreSink {
+    path: PathBuf,
+    tx: Option<Sender<TickBatch>>,
+    writer: Option<JoinHandle<WriterReport>>,
+    /// Wall time the simulation spent waiting for the writer.
+    pub stall: Duration,
+    /// Ticks that had to wait.
+    pub stalled_ticks: u64,
+    failed: bool,
+}
+
+/// The store's figures at the end of a run.
+#[derive(Clone, Debug)]
+pub struct StoreSummary {
+    pub path: PathBuf,
+    pub events: u64,
+    pub ticks: u64,
+    pub last_seq: u64,
+    pub last_hash: String,
+    pub stall: Duration,
+    pub stalled_ticks: u64,
+}
+
+impl StoreSink {
+    /// Creates `events.db` (replacing an old one), records the run's inputs
+    /// and starts the writer thread.
+    pub fn create(config: &StoreConfig) -> Result<StoreSink, StoreError> {
+        let path = config.path.clone();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                path: dir.display().to_string(),
+                source,
+            })?;
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let old = PathBuf::from(format!("{}{suffix}", path.display()));
+            if old.exists() {
+                std::fs::remove_file(&old).map_err(|source| StoreError::Io {
+                    path: old.display().to_string(),
+                    source,
+                })?;
+            }
+        }
+        let conn = Connection::open(&path).map_err(sqlite(&path))?;
+        schema::create(&conn).map_err(sqlite(&path))?;
+        let seed = config.seed.to_string();
+        let ticks = config.ticks.to_string();
+        for (key, value) in [
+            ("format", FORMAT),
+            ("seedsim_version", env!("CARGO_PKG_VERSION")),
+            ("scenario_file", config.scenario_file.as_str()),
+            ("scenario_text", config.scenario_text.as_str()),
+            ("seed", seed.as_str()),
+            ("ticks", ticks.as_str()),
+            ("status", "running"),
+        ] {
+            schema::set_meta(&conn, key, value).map_err(sqlite(&path))?;
+        }
+        let (tx, rx) = crossbeam_channel::bounded(QUEUE_TICKS);
+        let writer = std::thread::Builder::new()
+            .name("seedsim-store".into())
+            .spawn(move || writer::run(conn, rx))
+            .map_err(|source| StoreError::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+        Ok(StoreSink {
+            path,
+            tx: Some(tx),
+            writer: Some(writer),
+            stall: Duration::ZERO,
+            stalled_ticks: 0,
+            failed: false,
+        })
+    }
+
+    fn send(&mut self, batch: TickBatch) {
+        let Some(tx) = &self.tx else {
+            return;
+        };
+        let sent = match tx.try_send(batch) {
+            Ok(()) => Ok(()),
+            Err(TrySendError::Full(batch)) => {
+                let start = Instant::now();
+                let sent = tx.send(batch).map_err(|_| ());
+                self.stall += start.elapsed();
+                self.stalled_ticks += 1;
+                sent
+            }
+            Err(TrySendError::Disconnected(_)) => Err(()),
+        };
+        if sent.is_err() {
+            // The writer stopped (its error is reported by `finish`).
+            self.failed = true;
+            self.tx = None;
+        }
+    }
+
+    /// Whether the writer has stopped with an error.
+    pub fn failed(&self) -> bool {
+        self.failed
+    }
+
+    /// Waits for the writer to commit everything, indexes the events and
+    /// marks the run complete.
+    pub fn finish(&mut self) -> Result<StoreSummary, StoreError> {
+        self.tx = None;
+        let report = match self.writer.take().map(JoinHandle::join) {
+            Some(Ok(report)) => report,
+            Some(Err(_)) => {
+                return Err(StoreError::Writer(
+                    "the store writer thread panicked".into(),
+                ));
+            }
+            None => return Err(StoreError::Writer("the store was already finished".into())),
+        };
+        if let Some(e) = report.error {
+            return Err(StoreError::Writer(e));
+        }
+        let conn = Connection::open(&self.path).map_err(sqlite(&self.path))?;
+        conn.execute_batch(schema::INDEXES)
+            .map_err(sqlite(&self.path))?;
+        schema::set_meta(&conn, "status", "complete").map_err(sqlite(&self.path))?;
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .map_err(sqlite(&self.path))?;
+        Ok(StoreSummary {
+            path: self.path.clone(),
+            events: report.events,
+            ticks: report.ticks,
+            last_seq: report.last_seq,
+            last_hash: hex(&report.last_hash),
+            stall: self.stall,
+            stalled_ticks: self.stalled_ticks,
+        })
+    }
+}
+
+/// Record: hands the tick's events and state hash to the writer.
+fn send_tick(events: Res<TickEvents>, hash: Res<StateHash>, sink: Option<ResMut<StoreSink>>) {
+    if let Some(mut sink) = sink {
+        sink.send(TickBatch {
+            tick: hash.tick,
+            events: events.0.clone(),
+            state_hash: hash.hex(),
+        });
+    }
+}
+
+/// Sends every tick to the [`StoreSink`] resource when there is one.
+pub struct StorePlugin;
+
+impl Plugin for StorePlugin {
+    fn build(&self, app: &mut App) {
+        app.add_systems(
+            FixedUpdate,
+            send_tick
+                .in_set(TickSet::Record)
+                .after(SealEvents)
+                .after(HashState),
+        )
+        .add_systems(PostStartup, send_tick.after(SealEvents).after(HashState));
+    }
+}

@@ -1,0 +1,154 @@
+//! `seedsim replay`: re-runs a recorded run from what its `events.db` holds
+//! (scenario text, seed, number of ticks) and compares, tick by tick, every
+//! event's chain hash and the state hash with the stored ones. Reports the
+//! first divergence.
+
+use std::path::Path;
+
+use super::verify::{ROW_COLUMNS, open_read_only, read_row};
+use super::{StoreError, schema, sqlite};
+use crate::events::TickEvents;
+use crate::events::chain::{GENESIS, Row, hex};
+use crate::record::StateHash;
+use crate::scenario::parse_str;
+use crate::sim::{Pace, RunConfig, Simulation};
+
+/// What replaying found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Identical { ticks: u64, events: u64 },
+    Diverged(Divergence),
+}
+
+/// The first place where the replay differs from the record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Divergence {
+    pub tick: u64,
+    pub seq: u64,
+    /// What the record says (hash and kind, or the state hash).
+    pub expected: String,
+    /// What the replay produced.
+    pub actual: String,
+}
+
+fn invalid(path: &Path, message: String) -> StoreError {
+    StoreError::Invalid {
+        path: path.display().to_string(),
+        message,
+    }
+}
+
+fn describe(row: Option<&(Row, Vec<u8>)>) -> String {
+    match row {
+        Some((r, h)) => format!("{} {} (hash {})", r.kind, r.payload, hex_vec(h)),
+        None => "no more events".into(),
+    }
+}
+
+fn hex_vec(h: &[u8]) -> String {
+    h.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn replay(path: &Path, threads: Option<usize>) -> Result<Outcome, StoreError> {
+    let conn = open_read_only(path)?;
+    let get = |key: &str| -> Result<String, StoreError> {
+        schema::meta(&conn, key)
+            .map_err(sqlite(path))?
+            .ok_or_else(|| invalid(path, format!("meta has no {key}")))
+    };
+    let text = get("scenario_text")?;
+    let file = get("scenario_file")?;
+    let seed: u64 = get("seed")?
+        .parse()
+        .map_err(|e| invalid(path, format!("stored seed is not a number: {e}")))?;
+    let scenario = parse_str(&file, &text)
+        .map_err(|e| invalid(path, format!("the stored scenario does not load: {e}")))?;
+    let mut ticks_stmt = conn
+        .prepare("SELECT tick, state_hash FROM ticks ORDER BY tick")
+        .map_err(sqlite(path))?;
+    let recorded: Vec<(u64, String)> = ticks_stmt
+        .query_map([], |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)))
+        .map_err(sqlite(path))?
+        .collect::<Result<_, _>>()
+        .map_err(sqlite(path))?;
+    let mut events_stmt = conn
+        .prepare(&format!("SELECT {ROW_COLUMNS} FROM events ORDER BY seq"))
+        .map_err(sqlite(path))?;
+    let mut stored = events_stmt.query([]).map_err(sqlite(path))?;
+
+    let mut sim = Simulation::new(
+        &scenario,
+        &RunConfig {
+            seed,
+            threads,
+            store: None,
+        },
+        Pace::Fast,
+    );
+    let mut prev = GENESIS;
+    let mut events = 0u64;
+    for (i, (tick, state_hash)) in recorded.iter().enumerate() {
+        if i > 0 {
+            sim.step();
+        }
+        let world = sim.world();
+        let now = world.resource::<StateHash>();
+        if now.tick != *tick {
+            return Ok(Outcome::Diverged(Divergence {
+                tick: *tick,
+                seq: events + 1,
+                expected: format!("tick {tick}"),
+                actual: format!("tick {}", now.tick),
+            }));
+        }
+        for event in &world.resource::<TickEvents>().0 {
+            let row = Row::from_event(event);
+            let hash = row.link(&prev);
+            let next = stored
+                .next()
+                .map_err(sqlite(path))?
+                .map(read_row)
+                .transpose()
+                .map_err(sqlite(path))?;
+            let same = next
+                .as_ref()
+                .is_some_and(|(r, h)| r.seq == row.seq && h.as_slice() == hash.as_slice());
+            if !same {
+                return Ok(Outcome::Diverged(Divergence {
+                    tick: *tick,
+                    seq: row.seq,
+                    expected: describe(next.as_ref()),
+                    actual: format!("{} {} (hash {})", row.kind, row.payload, hex(&hash)),
+                }));
+            }
+            prev = hash;
+            events += 1;
+        }
+        if now.hex() != *state_hash {
+            return Ok(Outcome::Diverged(Divergence {
+                tick: *tick,
+                seq: events + 1,
+                expected: format!("state hash {state_hash}"),
+                actual: format!("state hash {}", now.hex()),
+            }));
+        }
+    }
+    if let Some(extra) = stored
+        .next()
+        .map_err(sqlite(path))?
+        .map(read_row)
+        .transpose()
+        .map_err(sqlite(path))?
+    {
+        return Ok(Outcome::Diverged(Divergence {
+            tick: extra.0.tick,
+            seq: extra.0.seq,
+            expected: describe(Some(&extra)),
+            actual: "no more events".into(),
+        }));
+    }
+    Ok(Outcome::Identical {
+        ticks: recorded.len() as u64,
+        events,
+    })
+}

@@ -1,0 +1,71 @@
+//! The SQLite schema of `events.db`: one file per run holding the run's
+//! inputs (scenario text, seed, version) and every event in seq order with
+//! its hash-chain link. Users query it directly with `sqlite3`; the README
+//! documents these tables.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// Identifies the file format; bumped if the tables or the chain change.
+pub const FORMAT: &str = "seedsim-events/1";
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+    seq         INTEGER PRIMARY KEY,
+    tick        INTEGER NOT NULL,
+    kind        TEXT    NOT NULL,
+    actor       INTEGER,
+    target      INTEGER,
+    cause       INTEGER,
+    correlation INTEGER,
+    depth       INTEGER NOT NULL,
+    payload     TEXT    NOT NULL,
+    hash        BLOB    NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ticks (
+    tick       INTEGER PRIMARY KEY,
+    last_seq   INTEGER NOT NULL,
+    events     INTEGER NOT NULL,
+    chain_hash BLOB    NOT NULL,
+    state_hash TEXT    NOT NULL
+);
+CREATE TABLE IF NOT EXISTS inputs (
+    id      INTEGER PRIMARY KEY,
+    tick    INTEGER NOT NULL,
+    source  TEXT    NOT NULL,
+    payload TEXT    NOT NULL
+);
+";
+
+/// Indexes for queries; built when a run finishes (appends stay fast).
+pub const INDEXES: &str = "
+CREATE INDEX IF NOT EXISTS events_tick   ON events(tick);
+CREATE INDEX IF NOT EXISTS events_actor  ON events(actor);
+CREATE INDEX IF NOT EXISTS events_target ON events(target);
+CREATE INDEX IF NOT EXISTS events_kind   ON events(kind);
+CREATE INDEX IF NOT EXISTS events_cause  ON events(cause);
+";
+
+/// Creates the tables in a new file and sets the pragmas for appending.
+pub fn create(conn: &Connection) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.execute_batch(SCHEMA)
+}
+
+pub fn set_meta(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+pub fn meta(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()
+}
