@@ -10,6 +10,7 @@
 pub mod bench;
 pub mod cli;
 pub mod events;
+pub mod govern;
 pub mod population;
 pub mod react;
 pub mod record;

@@ -82,5 +82,6 @@ pub fn scenario(population: u32, seed: u64) -> Scenario {
         params: ParamsSpec::default(),
         waves: Vec::new(),
         reactions: None,
+        policies: None,
     }
 }

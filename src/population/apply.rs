@@ -26,7 +26,7 @@ use crate::world::{ZoneLedger, Zones};
 pub(super) struct Acting {
     pub(super) id: &'static EntityId,
     pub(super) kind: &'static Kind,
-    pub(super) position: &'static Position,
+    pub(super) position: &'static mut Position,
     pub(super) motion: &'static mut Motion,
     pub(super) vitals: &'static mut Vitals,
     pub(super) purse: &'static mut Purse,
@@ -119,6 +119,13 @@ fn apply_one(
         Action::Wander { to } => {
             walk_to(&mut a.motion, to);
             start(&mut a.behaviour, Activity::Wander, tick, WALK_TIMEOUT, None);
+        }
+        Action::Step { to } => {
+            // Governance has already limited how far a step may go.
+            a.position.0 = books.zones.clamp(to);
+            a.motion.target = a.position.0;
+            a.motion.moving = false;
+            start(&mut a.behaviour, Activity::Wander, tick, 5, None);
         }
         Action::Flee { to } => {
             walk_to(&mut a.motion, to);

@@ -155,6 +155,12 @@ pub fn choose(s: &Surroundings, me: &Me, rng: &mut Pcg32) -> Action {
         Activity::Idle => Action::Idle {
             ticks: rng.between(10, 30) as u16,
         },
+        // Griefers try to teleport now and then (the speed limit stops them).
+        Activity::Wander if griefer && rng.chance(0.3) => Action::Step {
+            to: s
+                .zones
+                .clamp(me.pos + Vec2::new(rng.signed(), rng.signed()) * 40.0),
+        },
         Activity::Wander => Action::Wander {
             to: s
                 .zones

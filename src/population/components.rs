@@ -142,6 +142,16 @@ pub struct Behaviour {
 #[derive(Component, Clone, Debug)]
 pub struct Brain(pub Pcg32);
 
+/// How much the agent has asked for lately: the counters behind
+/// governance's rate and spam limits (windows restart, so they stay small).
+#[derive(Component, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Conduct {
+    pub window_start: u64,
+    pub actions: u16,
+    pub chat_window_start: u64,
+    pub chats: u16,
+}
+
 /// Everything an agent is spawned with.
 #[derive(Bundle)]
 pub struct AgentBundle {
@@ -156,6 +166,7 @@ pub struct AgentBundle {
     pub life: Life,
     pub behaviour: Behaviour,
     pub brain: Brain,
+    pub conduct: Conduct,
 }
 
 #[cfg(test)]

@@ -65,10 +65,28 @@ pub enum Action {
     Reproduce {
         partner: Target,
     },
+    /// Move straight to a nearby point this tick (speed-limited by governance).
+    Step {
+        to: Vec2,
+    },
+}
+
+impl Action {
+    /// The other party of a two-party action.
+    pub fn other(&self) -> Option<Target> {
+        match *self {
+            Action::Trade { with, .. }
+            | Action::Chat { with, .. }
+            | Action::Socialise { with, .. } => Some(with),
+            Action::Attack { target, .. } | Action::Follow { target, .. } => Some(target),
+            Action::Reproduce { partner } => Some(partner),
+            _ => None,
+        }
+    }
 }
 
 /// Number of [`ActionKind`]s.
-pub const ACTION_KINDS: usize = 12;
+pub const ACTION_KINDS: usize = 13;
 
 /// The kind of an [`Action`], for counting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -85,6 +103,7 @@ pub enum ActionKind {
     Socialise,
     Follow,
     Reproduce,
+    Step,
 }
 
 impl ActionKind {
@@ -101,6 +120,7 @@ impl ActionKind {
         ActionKind::Socialise,
         ActionKind::Follow,
         ActionKind::Reproduce,
+        ActionKind::Step,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -117,6 +137,7 @@ impl ActionKind {
             ActionKind::Socialise => "socialise",
             ActionKind::Follow => "follow",
             ActionKind::Reproduce => "reproduce",
+            ActionKind::Step => "step",
         }
     }
 }
@@ -136,6 +157,7 @@ impl Action {
             Action::Socialise { .. } => ActionKind::Socialise,
             Action::Follow { .. } => ActionKind::Follow,
             Action::Reproduce { .. } => ActionKind::Reproduce,
+            Action::Step { .. } => ActionKind::Step,
         }
     }
 }
@@ -145,6 +167,8 @@ impl Action {
 pub enum Source {
     /// The agent's own brain (an NPC, or a bot player).
     Brain,
+    /// A connected client, which owns (at most) one entity.
+    Client { owns: Option<EntityId> },
 }
 
 /// An intent of one actor, stamped with its source.

@@ -5,6 +5,7 @@
 use bevy::prelude::*;
 
 use super::kinds::{ACTIVITY_COUNT, AgentKind, KIND_COUNT};
+use crate::govern::PolicySet;
 use crate::scenario::{Scenario, TickRange};
 
 /// Weight of each activity, indexed by `Activity as usize`.
@@ -29,6 +30,8 @@ pub struct SimParams {
     pub depth_limit: u8,
     /// Most reactions run per tick.
     pub tick_budget: u32,
+    /// The governance policies in force (rules and thresholds).
+    pub policies: PolicySet,
 }
 
 impl SimParams {
@@ -51,6 +54,7 @@ impl SimParams {
             session_ticks: s.population.session_ticks,
             depth_limit: s.reaction_set().depth_limit,
             tick_budget: s.reaction_set().tick_budget,
+            policies: PolicySet::with(s.policies.as_ref()),
         }
     }
 

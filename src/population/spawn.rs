@@ -80,6 +80,7 @@ pub fn spawn_agent(commands: &mut Commands, reg: &mut Registry, n: Newcomer) -> 
                 with: None,
             },
             brain: Brain(entity_rng(reg.seed, id.0)),
+            conduct: Conduct::default(),
         })
         .id();
     reg.census.alive[n.kind.index()] += 1;

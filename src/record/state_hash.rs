@@ -79,6 +79,7 @@ type AgentState<'a> = (
     &'a Relations,
     &'a Life,
     &'a Behaviour,
+    &'a Conduct,
 );
 
 fn bits2(a: f32, b: f32) -> u64 {
@@ -87,7 +88,7 @@ fn bits2(a: f32, b: f32) -> u64 {
 
 #[inline]
 fn agent_lanes(
-    (id, kind, pos, motion, vitals, purse, standing, relations, life, behaviour): AgentState,
+    (id, kind, pos, motion, vitals, purse, standing, relations, life, behaviour, conduct): AgentState,
 ) -> Lanes {
     let mut h = Lanes::new(id.0);
     h.pair(
@@ -106,7 +107,11 @@ fn agent_lanes(
         life.generation as u64 | life.parent.0 << 32,
         behaviour.activity as u64 | behaviour.since << 8,
     )
-    .word(behaviour.until);
+    .pair(behaviour.until, conduct.window_start)
+    .pair(
+        conduct.chat_window_start,
+        conduct.actions as u64 | (conduct.chats as u64) << 16,
+    );
     let mut rel = relations.iter();
     while let Some((a, x)) = rel.next() {
         let tag = |id: EntityId, affinity: i8| id.0 ^ (affinity as u8 as u64) << 56;

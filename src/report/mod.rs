@@ -10,6 +10,7 @@ use bevy::prelude::*;
 use serde::Serialize;
 
 use crate::events::{EVENT_KINDS, EventLog};
+use crate::govern::{Decisions, GovernStats};
 use crate::population::components::{Life, Purse};
 use crate::population::intent::ActionKind;
 use crate::population::kinds::AgentKind;
@@ -158,6 +159,8 @@ pub struct Report {
     pub totals: Totals,
     pub wealth: Wealth,
     pub events: EventsReport,
+    /// Governance decisions by rule name.
+    pub governance: BTreeMap<String, Decisions>,
     pub cascades: CascadesReport,
     pub store: Option<StoreReport>,
     pub heatmap: Heatmap,
@@ -263,6 +266,7 @@ impl Report {
                 conserved: held + treasury + stats.wealth_departed == stats.wealth_minted,
             },
             events,
+            governance: world.resource::<GovernStats>().0.clone(),
             cascades,
             store: store.map(|s| StoreReport {
                 events_written: s.events,

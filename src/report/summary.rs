@@ -82,6 +82,16 @@ pub fn summary_table(r: &Report) -> String {
         "events".into(),
         format!("{} ({})", r.events.total, top.join(", ")),
     ));
+    rows.push((
+        "governance".into(),
+        "permitted / mutated / denied, by rule".into(),
+    ));
+    for (rule, d) in &r.governance {
+        rows.push((
+            format!("  {rule}"),
+            format!("{} / {} / {}", d.permitted, d.mutated, d.denied),
+        ));
+    }
     let c = &r.cascades;
     let deepest = c.depth_histogram.iter().rposition(|n| *n > 0).unwrap_or(0);
     let depths: Vec<String> = c.depth_histogram[..=deepest]

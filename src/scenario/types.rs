@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::govern::ScenarioPolicies;
 use crate::population::kinds::{Activity, AgentKind, Archetype, Profile};
 use crate::react::ReactionSet;
 use crate::stat7::Realm;
@@ -31,6 +32,9 @@ pub struct Scenario {
     /// Replaces the shipped reaction rules (`assets/reactions/default.ron`).
     #[serde(default)]
     pub reactions: Option<ReactionSet>,
+    /// Extends or replaces the shipped policies (`assets/policies/default.ron`).
+    #[serde(default)]
+    pub policies: Option<ScenarioPolicies>,
 }
 
 impl Scenario {

@@ -138,6 +138,14 @@ pub fn check(s: &Scenario) -> Result<(), Problem> {
     {
         return problem(format!("reactions.rules[{i}]"), message);
     }
+    if let Some(p) = &s.policies {
+        let own = crate::govern::PolicySet {
+            rules: p.rules.clone(),
+        };
+        if let Err((i, message)) = own.check() {
+            return problem(format!("policies.rules[{i}]"), message);
+        }
+    }
     let defaults = default_weights();
     for (kind, overrides) in &s.params.weights {
         let mut row = defaults[kind.index()];

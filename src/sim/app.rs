@@ -9,6 +9,7 @@ use bevy::time::{TimePlugin, TimeUpdateStrategy};
 
 use super::SimPlugin;
 use crate::events::EventsPlugin;
+use crate::govern::GovernPlugin;
 use crate::population::PopulationPlugin;
 use crate::react::ReactPlugin;
 use crate::record::RecordPlugin;
@@ -59,6 +60,7 @@ pub fn build_app(scenario: &Scenario, config: &RunConfig, sink: Option<StoreSink
             scenario: scenario.clone(),
         },
         EventsPlugin,
+        GovernPlugin,
         ReactPlugin {
             rules: scenario.reaction_set(),
         },

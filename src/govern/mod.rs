@@ -1,0 +1,142 @@
+//! Govern: every intent, from any source, is judged by the policies in force
+//! before it can change the world (DESIGN §6). Rules run in a fixed order
+//! (priority, then declaration); each permits, mutates or denies, and every
+//! decision is counted per rule. Denials and mutations are events naming the
+//! rule and a reason. The policies live in `SimParams`, so their thresholds
+//! can be tuned while the simulation runs.
+
+pub mod policy;
+pub mod rules;
+
+use std::collections::BTreeMap;
+
+use bevy::prelude::*;
+use serde::Serialize;
+
+pub use policy::{Policy, PolicySet, Rule, ScenarioPolicies};
+pub use rules::{Party, Scene, Verdict, judge};
+
+use crate::events::{EventLog, Payload};
+use crate::population::components::{Conduct, Position, Purse, Vitals};
+use crate::population::intent::{Intent, Intents};
+use crate::population::{EntityId, Kind, SimParams};
+use crate::sim::{SimClock, TickSet};
+use crate::world::{ZoneLedger, Zones};
+
+/// Decisions of one rule over the run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Decisions {
+    pub permitted: u64,
+    pub mutated: u64,
+    pub denied: u64,
+}
+
+/// Decisions by rule name, over the run.
+#[derive(Resource, Clone, Debug, Default, PartialEq)]
+pub struct GovernStats(pub BTreeMap<String, Decisions>);
+
+type Judged<'a> = (&'a EntityId, &'a Kind, &'a Position, &'a Vitals, &'a Purse);
+
+fn party((id, kind, pos, vitals, purse): Judged) -> Party {
+    Party {
+        id: *id,
+        kind: kind.0,
+        pos: pos.0,
+        alive: vitals.alive(),
+        wealth: purse.wealth,
+        goods: purse.goods,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn govern(
+    clock: Res<SimClock>,
+    zones: Res<Zones>,
+    ledger: Res<ZoneLedger>,
+    params: Res<SimParams>,
+    mut intents: ResMut<Intents>,
+    mut log: ResMut<EventLog>,
+    mut stats: ResMut<GovernStats>,
+    agents: Query<Judged>,
+    mut conduct: Query<&mut Conduct>,
+) {
+    let policies = &params.policies;
+    let order = policies.order();
+    let scene = Scene {
+        tick: clock.tick,
+        zones: &zones,
+        ledger: &ledger,
+    };
+    let mut kept = Vec::with_capacity(intents.0.len());
+    for intent in intents.0.drain(..) {
+        let (Ok(me), Ok(mut conduct)) = (agents.get(intent.entity), conduct.get_mut(intent.entity))
+        else {
+            // The actor is gone; Apply would fail it anyway.
+            continue;
+        };
+        let me = party(me);
+        let target = intent.action.other();
+        let other = target.and_then(|t| agents.get(t.entity).ok()).map(party);
+        let mut action = intent.action;
+        let mut denied = false;
+        for &i in &order {
+            let policy = &policies.rules[i];
+            let verdict = judge(
+                &policy.rule,
+                &scene,
+                &intent,
+                &action,
+                &me,
+                other.as_ref(),
+                &mut conduct,
+            );
+            let counts = stats.0.entry(policy.name.clone()).or_default();
+            let name = action.kind().as_str();
+            match verdict {
+                Verdict::Permit => counts.permitted += 1,
+                Verdict::Mutate(changed, reason) => {
+                    counts.mutated += 1;
+                    let payload = Payload::IntentMutated {
+                        rule: policy.name.clone(),
+                        reason,
+                        action: name,
+                    };
+                    log.emit(payload, Some(actor(&intent)), target, None);
+                    action = changed;
+                }
+                Verdict::Deny(reason) => {
+                    counts.denied += 1;
+                    let payload = Payload::IntentDenied {
+                        rule: policy.name.clone(),
+                        reason,
+                        action: name,
+                    };
+                    log.emit(payload, Some(actor(&intent)), target, None);
+                    denied = true;
+                    break;
+                }
+            }
+        }
+        if !denied {
+            kept.push(Intent { action, ..intent });
+        }
+    }
+    intents.0 = kept;
+}
+
+fn actor(intent: &Intent) -> crate::population::intent::Target {
+    crate::population::intent::Target {
+        id: intent.actor,
+        entity: intent.entity,
+    }
+}
+
+/// Judges every intent in the Govern stage.
+pub struct GovernPlugin;
+
+impl Plugin for GovernPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<GovernStats>()
+            .add_systems(FixedUpdate, govern.in_set(TickSet::Govern));
+    }
+}
