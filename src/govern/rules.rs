@@ -251,3 +251,7 @@ pub fn judge(
 fn action_name(a: &Action) -> &'static str {
     a.kind().as_str()
 }
+
+#[cfg(test)]
+#[path = "rules_tests.rs"]
+mod tests;
