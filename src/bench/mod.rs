@@ -3,6 +3,7 @@
 //! Each size runs in a fresh child process so that its peak resident memory
 //! is its own; the parent prints the table that goes in the README.
 
+mod store;
 mod synthetic;
 
 use std::io::Write;
@@ -33,6 +34,10 @@ pub struct BenchArgs {
     /// Also write the results as JSON to this file.
     #[arg(long)]
     pub json: Option<std::path::PathBuf>,
+    /// Measure the event store instead (append, verify, replay, city with
+    /// recording on and off); needs scenarios/city.ron in the working directory.
+    #[arg(long)]
+    pub store: bool,
     /// Internal: measure one size in this process and print JSON.
     #[arg(long, hide = true, value_parser = clap::value_parser!(u32).range(1..=20_000_000))]
     pub single: Option<u32>,
@@ -155,6 +160,29 @@ pub fn run(args: &BenchArgs) -> ExitCode {
         return match serde_json::to_string(&result) {
             Ok(json) => {
                 let _ = writeln!(std::io::stdout(), "{json}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(EXIT_FAILED)
+            }
+        };
+    }
+    if args.store {
+        let dir = std::env::temp_dir().join(format!("seedsim-bench-store-{}", std::process::id()));
+        let result = store::measure(&dir, args.threads.map(|t| t as usize));
+        let _ = std::fs::remove_dir_all(&dir);
+        return match result {
+            Ok(b) => {
+                let _ = write!(std::io::stdout(), "{}", store::table(&b));
+                if let Some(path) = &args.json
+                    && let Err(e) = serde_json::to_string_pretty(&b)
+                        .map_err(std::io::Error::other)
+                        .and_then(|j| std::fs::write(path, j + "\n"))
+                {
+                    eprintln!("error: cannot write {}: {e}", path.display());
+                    return ExitCode::from(EXIT_FAILED);
+                }
                 ExitCode::SUCCESS
             }
             Err(e) => {

@@ -115,10 +115,9 @@ impl EventLog {
         self.tick = tick;
     }
 
-    /// Moves the tick's events out (into `out`, which is cleared first).
-    pub(super) fn seal_into(&mut self, out: &mut Vec<Event>) {
-        out.clear();
-        std::mem::swap(out, &mut self.pending);
+    /// Moves the tick's events out, leaving an empty log for the next tick.
+    pub(super) fn seal(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.pending)
     }
 
     /// Events emitted in the whole run.
@@ -127,6 +126,7 @@ impl EventLog {
     }
 }
 
-/// The sealed events of the tick that just ran, in seq order.
+/// The sealed events of the tick that just ran, in seq order. Shared, not
+/// copied, with the store's writer and other watchers.
 #[derive(Resource, Debug, Default)]
-pub struct TickEvents(pub Vec<Event>);
+pub struct TickEvents(pub std::sync::Arc<Vec<Event>>);

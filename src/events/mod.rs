@@ -37,5 +37,5 @@ fn begin_tick(clock: Res<SimClock>, mut log: ResMut<EventLog>) {
 }
 
 fn seal(mut log: ResMut<EventLog>, mut sealed: ResMut<TickEvents>) {
-    log.seal_into(&mut sealed.0);
+    sealed.0 = std::sync::Arc::new(log.seal());
 }

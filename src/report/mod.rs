@@ -132,6 +132,8 @@ pub struct StoreReport {
     /// Wall time the simulation waited for the writer.
     pub stall_secs: f64,
     pub stalled_ticks: u64,
+    /// Wall time the writer thread spent linking and committing.
+    pub writer_busy_secs: f64,
 }
 
 /// Everything `report.json` holds.
@@ -273,6 +275,7 @@ impl Report {
                 ticks_written: s.ticks,
                 stall_secs: s.stall.as_secs_f64(),
                 stalled_ticks: s.stalled_ticks,
+                writer_busy_secs: s.writer_busy.as_secs_f64(),
             }),
             heatmap: Heatmap {
                 bins_x: HEATMAP_BINS,

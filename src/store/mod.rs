@@ -89,6 +89,8 @@ pub struct StoreSummary {
     pub last_hash: String,
     pub stall: Duration,
     pub stalled_ticks: u64,
+    /// Time the writer thread spent linking and committing events.
+    pub writer_busy: Duration,
 }
 
 impl StoreSink {
@@ -144,7 +146,9 @@ impl StoreSink {
         })
     }
 
-    fn send(&mut self, batch: TickBatch) {
+    /// Hands one tick to the writer, waiting (and measuring the wait) if
+    /// its queue is full.
+    pub fn send(&mut self, batch: TickBatch) {
         let Some(tx) = &self.tx else {
             return;
         };
@@ -201,6 +205,7 @@ impl StoreSink {
             last_hash: hex(&report.last_hash),
             stall: self.stall,
             stalled_ticks: self.stalled_ticks,
+            writer_busy: report.busy,
         })
     }
 }
@@ -210,7 +215,7 @@ fn send_tick(events: Res<TickEvents>, hash: Res<StateHash>, sink: Option<ResMut<
     if let Some(mut sink) = sink {
         sink.send(TickBatch {
             tick: hash.tick,
-            events: events.0.clone(),
+            events: std::sync::Arc::clone(&events.0),
             state_hash: hash.hex(),
         });
     }

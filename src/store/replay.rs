@@ -101,7 +101,7 @@ pub fn replay(path: &Path, threads: Option<usize>) -> Result<Outcome, StoreError
                 actual: format!("tick {}", now.tick),
             }));
         }
-        for event in &world.resource::<TickEvents>().0 {
+        for event in world.resource::<TickEvents>().0.iter() {
             let row = Row::from_event(event);
             let hash = row.link(&prev);
             let next = stored
