@@ -101,6 +101,11 @@ impl EventLog {
         seq
     }
 
+    /// Makes room for `n` more events this tick.
+    pub fn reserve(&mut self, n: usize) {
+        self.pending.reserve(n);
+    }
+
     /// The events emitted so far this tick, in seq order.
     pub fn pending(&self) -> &[Event] {
         &self.pending

@@ -11,7 +11,7 @@ mod payload;
 use bevy::prelude::*;
 
 pub use log::{Cause, DEPTH_BUCKETS, Event, EventLog, TickEvents};
-pub use payload::{DeathCause, EVENT_KINDS, EventKind, Payload};
+pub use payload::{DeathCause, EVENT_KINDS, EventKind, Payload, Ruling};
 
 use crate::sim::{SimClock, TickSet};
 
@@ -32,8 +32,12 @@ impl Plugin for EventsPlugin {
     }
 }
 
-fn begin_tick(clock: Res<SimClock>, mut log: ResMut<EventLog>) {
+/// A new tick: the last tick's sealed events have been handed to everyone
+/// who watches (the store holds its own reference), so let them go now
+/// rather than keep two ticks of events alive at once.
+fn begin_tick(clock: Res<SimClock>, mut log: ResMut<EventLog>, mut sealed: ResMut<TickEvents>) {
     log.begin(clock.tick);
+    sealed.0 = Default::default();
 }
 
 fn seal(mut log: ResMut<EventLog>, mut sealed: ResMut<TickEvents>) {

@@ -12,6 +12,14 @@ pub enum DeathCause {
     Killed,
 }
 
+/// A governance decision against an intent: which rule, why, on what action.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Ruling {
+    pub rule: String,
+    pub reason: String,
+    pub action: &'static str,
+}
+
 /// The payload of an event; its variant is the event's kind.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -84,16 +92,9 @@ pub enum Payload {
         wealth: u64,
         goods: u32,
     },
-    IntentDenied {
-        rule: String,
-        reason: String,
-        action: &'static str,
-    },
-    IntentMutated {
-        rule: String,
-        reason: String,
-        action: &'static str,
-    },
+    /// Boxed: rulings are rare and their text would make every event bigger.
+    IntentDenied(Box<Ruling>),
+    IntentMutated(Box<Ruling>),
     ReputationChanged {
         delta: i16,
         reputation: i16,
@@ -228,8 +229,8 @@ impl Payload {
             Payload::Damage { .. } => EventKind::Damage,
             Payload::LootDropped { .. } => EventKind::LootDropped,
             Payload::LootPicked { .. } => EventKind::LootPicked,
-            Payload::IntentDenied { .. } => EventKind::IntentDenied,
-            Payload::IntentMutated { .. } => EventKind::IntentMutated,
+            Payload::IntentDenied(_) => EventKind::IntentDenied,
+            Payload::IntentMutated(_) => EventKind::IntentMutated,
             Payload::ReputationChanged { .. } => EventKind::ReputationChanged,
             Payload::Grief { .. } => EventKind::Grief,
             Payload::Inheritance { .. } => EventKind::Inheritance,
@@ -248,6 +249,16 @@ impl Payload {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn payloads_stay_small() {
+        // Every event of a million-agent tick carries one.
+        assert!(
+            std::mem::size_of::<Payload>() <= 40,
+            "{}",
+            std::mem::size_of::<Payload>()
+        );
+    }
 
     #[test]
     fn kind_names_follow_the_enum() {
@@ -272,11 +283,11 @@ mod tests {
                 x: 0.5,
                 y: 0.0,
             },
-            Payload::IntentDenied {
+            Payload::IntentDenied(Box::new(Ruling {
                 rule: "r".into(),
                 reason: "x".into(),
                 action: "attack",
-            },
+            })),
             Payload::LineageRegistered {
                 child: 4,
                 generation: 2,
@@ -289,6 +300,9 @@ mod tests {
         for p in samples {
             let json = serde_json::to_value(&p).expect("serializes");
             assert_eq!(json["kind"], p.kind().as_str());
+            if let Payload::IntentDenied(_) = p {
+                assert_eq!(json["rule"], "r", "rulings are flat objects: {json}");
+            }
         }
     }
 }

@@ -16,7 +16,7 @@ use serde::Serialize;
 pub use policy::{Policy, PolicySet, Rule, ScenarioPolicies};
 pub use rules::{Party, Scene, Verdict, judge};
 
-use crate::events::{EventLog, Payload};
+use crate::events::{EventLog, Payload, Ruling};
 use crate::population::components::{Conduct, Position, Purse, Vitals};
 use crate::population::intent::{Intent, Intents};
 use crate::population::{EntityId, Kind, SimParams};
@@ -31,9 +31,37 @@ pub struct Decisions {
     pub denied: u64,
 }
 
-/// Decisions by rule name, over the run.
+/// Decisions by rule name, over the run. Counted by rule position on the hot
+/// path (no string work per intent) and keyed by name when read.
 #[derive(Resource, Clone, Debug, Default, PartialEq)]
-pub struct GovernStats(pub BTreeMap<String, Decisions>);
+pub struct GovernStats {
+    counts: Vec<(String, Decisions)>,
+}
+
+impl GovernStats {
+    /// The counters of the rules of `policies`, in its order; a renamed or
+    /// added rule gets its own counter, counts under old names are kept.
+    fn slots(&mut self, policies: &PolicySet) -> Vec<usize> {
+        policies
+            .rules
+            .iter()
+            .map(
+                |p| match self.counts.iter().position(|(n, _)| *n == p.name) {
+                    Some(i) => i,
+                    None => {
+                        self.counts.push((p.name.clone(), Decisions::default()));
+                        self.counts.len() - 1
+                    }
+                },
+            )
+            .collect()
+    }
+
+    /// Decisions by rule name.
+    pub fn by_rule(&self) -> BTreeMap<String, Decisions> {
+        self.counts.iter().cloned().collect()
+    }
+}
 
 type Judged<'a> = (&'a EntityId, &'a Kind, &'a Position, &'a Vitals, &'a Purse);
 
@@ -62,6 +90,7 @@ fn govern(
 ) {
     let policies = &params.policies;
     let order = policies.order();
+    let slots = stats.slots(policies);
     let scene = Scene {
         tick: clock.tick,
         zones: &zones,
@@ -90,27 +119,27 @@ fn govern(
                 other.as_ref(),
                 &mut conduct,
             );
-            let counts = stats.0.entry(policy.name.clone()).or_default();
+            let counts = &mut stats.counts[slots[i]].1;
             let name = action.kind().as_str();
             match verdict {
                 Verdict::Permit => counts.permitted += 1,
                 Verdict::Mutate(changed, reason) => {
                     counts.mutated += 1;
-                    let payload = Payload::IntentMutated {
+                    let payload = Payload::IntentMutated(Box::new(Ruling {
                         rule: policy.name.clone(),
                         reason,
                         action: name,
-                    };
+                    }));
                     log.emit(payload, Some(actor(&intent)), target, None);
                     action = changed;
                 }
                 Verdict::Deny(reason) => {
                     counts.denied += 1;
-                    let payload = Payload::IntentDenied {
+                    let payload = Payload::IntentDenied(Box::new(Ruling {
                         rule: policy.name.clone(),
                         reason,
                         action: name,
-                    };
+                    }));
                     log.emit(payload, Some(actor(&intent)), target, None);
                     denied = true;
                     break;

@@ -232,6 +232,7 @@ impl Meeting<'_, '_, '_, '_, '_, '_> {
             ends: tick as i64 + len,
             generation,
             parent: *a.id,
+            busy_until: 0,
         };
         let mut reg = Registry {
             next_id: &mut books.next_id,

@@ -29,6 +29,8 @@ pub struct Newcomer {
     pub ends: i64,
     pub generation: u32,
     pub parent: EntityId,
+    /// First tick its brain decides (staggers a large initial population).
+    pub busy_until: u64,
 }
 
 /// The shared bookkeeping every spawn touches.
@@ -76,7 +78,7 @@ pub fn spawn_agent(commands: &mut Commands, reg: &mut Registry, n: Newcomer) -> 
             behaviour: Behaviour {
                 activity: Activity::Idle,
                 since: n.born.max(0) as u64,
-                until: 0,
+                until: n.busy_until,
                 with: None,
             },
             brain: Brain(entity_rng(reg.seed, id.0)),
@@ -157,6 +159,13 @@ impl Spawner<'_, '_, '_> {
                     ends: self.tick - already + len,
                     generation: 1,
                     parent: EntityId(0),
+                    // The initial population starts mid-activity, so its
+                    // first decisions spread over the first ticks.
+                    busy_until: if age {
+                        self.rng.below(INITIAL_STAGGER) as u64
+                    } else {
+                        0
+                    },
                 },
             );
             self.log.emit(
@@ -175,6 +184,9 @@ impl Spawner<'_, '_, '_> {
         }
     }
 }
+
+/// Ticks over which the initial population's first decisions are spread.
+const INITIAL_STAGGER: u32 = 30;
 
 /// The scenario's groups and waves, kept for the spawn systems.
 #[derive(Resource, Clone, Debug)]
@@ -243,6 +255,10 @@ impl SpawnParams<'_, '_> {
 
 /// Startup: the scenario's initial population, part-way through their lives.
 pub(super) fn spawn_initial(mut p: SpawnParams) {
+    // One spawn event each: reserve once rather than grow (and briefly hold
+    // two copies of) a million-event buffer.
+    let total: u64 = p.plan.groups.iter().map(|g| g.count.0 as u64).sum();
+    p.log.reserve(total as usize);
     p.with(|s, plan, _, _| {
         for g in &plan.groups {
             let zone = g.zone.as_deref().and_then(|name| s.zones.by_name(name));

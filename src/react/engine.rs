@@ -150,10 +150,21 @@ pub(super) fn react(world: &mut World) {
         attempt(world, &mut stats, *rule, event, true);
     }
     let mut i = 0;
-    while let Some(event) = world.resource::<EventLog>().pending().get(i).cloned() {
-        i += 1;
-        for rule in &rules.by_kind[event.payload.kind_index()] {
-            attempt(world, &mut stats, *rule, &event, false);
+    loop {
+        // Only events some rule reacts to are copied out of the log.
+        let next = {
+            let pending = world.resource::<EventLog>().pending();
+            let Some(offset) = pending[i..]
+                .iter()
+                .position(|e| !rules.by_kind[e.payload.kind_index()].is_empty())
+            else {
+                break;
+            };
+            i += offset + 1;
+            pending[i - 1].clone()
+        };
+        for rule in &rules.by_kind[next.payload.kind_index()] {
+            attempt(world, &mut stats, *rule, &next, false);
         }
     }
     *world.resource_mut::<ReactStats>() = stats;

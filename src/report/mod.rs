@@ -268,7 +268,7 @@ impl Report {
                 conserved: held + treasury + stats.wealth_departed == stats.wealth_minted,
             },
             events,
-            governance: world.resource::<GovernStats>().0.clone(),
+            governance: world.resource::<GovernStats>().by_rule(),
             cascades,
             store: store.map(|s| StoreReport {
                 events_written: s.events,
