@@ -42,6 +42,9 @@ const BIRTH_CHANCE: f32 = 0.25;
 /// Affinity two agents need before they start a family.
 const FAMILY_AFFINITY: i8 = 20;
 
+/// Most neighbours a brain looks at in each of the 3×3 cells around it.
+const NEIGHBOURS_PER_CELL: usize = 16;
+
 /// Who is around, each category picked by smallest random key.
 #[derive(Default)]
 struct Around {
@@ -67,37 +70,39 @@ fn look_around(s: &Surroundings, me: &Me, salt: u64, may_fight: bool) -> Around 
     let radius2 = s.zones.cell_size() * s.zones.cell_size();
     let friend = me.relations.closest_friend();
     let mut around = Around::default();
-    s.grid.for_each_near(me.pos, |n| {
-        if n.id == me.id {
-            return;
-        }
-        let d2 = n.pos.distance_squared(me.pos);
-        if d2 > radius2 {
-            return;
-        }
-        let key = mix64(salt ^ n.id.0);
-        if n.kind.hostile_to(me.kind) && around.threat.is_none_or(|(t, id, _)| (d2, n.id) < (t, id))
-        {
-            around.threat = Some((d2, n.id, n.pos));
-        }
-        if may_fight && me.kind.hostile_to(n.kind) {
-            let pvp_ok = !(me.kind.is_player() && n.kind.is_player())
-                || s.zones.zone_at(me.pos).pvp
-                || me.kind == AgentKind::Player(Profile::Griefer);
-            if pvp_ok {
-                keep_min(&mut around.enemy, key, n);
+    s.grid
+        .for_each_near_capped(me.pos, NEIGHBOURS_PER_CELL, salt, |n| {
+            if n.id == me.id {
+                return;
             }
-        }
-        if me.kind.trades() && n.kind.trades() && !n.kind.hostile_to(me.kind) {
-            keep_min(&mut around.partner, key, n);
-        }
-        if Some(n.id) == friend {
-            around.friend = Some(Target {
-                id: n.id,
-                entity: n.entity,
-            });
-        }
-    });
+            let d2 = n.pos.distance_squared(me.pos);
+            if d2 > radius2 {
+                return;
+            }
+            let key = mix64(salt ^ n.id.0);
+            if n.kind.hostile_to(me.kind)
+                && around.threat.is_none_or(|(t, id, _)| (d2, n.id) < (t, id))
+            {
+                around.threat = Some((d2, n.id, n.pos));
+            }
+            if may_fight && me.kind.hostile_to(n.kind) {
+                let pvp_ok = !(me.kind.is_player() && n.kind.is_player())
+                    || s.zones.zone_at(me.pos).pvp
+                    || me.kind == AgentKind::Player(Profile::Griefer);
+                if pvp_ok {
+                    keep_min(&mut around.enemy, key, n);
+                }
+            }
+            if me.kind.trades() && n.kind.trades() && !n.kind.hostile_to(me.kind) {
+                keep_min(&mut around.partner, key, n);
+            }
+            if Some(n.id) == friend {
+                around.friend = Some(Target {
+                    id: n.id,
+                    entity: n.entity,
+                });
+            }
+        });
     around
 }
 

@@ -96,10 +96,48 @@ impl SpatialGrid {
         }
     }
 
+    /// Calls `f` for at most `cap` entities of each of the 3×3 cells around
+    /// `pos`: in a crowded cell, `cap` consecutive entries from an offset
+    /// chosen by `salt` (wrapping). Bounds a brain's work in a crowd of
+    /// thousands; which entries are seen depends only on `salt` and the
+    /// grid's order, both deterministic.
+    pub fn for_each_near_capped(
+        &self,
+        pos: Vec2,
+        cap: usize,
+        salt: u64,
+        mut f: impl FnMut(&Neighbour),
+    ) {
+        let (cx, cy) = self.cell_xy(pos);
+        for y in cy.saturating_sub(1)..=(cy + 1).min(self.rows - 1) {
+            for x in cx.saturating_sub(1)..=(cx + 1).min(self.cols - 1) {
+                let cell = self.cell_range(x, y);
+                if cell.len() <= cap {
+                    cell.iter().for_each(&mut f);
+                } else {
+                    let start = (salt % cell.len() as u64) as usize;
+                    cell.iter().cycle().skip(start).take(cap).for_each(&mut f);
+                }
+            }
+        }
+    }
+
+    fn cell_xy(&self, pos: Vec2) -> (u32, u32) {
+        (
+            ((pos.x / self.cell) as u32).min(self.cols - 1),
+            ((pos.y / self.cell) as u32).min(self.rows - 1),
+        )
+    }
+
     /// Number of entities in the 3×3 cells around `pos`.
     pub fn count_near(&self, pos: Vec2) -> u32 {
+        let (cx, cy) = self.cell_xy(pos);
         let mut n = 0;
-        self.for_each_near(pos, |_| n += 1);
+        for y in cy.saturating_sub(1)..=(cy + 1).min(self.rows - 1) {
+            for x in cx.saturating_sub(1)..=(cx + 1).min(self.cols - 1) {
+                n += self.cell_range(x, y).len() as u32;
+            }
+        }
         n
     }
 
@@ -182,8 +220,27 @@ mod tests {
         g.for_each_near(Vec2::new(6.0, 6.0), |n| seen.push(n.id.0));
         seen.sort();
         assert_eq!(seen, vec![1, 2]);
+        let mut capped = Vec::new();
+        g.for_each_near_capped(Vec2::new(6.0, 6.0), 1, 0, |n| capped.push(n.id.0));
+        capped.sort();
+        assert_eq!(capped, vec![1, 2], "one per cell is all there is");
         assert_eq!(g.count_near(Vec2::new(99.0, 49.0)), 1);
         assert_eq!(g.len(), 4);
+    }
+
+    #[test]
+    fn crowded_cells_are_sampled_up_to_the_cap() {
+        let z = zones();
+        let mut g = SpatialGrid::new(&z);
+        g.rebuild(&z, (0..100).map(|i| at(i, 55.0, 25.0)));
+        for salt in [0, 7, 99, 12345] {
+            let mut seen = Vec::new();
+            g.for_each_near_capped(Vec2::new(55.0, 25.0), 10, salt, |n| seen.push(n.id.0));
+            seen.sort();
+            seen.dedup();
+            assert_eq!(seen.len(), 10);
+        }
+        assert_eq!(g.count_near(Vec2::new(55.0, 25.0)), 100);
     }
 
     #[test]
