@@ -1,9 +1,10 @@
 //! The per-tick state hash: a 128-bit digest of every agent's state that two
 //! runs share if and only if (with overwhelming probability) their states are
-//! the same. Each agent's fields are hashed on their own and the results are
-//! added (mod 2^64, in two independent lanes), so the digest does not depend
-//! on iteration order and can be computed in parallel; the tick, the head
-//! count and the zone ledger are folded in at the end.
+//! the same. Each agent's fields are hashed on their own into a 64-bit digest
+//! (two agents' states collide with probability about 2^-64), finished into
+//! two lanes and added (mod 2^64 per lane), so the sum does not depend on
+//! iteration order and can be computed in parallel; the tick, the head count
+//! and the zone ledger are folded in at the end.
 
 use bevy::prelude::*;
 use bevy::utils::Parallel;
@@ -27,10 +28,10 @@ impl StateHash {
     }
 }
 
-/// Two independent multiply-fold hash chains over an agent's words. Each
-/// 64×64→128-bit multiply absorbs two words; the chains have no data
-/// dependency on each other, so the CPU runs them side by side. This is the
-/// hot loop of Record (every agent, every tick), hence no general hasher.
+/// A multiply-fold hash chain over an agent's words: each 64×64→128-bit
+/// multiply absorbs two words. It is the hot loop of Record (every agent,
+/// every tick), hence no general hasher. Its 64-bit state is finished into
+/// two lanes with different finalisers; the state hash sums the lanes.
 #[derive(Clone, Copy)]
 struct Lanes(u64, u64);
 
@@ -47,15 +48,18 @@ fn fold_mul(a: u64, b: u64) -> u64 {
     (p as u64) ^ ((p >> 64) as u64)
 }
 
-impl Lanes {
-    fn new(seed: u64) -> Lanes {
-        Lanes(seed ^ KEYS[0], seed.rotate_left(32) ^ KEYS[2])
+/// The chain's running state.
+#[derive(Clone, Copy)]
+struct Chain(u64);
+
+impl Chain {
+    fn new(seed: u64) -> Chain {
+        Chain(fold_mul(seed ^ KEYS[0], KEYS[1]))
     }
 
     #[inline(always)]
     fn pair(&mut self, w0: u64, w1: u64) -> &mut Self {
-        self.0 = fold_mul(self.0 ^ w0 ^ KEYS[1], w1 ^ KEYS[3]);
-        self.1 = fold_mul(self.1 ^ w1 ^ KEYS[2], w0 ^ KEYS[0]);
+        self.0 = fold_mul(self.0 ^ w0 ^ KEYS[2], w1 ^ KEYS[3]);
         self
     }
 
@@ -64,7 +68,7 @@ impl Lanes {
     }
 
     fn finish(self) -> Lanes {
-        Lanes(mix64(self.0), mix64(self.1 ^ KEYS[3]))
+        Lanes(mix64(self.0), mix64(self.0 ^ KEYS[3]).rotate_left(23))
     }
 }
 
@@ -82,6 +86,15 @@ type AgentState<'a> = (
     &'a Conduct,
 );
 
+/// A kind as one number without a branchy match: archetype or profile tag.
+fn kind_code(k: crate::population::kinds::AgentKind) -> u32 {
+    use crate::population::kinds::AgentKind;
+    match k {
+        AgentKind::Npc(a) => a as u32,
+        AgentKind::Player(p) => 0x100 | p as u32,
+    }
+}
+
 fn bits2(a: f32, b: f32) -> u64 {
     a.to_bits() as u64 | (b.to_bits() as u64) << 32
 }
@@ -90,14 +103,14 @@ fn bits2(a: f32, b: f32) -> u64 {
 fn agent_lanes(
     (id, kind, pos, motion, vitals, purse, standing, relations, life, behaviour, conduct): AgentState,
 ) -> Lanes {
-    let mut h = Lanes::new(id.0);
+    let mut h = Chain::new(id.0);
     h.pair(
         bits2(pos.0.x, pos.0.y),
         bits2(motion.target.x, motion.target.y),
     )
     .pair(bits2(vitals.health, vitals.energy), purse.wealth)
     .pair(
-        purse.goods as u64 | (kind.0.index() as u64) << 32 | (motion.moving as u64) << 40,
+        purse.goods as u64 | (kind_code(kind.0) as u64) << 32 | (motion.moving as u64) << 40,
         standing.faction as u64
             | (standing.reputation as u16 as u64) << 8
             | (standing.mood.to_bits() as u64) << 32,
@@ -147,17 +160,16 @@ fn finish(
     next_id: &NextId,
     ledger: &ZoneLedger,
 ) -> u128 {
-    let mut h = Lanes::new(sum.0 ^ sum.1.rotate_left(17));
-    h.word(sum.0)
-        .word(sum.1)
-        .word(tick)
-        .word(census.total())
-        .word(next_id.0);
+    let mut h = Chain::new(tick);
+    h.pair(sum.0, sum.1).pair(census.total(), next_id.0);
     for i in 0..ledger.stock.len() {
-        h.word(ledger.stock[i] as u64 | (ledger.population[i] as u64) << 32)
-            .word(ledger.treasury[i]);
+        h.pair(
+            ledger.stock[i] as u64 | (ledger.population[i] as u64) << 32,
+            ledger.treasury[i],
+        );
     }
-    (h.0 as u128) << 64 | h.1 as u128
+    let lanes = h.pair(sum.1, sum.0).finish();
+    (lanes.0 as u128) << 64 | lanes.1 as u128
 }
 
 pub(super) fn hash_state(

@@ -172,8 +172,11 @@ pub(super) fn rebuild_grid(
         }),
     );
     ledger.population.fill(0);
-    for n in &grid.entries {
-        ledger.population[zones.zone_at(n.pos).id.0 as usize] += 1;
+    for (cell, pair) in grid.starts.windows(2).enumerate() {
+        let here = pair[1] - pair[0];
+        if here > 0 {
+            ledger.population[zones.zone_of_cell(cell).0 as usize] += here;
+        }
     }
 }
 

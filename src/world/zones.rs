@@ -105,6 +105,11 @@ impl Zones {
         (cy * self.cols + cx) as usize
     }
 
+    /// The zone a grid cell belongs to.
+    pub fn zone_of_cell(&self, cell: usize) -> ZoneId {
+        ZoneId(self.cell_zone[cell])
+    }
+
     pub fn zone_at(&self, p: Vec2) -> &Zone {
         &self.zones[self.cell_zone[self.cell_of(p)] as usize]
     }
