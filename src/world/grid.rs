@@ -27,6 +27,8 @@ pub struct SpatialGrid {
     starts: Vec<u32>,
     entries: Vec<Neighbour>,
     staging: Vec<(u32, Neighbour)>,
+    /// Fill cursors per cell, kept between rebuilds to avoid reallocating.
+    cursor: Vec<u32>,
 }
 
 impl SpatialGrid {
@@ -39,6 +41,7 @@ impl SpatialGrid {
             starts: vec![0; cols as usize * rows as usize + 1],
             entries: Vec::new(),
             staging: Vec::new(),
+            cursor: Vec::new(),
         }
     }
 
@@ -54,7 +57,8 @@ impl SpatialGrid {
         for i in 1..self.starts.len() {
             self.starts[i] += self.starts[i - 1];
         }
-        let mut next = self.starts.clone();
+        self.cursor.clear();
+        self.cursor.extend_from_slice(&self.starts);
         let filler = match self.staging.first() {
             Some((_, n)) => *n,
             None => {
@@ -65,7 +69,7 @@ impl SpatialGrid {
         self.entries.clear();
         self.entries.resize(self.staging.len(), filler);
         for (c, n) in &self.staging {
-            let slot = &mut next[*c as usize];
+            let slot = &mut self.cursor[*c as usize];
             self.entries[*slot as usize] = *n;
             *slot += 1;
         }
