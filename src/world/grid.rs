@@ -9,6 +9,9 @@ use super::zones::{ZoneLedger, Zones};
 use crate::population::kinds::AgentKind;
 use crate::population::{EntityId, Kind, Position};
 
+/// Below this many entities the scatter runs on one thread.
+const PARALLEL_SCATTER: usize = 50_000;
+
 /// What a brain may know about a neighbour without touching its components.
 #[derive(Clone, Copy, Debug)]
 pub struct Neighbour {
@@ -57,21 +60,69 @@ impl SpatialGrid {
         for i in 1..self.starts.len() {
             self.starts[i] += self.starts[i - 1];
         }
-        self.cursor.clear();
-        self.cursor.extend_from_slice(&self.starts);
-        let filler = match self.staging.first() {
-            Some((_, n)) => *n,
-            None => {
-                self.entries.clear();
-                return;
-            }
+        let Some(&(_, filler)) = self.staging.first() else {
+            self.entries.clear();
+            return;
         };
         self.entries.clear();
         self.entries.resize(self.staging.len(), filler);
-        for (c, n) in &self.staging {
-            let slot = &mut self.cursor[*c as usize];
-            self.entries[*slot as usize] = *n;
-            *slot += 1;
+        self.cursor.clear();
+        self.cursor.extend_from_slice(&self.starts);
+        let pool = bevy::tasks::ComputeTaskPool::try_get().map(|p| &**p);
+        let threads = match pool {
+            Some(p) if self.staging.len() >= PARALLEL_SCATTER => p.thread_num().max(1),
+            _ => 1,
+        };
+        self.scatter(pool, threads);
+    }
+
+    /// Places every staged entity at its cell's cursor. The cells are split
+    /// into one contiguous range per compute thread; each thread reads all of
+    /// the staging but writes only its own cells' slice of `entries`, in
+    /// staging order, so the result is the same on any number of threads. A
+    /// million-agent grid scatters into 32 MB at random, which is the part of
+    /// the rebuild worth sharing out.
+    fn scatter(&mut self, pool: Option<&bevy::tasks::TaskPool>, threads: usize) {
+        let cells = self.starts.len() - 1;
+        let staging = &self.staging;
+        let mut parts = Vec::with_capacity(threads);
+        let (mut entries, mut cursor) = (&mut self.entries[..], &mut self.cursor[..cells]);
+        let mut first_cell = 0;
+        for t in 0..threads {
+            let last_cell = if t + 1 == threads {
+                cells
+            } else {
+                cells * (t + 1) / threads
+            };
+            let offset = self.starts[first_cell];
+            let len = (self.starts[last_cell] - offset) as usize;
+            let (mine, rest) = std::mem::take(&mut entries).split_at_mut(len);
+            let (my_cursor, rest_cursor) =
+                std::mem::take(&mut cursor).split_at_mut(last_cell - first_cell);
+            parts.push((first_cell as u32, last_cell as u32, offset, mine, my_cursor));
+            entries = rest;
+            cursor = rest_cursor;
+            first_cell = last_cell;
+        }
+        let place =
+            |(lo, hi, offset, out, cursor): (u32, u32, u32, &mut [Neighbour], &mut [u32])| {
+                for (c, n) in staging {
+                    if (lo..hi).contains(c) {
+                        let slot = &mut cursor[(c - lo) as usize];
+                        out[(*slot - offset) as usize] = *n;
+                        *slot += 1;
+                    }
+                }
+            };
+        match pool {
+            Some(pool) if threads > 1 => {
+                pool.scope(|scope| {
+                    for part in parts {
+                        scope.spawn(async move { place(part) });
+                    }
+                });
+            }
+            _ => parts.into_iter().for_each(place),
         }
     }
 
@@ -248,6 +299,32 @@ mod tests {
             assert_eq!(seen.len(), 10);
         }
         assert_eq!(g.count_near(Vec2::new(55.0, 25.0)), 100);
+    }
+
+    #[test]
+    fn parallel_scatter_matches_the_sequential_one() {
+        use bevy::tasks::{ComputeTaskPool, TaskPoolBuilder};
+        let pool = ComputeTaskPool::get_or_init(|| TaskPoolBuilder::new().num_threads(3).build());
+        let z = zones();
+        let mut g = SpatialGrid::new(&z);
+        let crowd = || {
+            (0..5000u64).map(|i| {
+                at(
+                    i + 1,
+                    ((i * 37) % 997) as f32 / 10.0,
+                    ((i * 91) % 499) as f32 / 10.0,
+                )
+            })
+        };
+        g.rebuild(&z, crowd());
+        let sequential: Vec<(u64, Vec2)> = g.entries.iter().map(|n| (n.id.0, n.pos)).collect();
+        for threads in [2, 3, 7] {
+            g.cursor.clear();
+            g.cursor.extend_from_slice(&g.starts);
+            g.scatter(Some(pool), threads);
+            let parallel: Vec<(u64, Vec2)> = g.entries.iter().map(|n| (n.id.0, n.pos)).collect();
+            assert_eq!(parallel, sequential, "{threads} threads");
+        }
     }
 
     #[test]
