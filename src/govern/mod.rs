@@ -120,27 +120,31 @@ fn govern(
                 &mut conduct,
             );
             let counts = &mut stats.counts[slots[i]].1;
-            let name = action.kind().as_str();
-            match verdict {
-                Verdict::Permit => counts.permitted += 1,
+            let ruling = |reason| {
+                Box::new(Ruling {
+                    rule: policy.name.clone(),
+                    reason,
+                    action: action.kind().as_str(),
+                })
+            };
+            let (payload, next) = match verdict {
+                Verdict::Permit => {
+                    counts.permitted += 1;
+                    continue;
+                }
                 Verdict::Mutate(changed, reason) => {
                     counts.mutated += 1;
-                    let payload = Payload::IntentMutated(Box::new(Ruling {
-                        rule: policy.name.clone(),
-                        reason,
-                        action: name,
-                    }));
-                    log.emit(payload, Some(actor(&intent)), target, None);
-                    action = changed;
+                    (Payload::IntentMutated(ruling(reason)), Some(changed))
                 }
                 Verdict::Deny(reason) => {
                     counts.denied += 1;
-                    let payload = Payload::IntentDenied(Box::new(Ruling {
-                        rule: policy.name.clone(),
-                        reason,
-                        action: name,
-                    }));
-                    log.emit(payload, Some(actor(&intent)), target, None);
+                    (Payload::IntentDenied(ruling(reason)), None)
+                }
+            };
+            log.emit(payload, Some(actor(&intent)), target, None);
+            match next {
+                Some(changed) => action = changed,
+                None => {
                     denied = true;
                     break;
                 }
