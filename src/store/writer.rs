@@ -36,15 +36,23 @@ const MAX_BATCH: usize = 64;
 /// How long a writer that has caught up sleeps before looking again.
 const BATCH_WINDOW: std::time::Duration = std::time::Duration::from_millis(20);
 
-/// Lowers this thread's scheduling priority (Linux): the writer should use
-/// the cycles the simulation leaves idle between its parallel bursts, not
-/// take a core from them. It still keeps up: a full queue makes the tick wait.
+/// Puts this thread in Linux's idle scheduling class: the writer uses only
+/// the cycles the simulation leaves idle between its parallel bursts and is
+/// preempted the moment a simulation thread wants its core (a merely lower
+/// priority still holds the core for a whole time slice, and a parallel
+/// system then waits on it). It still keeps up: when the queue is full the
+/// simulation blocks, the core goes idle and the writer runs.
 fn yield_to_the_simulation() {
     #[cfg(target_os = "linux")]
-    // SAFETY: plain syscalls on the calling thread's own id; no memory is shared.
+    // SAFETY: plain syscalls on the calling thread's own id with a valid,
+    // initialised sched_param; no memory is shared.
     unsafe {
-        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
-        libc::setpriority(libc::PRIO_PROCESS, tid, 10);
+        let tid = libc::syscall(libc::SYS_gettid) as libc::pid_t;
+        let param = libc::sched_param { sched_priority: 0 };
+        if libc::sched_setscheduler(tid, libc::SCHED_IDLE, &param) != 0 {
+            // Not permitted here: fall back to the lowest ordinary priority.
+            libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 19);
+        }
     }
 }
 
