@@ -34,7 +34,7 @@ pub struct EventsArgs {
     #[arg(long)]
     pub entity: Option<u64>,
     /// Events of this kind (e.g. trade, death, intent_denied).
-    #[arg(long)]
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(crate::events::EVENT_KINDS))]
     pub kind: Option<String>,
     /// Tick range `A..B` (inclusive).
     #[arg(long, value_parser = parse_ticks)]
@@ -187,15 +187,18 @@ pub fn events_cmd(args: &EventsArgs) -> ExitCode {
         let all: Vec<_> = rows.iter().map(|(r, role)| json(r, role)).collect();
         let _ = writeln!(out, "{}", serde_json::Value::Array(all));
     } else {
+        let indent = if args.chain.is_some() { "  " } else { "" };
         let _ = writeln!(
             out,
-            "{:>8} {:>6} {:<18} {:>7} {:>7} {:>8} {:>2}  payload",
+            "{indent}{:>8} {:>6} {:<18} {:>7} {:>7} {:>8} {:>2}  payload",
             "seq", "tick", "kind", "actor", "target", "cause", "d"
         );
         for (r, role) in &rows {
-            let mark = match *role {
-                "event" => "> ",
-                _ => "",
+            // In a chain, the event asked about is marked; columns stay aligned.
+            let mark = match (args.chain.is_some(), *role) {
+                (false, _) => "",
+                (true, "event") => "> ",
+                (true, _) => "  ",
             };
             let _ = writeln!(out, "{mark}{}", line(r));
         }
