@@ -268,3 +268,48 @@ fn a_city_run_keeps_causal_order_depth_limit_and_its_books() {
     ));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+fn seedsim(args: &[&str], db: &Path) -> (Option<i32>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_seedsim"))
+        .args(args)
+        .arg(db)
+        .output()
+        .expect("seedsim runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn the_commands_report_through_their_exit_codes() {
+    let dir = scratch("cli");
+    let (_, summary) = record("smoke.ron", 7, 60, &dir);
+    let db = dir.join("events.db");
+    let (code, out) = seedsim(&["verify"], &db);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains(&format!("{} events", summary.events)), "{out}");
+    let (code, out) = seedsim(&["replay"], &db);
+    assert_eq!(code, Some(0), "{out}");
+    let (code, out) = seedsim(
+        &["events", "--kind", "spawn", "--limit", "3", "--json"],
+        &db,
+    );
+    assert_eq!(code, Some(0));
+    let listed: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(listed.as_array().map(Vec::len), Some(3));
+    assert_eq!(listed[0]["payload"]["kind"], "spawn");
+    let (code, out) = seedsim(&["events", "--chain", "1"], &db);
+    assert_eq!(code, Some(0));
+    assert!(out.lines().any(|l| l.starts_with("> ")), "{out}");
+    let conn = writable(&db);
+    conn.execute("UPDATE events SET tick = tick + 1 WHERE seq = 3", [])
+        .expect("update");
+    drop(conn);
+    let (code, out) = seedsim(&["verify"], &db);
+    assert_eq!(code, Some(1));
+    assert!(out.contains("seq 3"), "{out}");
+    let (code, _) = seedsim(&["verify"], &dir.join("missing.db"));
+    assert_eq!(code, Some(2));
+    let _ = std::fs::remove_dir_all(dir);
+}
