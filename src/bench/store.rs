@@ -86,8 +86,8 @@ pub fn measure(dir: &Path, threads: Option<usize>) -> Result<StoreBench, String>
     let ticks = 3000;
     let mut rates = [0.0; 2];
     let mut events = 0;
-    // Interleaved, best of two each: the machine's noise only slows runs down.
-    for (i, recording) in [false, true, false, true].into_iter().enumerate() {
+    // Interleaved, best of three each: the machine's noise only slows runs down.
+    for (i, recording) in [false, true].repeat(3).into_iter().enumerate() {
         let store = recording.then(|| config(dir, "city.db", text.clone(), scenario.seed, ticks));
         let run = RunConfig {
             seed: scenario.seed,

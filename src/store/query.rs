@@ -32,9 +32,15 @@ pub fn select(conn: &Connection, filter: &Filter) -> rusqlite::Result<Vec<Row>> 
         args.push(Box::new(kind.clone()));
     }
     if let Some((a, b)) = filter.ticks {
-        clauses.push("tick BETWEEN ? AND ?");
-        args.push(Box::new(a as i64));
-        args.push(Box::new(b as i64));
+        // The seq bounds let SQLite walk just the rowid range of those ticks.
+        clauses.push(
+            "seq > COALESCE((SELECT last_seq FROM ticks WHERE tick < ? ORDER BY tick DESC LIMIT 1), 0) \
+             AND seq <= COALESCE((SELECT last_seq FROM ticks WHERE tick <= ? ORDER BY tick DESC LIMIT 1), 0) \
+             AND tick BETWEEN ? AND ?",
+        );
+        for t in [a, b, a, b] {
+            args.push(Box::new(t as i64));
+        }
     }
     let filter_sql = if clauses.is_empty() {
         String::new()
