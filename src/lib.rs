@@ -11,6 +11,7 @@ pub mod bench;
 pub mod cli;
 pub mod events;
 pub mod govern;
+pub mod input;
 pub mod net;
 pub mod population;
 pub mod react;

@@ -55,6 +55,8 @@ pub struct EventLog {
     next_seq: u64,
     tick: u64,
     pending: Vec<Event>,
+    /// The request being handled: events without a cause carry it.
+    correlation: Option<u64>,
     /// Events emitted so far in the run, by kind (index into `EVENT_KINDS`).
     pub by_kind: [u64; EVENT_KINDS.len()],
     /// Events by cascade depth (the last bucket holds everything deeper).
@@ -67,6 +69,7 @@ impl Default for EventLog {
             next_seq: 1,
             tick: 0,
             pending: Vec::new(),
+            correlation: None,
             by_kind: [0; EVENT_KINDS.len()],
             by_depth: [0; DEPTH_BUCKETS],
         }
@@ -93,12 +96,18 @@ impl EventLog {
             actor: actor.map(|t| t.id),
             target: target.map(|t| t.id),
             cause: cause.map(|c| c.seq),
-            correlation: cause.and_then(|c| c.correlation),
+            correlation: cause.map_or(self.correlation, |c| c.correlation),
             depth,
             payload,
             handles: (actor.map(|t| t.entity), target.map(|t| t.entity)),
         });
         seq
+    }
+
+    /// Sets the request that events emitted from now on (without a cause)
+    /// answer; `None` when done with it. Effects inherit it from their cause.
+    pub fn correlate(&mut self, correlation: Option<u64>) {
+        self.correlation = correlation;
     }
 
     /// Makes room for `n` more events this tick.

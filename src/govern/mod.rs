@@ -103,6 +103,7 @@ fn govern(
             // The actor is gone; Apply would fail it anyway.
             continue;
         };
+        log.correlate(intent.correlation);
         let me = party(me);
         let target = intent.action.other();
         let other = target.and_then(|t| agents.get(t.entity).ok()).map(party);
@@ -154,6 +155,7 @@ fn govern(
             kept.push(Intent { action, ..intent });
         }
     }
+    log.correlate(None);
     intents.0 = kept;
 }
 

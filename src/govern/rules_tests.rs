@@ -54,6 +54,7 @@ fn intent(me: &Party, action: Action, source: Source) -> Intent {
         entity: Entity::PLACEHOLDER,
         source,
         action,
+        correlation: None,
     }
 }
 

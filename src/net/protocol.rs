@@ -96,6 +96,10 @@ pub enum ActionKindMsg {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ActionArgs {
+    /// Act as this entity instead of the one the connection owns; the
+    /// `own_entity` rule denies it (griefers try).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -65,6 +65,7 @@ pub(super) fn apply_intents(
     mut agents: Query<Acting>,
 ) {
     for intent in &intents.0 {
+        books.log.correlate(intent.correlation);
         let done = apply_one(&mut commands, &mut books, &mut agents, intent);
         if done {
             books.counters.actions[intent.action.kind() as usize] += 1;
@@ -72,6 +73,7 @@ pub(super) fn apply_intents(
             books.counters.failed += 1;
         }
     }
+    books.log.correlate(None);
 }
 
 pub(super) fn start(

@@ -9,6 +9,13 @@ use rand_pcg::Pcg32;
 
 use super::kinds::{Activity, AgentKind};
 
+/// An entity a connected client drives: its brain stays silent and its
+/// intents come from the client's actions (see `crate::input`).
+#[derive(Component, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Piloted {
+    pub session: u64,
+}
+
 /// Stable identity of an agent for the whole run (and in every record).
 #[derive(Component, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct EntityId(pub u64);

@@ -47,7 +47,7 @@ pub(super) fn decide(
     params: Res<SimParams>,
     mut intents: ResMut<Intents>,
     mut buffers: Local<Parallel<Vec<Intent>>>,
-    mut agents: Query<Deciding>,
+    mut agents: Query<Deciding, Without<Piloted>>,
 ) {
     let tick = clock.tick;
     let surroundings = Surroundings {
@@ -92,6 +92,7 @@ pub(super) fn decide(
                 entity: a.entity,
                 source: Source::Brain,
                 action,
+                correlation: None,
             });
         },
     );

@@ -178,6 +178,9 @@ pub struct Intent {
     pub entity: Entity,
     pub source: Source,
     pub action: Action,
+    /// The outside request this intent answers (a client's action); its
+    /// events carry it, so the request can be acknowledged.
+    pub correlation: Option<u64>,
 }
 
 /// This tick's intents, sorted by actor id: the order Govern and Apply see.

@@ -29,6 +29,18 @@ impl Calendar {
         self.due.entry(tick).or_default().push((id, entity));
     }
 
+    /// Moves `id`'s end from `from` to `to` (a player logging out ends its
+    /// session now); the old entry goes, so nothing stale piles up.
+    pub fn reschedule(&mut self, from: i64, to: i64, id: EntityId, entity: Entity) {
+        if let Some(list) = self.due.get_mut(&from) {
+            list.retain(|(i, _)| *i != id);
+            if list.is_empty() {
+                self.due.remove(&from);
+            }
+        }
+        self.schedule(to, id, entity);
+    }
+
     /// Removes and returns everyone due at or before `tick`, in id order.
     fn take_due(&mut self, tick: i64) -> Vec<(EntityId, Entity)> {
         let later = self.due.split_off(&(tick + 1));

@@ -19,11 +19,11 @@ mod spawn;
 use bevy::prelude::*;
 
 pub use census::{Census, EntityIndex, NextId, TickCounters};
-pub use components::{EntityId, Kind, Position};
+pub use components::{EntityId, Kind, Piloted, Position};
 pub use intent::{Intent, Intents};
 pub use life::{Calendar, Dead, Graveyard};
 pub use params::SimParams;
-pub use spawn::SpawnPlan;
+pub use spawn::{Newcomer, Registry, SpawnPlan, spawn_agent};
 
 use crate::scenario::Scenario;
 use crate::sim::TickSet;

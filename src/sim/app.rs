@@ -10,6 +10,7 @@ use bevy::time::{TimePlugin, TimeUpdateStrategy};
 use super::SimPlugin;
 use crate::events::EventsPlugin;
 use crate::govern::GovernPlugin;
+use crate::input::InputPlugin;
 use crate::population::PopulationPlugin;
 use crate::react::ReactPlugin;
 use crate::record::RecordPlugin;
@@ -60,6 +61,7 @@ pub fn build_app(scenario: &Scenario, config: &RunConfig, sink: Option<StoreSink
             scenario: scenario.clone(),
         },
         EventsPlugin,
+        InputPlugin,
         GovernPlugin,
         ReactPlugin {
             rules: scenario.reaction_set(),

@@ -95,6 +95,12 @@ impl Simulation {
         world.resource::<TickFrame>()
     }
 
+    /// Where external inputs come from from the next tick on (a live
+    /// server's channel, or a replay's recorded inputs).
+    pub fn set_input_feed(&mut self, feed: crate::input::InputFeed) {
+        self.app.world_mut().insert_resource(feed);
+    }
+
     pub fn tick(&self) -> u64 {
         self.app.world().resource::<SimClock>().tick
     }

@@ -24,6 +24,7 @@ pub use writer::{TickBatch, WriterReport};
 
 use crate::events::chain::hex;
 use crate::events::{SealEvents, TickEvents};
+use crate::input::TickInputs;
 use crate::record::{HashState, StateHash};
 use crate::sim::TickSet;
 
@@ -211,12 +212,18 @@ impl StoreSink {
 }
 
 /// Record: hands the tick's events and state hash to the writer.
-fn send_tick(events: Res<TickEvents>, hash: Res<StateHash>, sink: Option<ResMut<StoreSink>>) {
+fn send_tick(
+    events: Res<TickEvents>,
+    hash: Res<StateHash>,
+    inputs: Res<TickInputs>,
+    sink: Option<ResMut<StoreSink>>,
+) {
     if let Some(mut sink) = sink {
         sink.send(TickBatch {
             tick: hash.tick,
             events: std::sync::Arc::clone(&events.0),
             state_hash: hash.hex(),
+            inputs: inputs.0.clone(),
         });
     }
 }

@@ -9,6 +9,7 @@ use super::verify::{ROW_COLUMNS, open_read_only, read_row};
 use super::{StoreError, schema, sqlite};
 use crate::events::TickEvents;
 use crate::events::chain::{GENESIS, Row, hex};
+use crate::input::{Input, InputFeed};
 use crate::record::StateHash;
 use crate::scenario::parse_str;
 use crate::sim::{Pace, RunConfig, Simulation};
@@ -76,6 +77,25 @@ pub fn replay(path: &Path, threads: Option<usize>) -> Result<Outcome, StoreError
         .map_err(sqlite(path))?;
     let mut stored = events_stmt.query([]).map_err(sqlite(path))?;
 
+    let mut inputs_stmt = conn
+        .prepare("SELECT id, tick, payload FROM inputs ORDER BY id")
+        .map_err(sqlite(path))?;
+    let mut inputs = std::collections::VecDeque::new();
+    let rows = inputs_stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })
+        .map_err(sqlite(path))?;
+    for row in rows {
+        let (id, tick, payload) = row.map_err(sqlite(path))?;
+        let input: Input = serde_json::from_str(&payload)
+            .map_err(|e| invalid(path, format!("input {id} does not parse: {e}")))?;
+        inputs.push_back((tick as u64, input));
+    }
     let mut sim = Simulation::new(
         &scenario,
         &RunConfig {
@@ -85,6 +105,7 @@ pub fn replay(path: &Path, threads: Option<usize>) -> Result<Outcome, StoreError
         },
         Pace::Fast,
     );
+    sim.set_input_feed(InputFeed::Replay(inputs));
     let mut prev = GENESIS;
     let mut events = 0u64;
     for (i, (tick, state_hash)) in recorded.iter().enumerate() {

@@ -17,6 +17,8 @@ pub struct TickBatch {
     pub tick: u64,
     pub events: std::sync::Arc<Vec<Event>>,
     pub state_hash: String,
+    /// External inputs taken this tick, with their ids.
+    pub inputs: Vec<(u64, crate::input::Input)>,
 }
 
 /// What the writer reports when it stops.
@@ -132,6 +134,9 @@ fn commit(
         let mut tick_row = tx.prepare_cached(
             "INSERT INTO ticks(tick, last_seq, events, chain_hash, state_hash) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
+        let mut input_row = tx.prepare_cached(
+            "INSERT INTO inputs(id, tick, source, payload) VALUES (?1, ?2, ?3, ?4)",
+        )?;
         let mut values = Vec::with_capacity(ROWS_PER_INSERT * 10);
         let mut pending = 0;
         let flush =
@@ -157,6 +162,11 @@ fn commit(
             // The tick's tail row must follow its events.
             flush(&mut values, pending)?;
             pending = 0;
+            for (id, input) in &b.inputs {
+                // Inputs are plain data (ids, numbers, strings): always serializable.
+                let payload = serde_json::to_string(input).unwrap_or_default();
+                input_row.execute(params![*id as i64, b.tick as i64, input.source(), payload])?;
+            }
             tick_row.execute(params![
                 b.tick as i64,
                 last_seq as i64,

@@ -1,0 +1,152 @@
+//! Input, the first stage of every tick (DESIGN §3): external inputs —
+//! client logins and actions, admin tunable changes and controls — are
+//! taken from their [`InputFeed`], stamped with the tick and an input id,
+//! turned into spawns, departures, parameter changes and intents, and kept
+//! in [`TickInputs`] for the store. With the seed and the scenario they are
+//! all a replay needs: a replay's feed hands back the recorded inputs at
+//! the ticks they were taken.
+//!
+//! What happened to each client request goes back as a [`Reply`]: a welcome
+//! for a login, an error for what the world refuses (an unknown target, a
+//! dead entity), and an ack for every action once its tick has been judged
+//! and applied (see [`acks`]).
+
+mod acks;
+pub mod command;
+mod take;
+pub mod tunables;
+
+use std::collections::{BTreeMap, VecDeque};
+
+use bevy::prelude::*;
+use crossbeam_channel::Receiver;
+
+pub use command::{ControlAction, Input};
+pub use tunables::{Tunables, TunablesError};
+
+use crate::events::SealEvents;
+use crate::net::protocol::{Decision, Refusal};
+use crate::population::{DecideSystems, EntityId};
+use crate::sim::TickSet;
+
+/// Most inputs taken in one tick; the rest wait for the next (the channel
+/// behind the feed is bounded too, so senders see back pressure).
+pub const MAX_INPUTS_PER_TICK: usize = 50_000;
+
+/// Where a tick's external inputs come from.
+#[derive(Resource, Default)]
+pub enum InputFeed {
+    /// None (a headless run).
+    #[default]
+    Closed,
+    /// A live server's command channel.
+    Live(Receiver<Input>),
+    /// Recorded inputs by tick, for a replay.
+    Replay(VecDeque<(u64, Input)>),
+}
+
+/// The inputs taken this tick with their ids, for the store.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct TickInputs(pub Vec<(u64, Input)>);
+
+/// The id the next input gets; action events carry it as `correlation`.
+#[derive(Resource, Clone, Copy, Debug)]
+pub struct NextInput(pub u64);
+
+impl Default for NextInput {
+    fn default() -> Self {
+        NextInput(1)
+    }
+}
+
+/// Client sessions and the entity each owns.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Sessions(pub BTreeMap<u64, (EntityId, Entity)>);
+
+/// What goes back to a client about its requests.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reply {
+    Welcome {
+        session: u64,
+        entity: u64,
+        tick: u64,
+        x: f32,
+        y: f32,
+        zone: u16,
+        nearby: Vec<u64>,
+    },
+    Ack {
+        session: u64,
+        req_id: u64,
+        decision: Decision,
+        rule: Option<String>,
+        reason: Option<String>,
+        seq: Option<u64>,
+        tick: u64,
+    },
+    Refused {
+        session: u64,
+        refusal: Refusal,
+    },
+}
+
+impl Reply {
+    pub fn session(&self) -> u64 {
+        match self {
+            Reply::Welcome { session, .. }
+            | Reply::Ack { session, .. }
+            | Reply::Refused { session, .. } => *session,
+        }
+    }
+}
+
+/// This tick's replies, in the order they arose.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Replies(pub Vec<Reply>);
+
+/// Client intents waiting to join the brains' intents in Decide.
+#[derive(Resource, Clone, Debug, Default)]
+struct ClientIntents(Vec<crate::population::Intent>);
+
+/// Client actions of this tick awaiting their ack: (correlation, session, req_id).
+#[derive(Resource, Clone, Debug, Default)]
+struct PendingActs(Vec<(u64, u64, u64)>);
+
+/// Where inputs enter and replies are made.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TakeInputs;
+
+/// Acks are known once the tick's events are sealed.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MakeAcks;
+
+pub struct InputPlugin;
+
+impl Plugin for InputPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<InputFeed>()
+            .init_resource::<TickInputs>()
+            .init_resource::<NextInput>()
+            .init_resource::<Sessions>()
+            .init_resource::<Replies>()
+            .init_resource::<ClientIntents>()
+            .init_resource::<PendingActs>()
+            .add_systems(
+                FixedUpdate,
+                take::take_inputs.in_set(TickSet::Input).in_set(TakeInputs),
+            )
+            .add_systems(
+                FixedUpdate,
+                take::join_client_intents
+                    .in_set(TickSet::Decide)
+                    .after(DecideSystems),
+            )
+            .add_systems(
+                FixedUpdate,
+                acks::make_acks
+                    .in_set(TickSet::Record)
+                    .in_set(MakeAcks)
+                    .after(SealEvents),
+            );
+    }
+}

@@ -1,0 +1,356 @@
+//! Taking a tick's inputs: logins spawn piloted players, logouts end their
+//! sessions, actions become intents (judged later like any other), and
+//! tunable changes replace the parameters. Everything here depends only on
+//! the inputs and the world, so a replay fed the same inputs does the same.
+
+use bevy::ecs::system::SystemParam;
+use bevy::math::Vec2;
+use bevy::prelude::*;
+
+use super::command::{Input, MAX_NAME, ticks_or_default};
+use super::{
+    ClientIntents, InputFeed, MAX_INPUTS_PER_TICK, NextInput, PendingActs, Replies, Reply,
+    Sessions, TickInputs, Tunables,
+};
+use crate::events::{EventLog, Payload};
+use crate::net::protocol::{ActionKindMsg, ActionMsg, ErrorCode, Refusal};
+use crate::population::components::{Life, Piloted, Vitals};
+use crate::population::intent::{Action, Intent, Source, Target};
+use crate::population::kinds::{AgentKind, Profile};
+use crate::population::{
+    Calendar, Census, EntityId, EntityIndex, Intents, Kind, Newcomer, NextId, Registry, SimParams,
+    SpawnPlan, TickCounters, spawn_agent,
+};
+use crate::sim::rng::{Draw, entity_rng};
+use crate::sim::{RunSeed, SimClock};
+use crate::world::{SpatialGrid, ZoneId, Zones};
+
+/// A piloted player's session lasts until its client leaves; this bound
+/// (ten days of ticks) only keeps its calendar entry finite.
+const PILOTED_SESSION_TICKS: i64 = 10 * 24 * 36_000;
+/// Entities named in a welcome.
+const NEARBY: usize = 8;
+
+#[derive(SystemParam)]
+pub(super) struct Books<'w> {
+    clock: Res<'w, SimClock>,
+    seed: Res<'w, RunSeed>,
+    zones: Res<'w, Zones>,
+    grid: Res<'w, SpatialGrid>,
+    plan: Res<'w, SpawnPlan>,
+    params: ResMut<'w, SimParams>,
+    next_id: ResMut<'w, NextId>,
+    census: ResMut<'w, Census>,
+    calendar: ResMut<'w, Calendar>,
+    index: ResMut<'w, EntityIndex>,
+    counters: ResMut<'w, TickCounters>,
+    log: ResMut<'w, EventLog>,
+}
+
+#[derive(SystemParam)]
+pub(super) struct Desk<'w> {
+    feed: ResMut<'w, InputFeed>,
+    taken: ResMut<'w, TickInputs>,
+    next: ResMut<'w, NextInput>,
+    sessions: ResMut<'w, Sessions>,
+    replies: ResMut<'w, Replies>,
+    intents: ResMut<'w, ClientIntents>,
+    pending: ResMut<'w, PendingActs>,
+}
+
+pub(super) fn take_inputs(
+    mut commands: Commands,
+    mut desk: Desk,
+    mut books: Books,
+    agents: Query<(&Life, &Vitals)>,
+) {
+    let tick = books.clock.tick;
+    desk.taken.0.clear();
+    desk.replies.0.clear();
+    desk.pending.0.clear();
+    let inputs = drain(&mut desk.feed, tick);
+    for input in inputs {
+        let id = desk.next.0;
+        desk.next.0 += 1;
+        books.log.correlate(Some(id));
+        match &input {
+            Input::Login { session, name } => login(
+                &mut commands,
+                &mut desk,
+                &mut books,
+                *session,
+                name.as_deref(),
+            ),
+            Input::Logout { session } => {
+                if let Some((eid, entity)) = desk.sessions.0.remove(session)
+                    && let Ok((life, vitals)) = agents.get(entity)
+                    && vitals.alive()
+                {
+                    // Ending the session now: Apply's end of lives makes it depart.
+                    books
+                        .calendar
+                        .reschedule(life.ends, tick as i64, eid, entity);
+                }
+            }
+            Input::Act {
+                session,
+                req_id,
+                action,
+            } => match intent(&desk, &books, *session, action, id) {
+                Ok(intent) => {
+                    desk.intents.0.push(intent);
+                    desk.pending.0.push((id, *session, *req_id));
+                }
+                Err(code_message) => desk.replies.0.push(Reply::Refused {
+                    session: *session,
+                    refusal: Refusal {
+                        code: code_message.0,
+                        message: code_message.1,
+                        req_id: Some(*req_id),
+                    },
+                }),
+            },
+            Input::Tune { patch } => {
+                // Checked before it was queued; a change that no longer
+                // applies (a recorded file edited by hand) changes nothing.
+                if let Ok(p) =
+                    Tunables::parse(patch.clone()).and_then(|t| t.applied_to(&books.params))
+                {
+                    *books.params = p;
+                }
+            }
+            Input::Control { .. } => {}
+        }
+        desk.taken.0.push((id, input));
+    }
+    books.log.correlate(None);
+}
+
+/// This tick's inputs from the feed, at most `MAX_INPUTS_PER_TICK`.
+fn drain(feed: &mut InputFeed, tick: u64) -> Vec<Input> {
+    match feed {
+        InputFeed::Closed => Vec::new(),
+        InputFeed::Live(rx) => rx.try_iter().take(MAX_INPUTS_PER_TICK).collect(),
+        InputFeed::Replay(queue) => {
+            let mut out = Vec::new();
+            while queue.front().is_some_and(|(t, _)| *t <= tick) {
+                if let Some((_, input)) = queue.pop_front() {
+                    out.push(input);
+                }
+            }
+            out
+        }
+    }
+}
+
+fn login(
+    commands: &mut Commands,
+    desk: &mut Desk,
+    books: &mut Books,
+    session: u64,
+    name: Option<&str>,
+) {
+    let refuse = |desk: &mut Desk, code, message: &str| {
+        desk.replies.0.push(Reply::Refused {
+            session,
+            refusal: Refusal::new(code, message),
+        })
+    };
+    if desk.sessions.0.contains_key(&session) {
+        return refuse(
+            desk,
+            ErrorCode::AlreadyLoggedIn,
+            "this connection already owns an entity",
+        );
+    }
+    if name.is_some_and(|n| n.chars().count() > MAX_NAME) {
+        return refuse(
+            desk,
+            ErrorCode::InvalidField,
+            "login: field `name` is over 64 characters",
+        );
+    }
+    let tick = books.clock.tick;
+    let mut rng = entity_rng(books.seed.0 ^ 0x10_91_u64, session);
+    let zone = books
+        .plan
+        .player_zone
+        .as_deref()
+        .and_then(|n| books.zones.by_name(n));
+    let (min, max) = zone.map_or((Vec2::ZERO, books.zones.size()), |z| (z.min, z.max));
+    let pos = books
+        .zones
+        .clamp(min + (max - min) * Vec2::new(rng.unit(), rng.unit()));
+    let kind = AgentKind::Player(Profile::ALL[(session % Profile::ALL.len() as u64) as usize]);
+    let wealth = rng.between(50, 150) as u64;
+    let mut reg = Registry {
+        next_id: &mut books.next_id,
+        census: &mut books.census,
+        calendar: &mut books.calendar,
+        index: &mut books.index,
+        seed: books.seed.0,
+    };
+    let (id, entity) = spawn_agent(
+        commands,
+        &mut reg,
+        Newcomer {
+            kind,
+            pos,
+            wealth,
+            goods: 5,
+            faction: rng.below(4) as u8,
+            born: tick as i64,
+            ends: tick as i64 + PILOTED_SESSION_TICKS,
+            generation: 1,
+            parent: EntityId(0),
+            busy_until: 0,
+        },
+    );
+    commands.entity(entity).insert(Piloted { session });
+    books.log.emit(
+        Payload::Spawn {
+            agent: kind.name(),
+            x: pos.x,
+            y: pos.y,
+            wealth,
+        },
+        Some(Target { id, entity }),
+        None,
+        None,
+    );
+    books.counters.arrivals += 1;
+    books.counters.wealth_minted += wealth;
+    desk.sessions.0.insert(session, (id, entity));
+    let mut nearby = Vec::with_capacity(NEARBY);
+    books.grid.for_each_near_capped(pos, NEARBY, session, |n| {
+        if nearby.len() < NEARBY {
+            nearby.push(n.id.0);
+        }
+    });
+    desk.replies.0.push(Reply::Welcome {
+        session,
+        entity: id.0,
+        tick,
+        x: pos.x,
+        y: pos.y,
+        zone: books.zones.zone_at(pos).id.0,
+        nearby,
+    });
+}
+
+/// The intent a client's action asks for, or why the world refuses it.
+fn intent(
+    desk: &Desk,
+    books: &Books,
+    session: u64,
+    action: &ActionMsg,
+    correlation: u64,
+) -> Result<Intent, (ErrorCode, String)> {
+    let Some(&(owned, _)) = desk.sessions.0.get(&session) else {
+        return Err((ErrorCode::NotLoggedIn, "log in before acting".into()));
+    };
+    let target = |id: u64, what: &str| -> Result<Target, (ErrorCode, String)> {
+        books
+            .index
+            .get(EntityId(id))
+            .map(|entity| Target {
+                id: EntityId(id),
+                entity,
+            })
+            .ok_or_else(|| {
+                (
+                    ErrorCode::UnknownTarget,
+                    format!("{what} {id} is not in the world"),
+                )
+            })
+    };
+    let Some(me) = books.index.get(owned) else {
+        return Err((
+            ErrorCode::EntityGone,
+            format!("your entity {} has left the world; log in again", owned.0),
+        ));
+    };
+    let actor = match action.args.actor {
+        Some(id) => target(id, "actor")?,
+        None => Target {
+            id: owned,
+            entity: me,
+        },
+    };
+    let args = &action.args;
+    let with = || target(args.with.unwrap_or_default(), "entity");
+    let ticks = ticks_or_default(args);
+    let act = match action.kind {
+        ActionKindMsg::Move => Action::Step {
+            to: Vec2::new(args.x.unwrap_or_default(), args.y.unwrap_or_default()),
+        },
+        ActionKindMsg::Travel => {
+            let zone = args.zone.unwrap_or_default();
+            if zone as usize >= books.zones.all().len() {
+                return Err((ErrorCode::InvalidField, format!("there is no zone {zone}")));
+            }
+            Action::Travel {
+                zone: ZoneId(zone),
+                to: books.zones.get(ZoneId(zone)).poi,
+            }
+        }
+        ActionKindMsg::Gather => Action::Gather { ticks },
+        ActionKindMsg::Trade => Action::Trade {
+            with: with()?,
+            goods: args.goods.unwrap_or_default(),
+            price: args.price.unwrap_or_default(),
+            buying: args.buying.unwrap_or(true),
+        },
+        ActionKindMsg::Chat => Action::Chat {
+            with: with()?,
+            ticks: 5,
+            length: args
+                .text
+                .as_ref()
+                .map_or(0, |t| t.chars().count().min(u16::MAX as usize) as u16),
+        },
+        ActionKindMsg::Attack => Action::Attack {
+            target: with()?,
+            damage: 0,
+        },
+        ActionKindMsg::Rest => Action::Rest { ticks },
+        ActionKindMsg::Socialise => Action::Socialise {
+            with: with()?,
+            ticks,
+        },
+        ActionKindMsg::Follow => Action::Follow {
+            target: with()?,
+            ticks,
+        },
+        ActionKindMsg::Idle => Action::Idle { ticks },
+    };
+    Ok(Intent {
+        actor: actor.id,
+        entity: actor.entity,
+        source: Source::Client { owns: Some(owned) },
+        action: act,
+        correlation: Some(correlation),
+    })
+}
+
+/// Decide, after the brains: client intents join the brains' in actor order
+/// (a stable sort keeps one actor's requests in arrival order).
+pub(super) fn join_client_intents(
+    mut client: ResMut<ClientIntents>,
+    mut intents: ResMut<Intents>,
+    kinds: Query<&Kind>,
+) {
+    if client.0.is_empty() {
+        return;
+    }
+    for mut intent in client.0.drain(..) {
+        // Damage comes from who strikes, never from the client.
+        if let Action::Attack { damage, .. } = &mut intent.action
+            && let Ok(kind) = kinds.get(intent.entity)
+        {
+            *damage = kind.0.power();
+        }
+        intents.0.push(intent);
+    }
+    intents.0.sort_by_key(|i| i.actor);
+}
