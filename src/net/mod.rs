@@ -3,4 +3,9 @@
 //! sides meet only through bounded crossbeam channels — commands in, tick
 //! frames out — so the network can never stall a tick.
 
+pub mod answer;
+pub mod bridge;
+pub mod frame;
+pub mod hub;
 pub mod protocol;
+pub mod render;

@@ -1,0 +1,189 @@
+//! The only places where the simulation and the network meet: bounded
+//! crossbeam channels. Inputs and queries flow into the simulation's loop,
+//! tick frames flow out to the hub. Every send from the network side is a
+//! `try_send`: a full channel is answered with "busy", never waited on, and
+//! the simulation never waits on the network either.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use crossbeam_channel::{Receiver, Sender, TrySendError, bounded};
+use tokio::sync::oneshot;
+
+use super::frame::{EntityState, NetFrame};
+use super::protocol::{Subscription, WorldInfo};
+use crate::input::{ControlAction, Input, Tunables};
+
+/// Inputs waiting for the next tick.
+pub const INPUT_QUEUE: usize = 65_536;
+/// Queries waiting between ticks.
+pub const QUERY_QUEUE: usize = 1024;
+/// Tick frames waiting for the hub; beyond this a frame is dropped (and
+/// counted) rather than stall the tick; viewers then get `lagged`.
+pub const FRAME_QUEUE: usize = 64;
+
+/// A question to the simulation, answered between ticks.
+pub enum SimQuery {
+    Entities(EntityFilter, oneshot::Sender<EntityPage>),
+    Entity(u64, oneshot::Sender<Option<serde_json::Value>>),
+    Stats(oneshot::Sender<serde_json::Value>),
+    Governance(oneshot::Sender<serde_json::Value>),
+    Tunables(oneshot::Sender<Tunables>),
+    /// Check a change and queue it as an input; answers the parameters as
+    /// they will be, or what is wrong.
+    Tune(
+        serde_json::Value,
+        oneshot::Sender<Result<Tunables, crate::input::TunablesError>>,
+    ),
+    Control(ControlAction, oneshot::Sender<ControlState>),
+    Snapshot(Subscription, oneshot::Sender<(u64, Vec<EntityState>)>),
+}
+
+/// Filters of `GET /api/entities`.
+#[derive(Clone, Debug, Default)]
+pub struct EntityFilter {
+    pub kind: Option<String>,
+    pub archetype: Option<String>,
+    pub zone: Option<u16>,
+    pub realm: Option<String>,
+    pub near: Option<(f32, f32, f32)>,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct EntityPage {
+    pub tick: u64,
+    pub total: usize,
+    pub offset: usize,
+    pub entities: Vec<serde_json::Value>,
+}
+
+#[derive(Clone, Copy, Debug, serde::Serialize)]
+pub struct ControlState {
+    pub tick: u64,
+    pub paused: bool,
+}
+
+/// Counters both sides update and `/metrics` reads.
+#[derive(Debug, Default)]
+pub struct Gauges {
+    pub tick: AtomicU64,
+    pub population: AtomicU64,
+    pub events: AtomicU64,
+    /// Last tick's wall time in microseconds.
+    pub tick_us: AtomicU64,
+    pub tick_p99_us: AtomicU64,
+    pub frames_dropped: AtomicU64,
+    pub connections: AtomicU64,
+    pub players: AtomicU64,
+    pub viewers: AtomicU64,
+    pub inputs_refused_busy: AtomicU64,
+    pub messages_sent: AtomicU64,
+    pub messages_dropped: AtomicU64,
+    pub lagged: AtomicU64,
+    pub paused: AtomicBool,
+    /// Whether any viewer wants entity deltas (the tick only gathers them then).
+    pub want_deltas: AtomicBool,
+}
+
+impl Gauges {
+    pub fn get(v: &AtomicU64) -> u64 {
+        v.load(Ordering::Relaxed)
+    }
+}
+
+/// The network's end: cheap to clone into every task.
+#[derive(Clone)]
+pub struct NetSide {
+    inputs: Sender<Input>,
+    queries: Sender<SimQuery>,
+    pub gauges: Arc<Gauges>,
+    pub world: Arc<WorldInfo>,
+}
+
+/// Why the simulation could not take a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refused {
+    Busy,
+    Stopped,
+}
+
+fn refused<T>(e: TrySendError<T>) -> Refused {
+    match e {
+        TrySendError::Full(_) => Refused::Busy,
+        TrySendError::Disconnected(_) => Refused::Stopped,
+    }
+}
+
+impl NetSide {
+    pub fn input(&self, input: Input) -> Result<(), Refused> {
+        self.inputs.try_send(input).map_err(|e| {
+            self.gauges
+                .inputs_refused_busy
+                .fetch_add(1, Ordering::Relaxed);
+            refused(e)
+        })
+    }
+
+    /// Sends an input that must not be lost (a logout): retries while the
+    /// queue is full, for up to `patience`.
+    pub async fn input_patiently(&self, input: Input, patience: std::time::Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + patience;
+        let mut input = input;
+        loop {
+            match self.inputs.try_send(input) {
+                Ok(()) => return true,
+                Err(TrySendError::Full(back)) if tokio::time::Instant::now() < deadline => {
+                    input = back;
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+                Err(_) => return false,
+            }
+        }
+    }
+
+    /// Asks the simulation; `None` if it is busy or gone.
+    pub async fn ask<T>(
+        &self,
+        make: impl FnOnce(oneshot::Sender<T>) -> SimQuery,
+    ) -> Result<T, Refused> {
+        let (tx, rx) = oneshot::channel();
+        self.queries.try_send(make(tx)).map_err(refused)?;
+        rx.await.map_err(|_| Refused::Stopped)
+    }
+}
+
+/// The simulation's end, held by the loop that runs the ticks.
+pub struct SimSide {
+    pub inputs: Receiver<Input>,
+    /// For inputs the loop itself makes (controls, tunables).
+    pub input_tx: Sender<Input>,
+    pub queries: Receiver<SimQuery>,
+    pub frames: Sender<NetFrame>,
+    pub gauges: Arc<Gauges>,
+}
+
+/// Both ends, plus the hub's receiver of frames.
+pub fn channels(world: WorldInfo) -> (NetSide, SimSide, Receiver<NetFrame>) {
+    let (input_tx, input_rx) = bounded(INPUT_QUEUE);
+    let (query_tx, query_rx) = bounded(QUERY_QUEUE);
+    let (frame_tx, frame_rx) = bounded(FRAME_QUEUE);
+    let gauges = Arc::new(Gauges::default());
+    (
+        NetSide {
+            inputs: input_tx.clone(),
+            queries: query_tx,
+            gauges: gauges.clone(),
+            world: Arc::new(world),
+        },
+        SimSide {
+            inputs: input_rx,
+            input_tx,
+            queries: query_rx,
+            frames: frame_tx,
+            gauges,
+        },
+        frame_rx,
+    )
+}

@@ -1,0 +1,140 @@
+//! Turning simulation records into protocol frames. Events are written
+//! straight from the event records (their payload borrowed, not copied into
+//! an intermediate JSON tree): a frame of all events is serialized once per
+//! tick however many viewers receive it.
+
+use serde::Serialize;
+
+use super::protocol::{EventView, ServerMsg};
+use crate::events::{Event, Payload};
+use crate::input::Reply;
+
+#[derive(Serialize)]
+struct EventOut<'a> {
+    seq: u64,
+    tick: u64,
+    kind: &'static str,
+    actor: Option<u64>,
+    target: Option<u64>,
+    cause: Option<u64>,
+    correlation: Option<u64>,
+    depth: u8,
+    payload: &'a Payload,
+}
+
+impl<'a> EventOut<'a> {
+    fn of(e: &'a Event) -> EventOut<'a> {
+        EventOut {
+            seq: e.seq,
+            tick: e.tick,
+            kind: e.payload.kind().as_str(),
+            actor: e.actor.map(|a| a.0),
+            target: e.target.map(|t| t.0),
+            cause: e.cause,
+            correlation: e.correlation,
+            depth: e.depth,
+            payload: &e.payload,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct EventsOut<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    tick: u64,
+    events: Vec<EventOut<'a>>,
+}
+
+/// An `events` frame (the same JSON as `ServerMsg::Events`).
+pub fn events_text<'a>(tick: u64, events: impl Iterator<Item = &'a Event>) -> String {
+    serde_json::to_string(&EventsOut {
+        kind: "events",
+        tick,
+        events: events.map(EventOut::of).collect(),
+    })
+    .unwrap_or_default()
+}
+
+/// An event as the REST API and the protocol show it.
+pub fn event_view(e: &Event) -> EventView {
+    EventView {
+        seq: e.seq,
+        tick: e.tick,
+        kind: e.payload.kind().as_str().to_string(),
+        actor: e.actor.map(|a| a.0),
+        target: e.target.map(|t| t.0),
+        cause: e.cause,
+        correlation: e.correlation,
+        depth: e.depth,
+        payload: serde_json::to_value(&e.payload).unwrap_or_default(),
+    }
+}
+
+/// The frame answering a client's request.
+pub fn reply_msg(r: &Reply) -> ServerMsg {
+    match r.clone() {
+        Reply::Welcome {
+            entity,
+            tick,
+            x,
+            y,
+            zone,
+            nearby,
+            ..
+        } => ServerMsg::Welcome {
+            entity,
+            tick,
+            x,
+            y,
+            zone,
+            nearby,
+        },
+        Reply::Ack {
+            req_id,
+            decision,
+            rule,
+            reason,
+            seq,
+            tick,
+            ..
+        } => ServerMsg::Ack {
+            req_id,
+            decision,
+            rule,
+            reason,
+            seq,
+            tick,
+        },
+        Reply::Refused { refusal, .. } => refusal.to_msg(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shared_events_frame_parses_as_the_protocol_says() {
+        let e = Event {
+            seq: 4,
+            tick: 2,
+            actor: Some(crate::population::EntityId(7)),
+            target: None,
+            cause: None,
+            correlation: Some(9),
+            depth: 0,
+            payload: Payload::Departure { wealth: 3 },
+            handles: (None, None),
+        };
+        let text = events_text(2, [&e].into_iter());
+        let msg: ServerMsg = serde_json::from_str(&text).expect("an events frame");
+        assert_eq!(
+            msg,
+            ServerMsg::Events {
+                tick: 2,
+                events: vec![event_view(&e)]
+            }
+        );
+    }
+}
