@@ -6,6 +6,7 @@
 
 mod progress;
 mod run;
+mod serve;
 mod store_cmds;
 
 use std::path::PathBuf;
@@ -27,6 +28,9 @@ pub struct Cli {
 pub enum Command {
     /// Runs a scenario headless and writes report.json.
     Run(RunArgs),
+    /// Runs a scenario live in real time with the admin REST API and the
+    /// WebSocket stream, until Ctrl-C (or --ticks).
+    Serve(ServeArgs),
     /// Measures throughput and memory at several population sizes.
     Bench(crate::bench::BenchArgs),
     /// Recomputes a run's hash chain: exit 0 if intact, 1 with the first bad seq.
@@ -62,6 +66,51 @@ pub struct RunArgs {
     /// No progress output.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also serve the REST API and WebSocket stream while running.
+    #[arg(long)]
+    pub serve: bool,
+    #[command(flatten)]
+    pub net: NetOpts,
+}
+
+/// `seedsim serve`: a live run (real time by default, until stopped).
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The scenario file (RON).
+    pub scenario: PathBuf,
+    /// Overrides the scenario's seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Stop after this many ticks (default: run until Ctrl-C).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub ticks: Option<u64>,
+    #[arg(long, value_enum, default_value_t = Pace::Realtime)]
+    pub pace: Pace,
+    /// Compute threads (default: all cores).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
+    pub threads: Option<u64>,
+    /// Run folder for events.db and report.json (default: runs/<scenario>-<seed>/).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Do not record events.db.
+    #[arg(long)]
+    pub no_store: bool,
+    #[command(flatten)]
+    pub net: NetOpts,
+}
+
+/// Where a live run listens.
+#[derive(Debug, Clone, clap::Args)]
+pub struct NetOpts {
+    /// Admin REST API address.
+    #[arg(long, default_value = "127.0.0.1:8000")]
+    pub http: std::net::SocketAddr,
+    /// WebSocket stream address.
+    #[arg(long, default_value = "127.0.0.1:8765")]
+    pub ws: std::net::SocketAddr,
+    /// Bearer token for control and tunables (default: a random one, printed).
+    #[arg(long)]
+    pub token: Option<String>,
 }
 
 /// Exit code for an invalid command line or scenario.
@@ -84,7 +133,22 @@ pub fn main() -> ExitCode {
     };
     init_logging();
     match cli.command {
-        Command::Run(args) => run::run(&args),
+        Command::Run(args) => run::run(&args, false),
+        Command::Serve(args) => run::run(
+            &RunArgs {
+                scenario: args.scenario,
+                seed: args.seed,
+                ticks: args.ticks,
+                pace: args.pace,
+                threads: args.threads,
+                out: args.out,
+                no_store: args.no_store,
+                quiet: true,
+                serve: true,
+                net: args.net.clone(),
+            },
+            args.ticks.is_none(),
+        ),
         Command::Bench(args) => crate::bench::run(&args),
         Command::Verify(args) => store_cmds::verify_cmd(&args),
         Command::Replay(args) => store_cmds::replay_cmd(&args),

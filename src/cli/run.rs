@@ -14,7 +14,8 @@ use crate::scenario::load_file;
 use crate::sim::{RunConfig, Simulation};
 use crate::store::StoreConfig;
 
-pub fn run(args: &RunArgs) -> ExitCode {
+/// Runs `args`; a live run (`--serve`) with `forever` runs until stopped.
+pub fn run(args: &RunArgs, forever: bool) -> ExitCode {
     let (scenario, text) = match load_file(&args.scenario) {
         Ok(s) => s,
         Err(e) => {
@@ -49,15 +50,27 @@ pub fn run(args: &RunArgs) -> ExitCode {
             return ExitCode::from(EXIT_FAILED);
         }
     };
-    let progress = Progress::new(ticks, args.quiet);
-    for done in 1..=ticks {
-        let frame = sim.step();
-        progress.tick(frame, done);
-        if sim.store_failed() {
-            break;
+    let server = if args.serve {
+        let until = (!forever).then_some(ticks);
+        match super::serve::live(&mut sim, &scenario, seed, args, until) {
+            Ok(server) => Some(server),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(EXIT_FAILED);
+            }
         }
-    }
-    progress.finish();
+    } else {
+        let progress = Progress::new(ticks, args.quiet);
+        for done in 1..=ticks {
+            let frame = sim.step();
+            progress.tick(frame, done);
+            if sim.store_failed() {
+                break;
+            }
+        }
+        progress.finish();
+        None
+    };
     let stored = match sim.finish_store().transpose() {
         Ok(s) => s,
         Err(e) => {
@@ -65,6 +78,13 @@ pub fn run(args: &RunArgs) -> ExitCode {
             return ExitCode::from(EXIT_FAILED);
         }
     };
+    if let Some(server) = server {
+        // Sockets get their close frames once the store is safe.
+        server.stop();
+        if let Some(s) = &stored {
+            super::serve::check_intact(&s.path);
+        }
+    }
 
     let info = RunInfo {
         scenario: scenario.name.clone(),

@@ -96,6 +96,14 @@ type Watched<'a> = (
     &'a Behaviour,
 );
 
+/// Anything a viewer sees changed.
+type SeenChanged = Or<(
+    bevy::prelude::Changed<Position>,
+    bevy::prelude::Changed<Vitals>,
+    bevy::prelude::Changed<Purse>,
+    bevy::prelude::Changed<Behaviour>,
+)>;
+
 pub fn state_of((id, kind, pos, vitals, purse, behaviour): Watched, zones: &Zones) -> EntityState {
     EntityState {
         id: id.0,
@@ -114,15 +122,7 @@ pub(crate) fn gather(
     zones: Res<Zones>,
     grid: Res<SpatialGrid>,
     mut out: ResMut<Gathered>,
-    changed: Query<
-        Watched,
-        Or<(
-            Changed<Position>,
-            Changed<Vitals>,
-            Changed<Purse>,
-            Changed<Behaviour>,
-        )>,
-    >,
+    changed: Query<Watched, SeenChanged>,
 ) {
     let Some(link) = link else {
         return;

@@ -114,10 +114,13 @@ struct Client {
     dropped: u64,
 }
 
+/// One tick's events and the zone of each event's actor.
+pub type TickOfEvents = (Arc<Vec<Event>>, Arc<Vec<u16>>);
+
 /// Recent events by tick, for the REST API.
 #[derive(Default)]
 pub struct RecentEvents {
-    pub ticks: VecDeque<(Arc<Vec<Event>>, Arc<Vec<u16>>)>,
+    pub ticks: VecDeque<TickOfEvents>,
     pub count: usize,
 }
 

@@ -11,6 +11,7 @@ use super::SimPlugin;
 use crate::events::EventsPlugin;
 use crate::govern::GovernPlugin;
 use crate::input::InputPlugin;
+use crate::net::frame::NetPlugin;
 use crate::population::PopulationPlugin;
 use crate::react::ReactPlugin;
 use crate::record::RecordPlugin;
@@ -68,6 +69,7 @@ pub fn build_app(scenario: &Scenario, config: &RunConfig, sink: Option<StoreSink
         },
         RecordPlugin,
         StorePlugin,
+        NetPlugin,
     ));
     if let Some(sink) = sink {
         app.insert_resource(sink);

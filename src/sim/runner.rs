@@ -101,6 +101,11 @@ impl Simulation {
         self.app.world_mut().insert_resource(feed);
     }
 
+    /// The run's statistics so far.
+    pub fn stats(&self) -> &RunStats {
+        self.app.world().resource::<RunStats>()
+    }
+
     pub fn tick(&self) -> u64 {
         self.app.world().resource::<SimClock>().tick
     }

@@ -1,0 +1,104 @@
+//! The live part of `seedsim serve` and `seedsim run --serve`: start the
+//! server, run the live loop until Ctrl-C/SIGTERM or the tick limit, and
+//! after the store is finished confirm it verifies.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::RunArgs;
+use crate::net::live::{self, LiveLimits};
+use crate::net::{NetError, Server, ServerConfig, world_info};
+use crate::scenario::Scenario;
+use crate::sim::Simulation;
+use crate::store::verify::{Verdict, verify};
+use crate::world::Zones;
+
+/// A token nobody can guess: 16 bytes from the OS.
+fn random_token() -> std::io::Result<String> {
+    use std::io::Read;
+    let mut bytes = [0u8; 16];
+    std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Serves `sim` until stopped; returns the server, still open, so the
+/// caller can finish the store before the sockets close.
+pub fn live(
+    sim: &mut Simulation,
+    scenario: &Scenario,
+    seed: u64,
+    args: &RunArgs,
+    until_tick: Option<u64>,
+) -> Result<Server, NetError> {
+    let (token, generated) = match &args.net.token {
+        Some(t) => (t.clone(), false),
+        None => (random_token().map_err(NetError::Runtime)?, true),
+    };
+    let world = world_info(scenario, seed, sim.world().resource::<Zones>());
+    let config = ServerConfig {
+        http: args.net.http,
+        ws: args.net.ws,
+        token: token.clone(),
+    };
+    let (server, side) = Server::start(&config, world)?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    server.spawn(async move {
+        wait_for_signal().await;
+        flag.store(true, Ordering::Relaxed);
+    });
+    eprintln!(
+        "serving {}: REST http://{} (API: /api/openapi.json, /metrics), WebSocket ws://{}",
+        scenario.name, server.http_addr, server.ws_addr
+    );
+    if generated {
+        eprintln!("admin token (control, tunables): {token}");
+    }
+    eprintln!("Ctrl-C stops the run; the event store is flushed and verified first.");
+    live::run(
+        sim,
+        &side,
+        LiveLimits {
+            pace: args.pace,
+            until_tick,
+            start_paused: false,
+        },
+        &stop,
+    );
+    drop(side);
+    Ok(server)
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Prints whether the finished store verifies.
+pub fn check_intact(path: &Path) {
+    match verify(path) {
+        Ok(Verdict::Intact { events, .. }) => {
+            eprintln!("events.db verified intact ({events} events)")
+        }
+        Ok(other) => eprintln!("warning: events.db does not verify: {other:?}"),
+        Err(e) => eprintln!("warning: cannot verify events.db: {e}"),
+    }
+}

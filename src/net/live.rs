@@ -1,0 +1,116 @@
+//! The loop of a live simulation: between ticks it answers the network's
+//! queries and controls (so answers always see a whole tick); at each tick
+//! boundary it runs one tick and hands the tick's frame to the hub without
+//! waiting. In real time it keeps a 100 ms cadence; paused, it only answers.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{RecvTimeoutError, TrySendError};
+
+use super::answer::{Effect, answer};
+use super::bridge::{ControlState, SimQuery, SimSide};
+use super::frame::{NetLink, collect};
+use crate::input::{ControlAction, Input, InputFeed};
+use crate::sim::{Pace, Simulation, TICK};
+
+/// When the loop stops by itself.
+#[derive(Clone, Copy, Debug)]
+pub struct LiveLimits {
+    pub pace: Pace,
+    /// Stop after this tick (`None`: run until stopped).
+    pub until_tick: Option<u64>,
+    /// Wait for a resume (or steps) before the first tick.
+    pub start_paused: bool,
+}
+
+/// Runs ticks until `stop` is set, the tick limit is reached or the store
+/// fails. The simulation must be built with the server's inputs in mind:
+/// this sets its input feed to the server's channel.
+pub fn run(sim: &mut Simulation, side: &SimSide, limits: LiveLimits, stop: &AtomicBool) {
+    sim.set_input_feed(InputFeed::Live(side.inputs.clone()));
+    sim.world_mut().insert_resource(NetLink {
+        gauges: side.gauges.clone(),
+    });
+    let mut paused = limits.start_paused;
+    side.gauges.paused.store(paused, Ordering::Relaxed);
+    let mut steps = 0u32;
+    let mut next = Instant::now();
+    loop {
+        if stop.load(Ordering::Relaxed)
+            || sim.store_failed()
+            || limits.until_tick.is_some_and(|t| sim.tick() >= t)
+        {
+            return;
+        }
+        // Answer until the next tick is due (fast pace: only what is queued).
+        loop {
+            let due = !paused || steps > 0;
+            let now = Instant::now();
+            let wait = if !due {
+                Duration::from_millis(50)
+            } else if limits.pace == Pace::Fast {
+                Duration::ZERO
+            } else {
+                next.saturating_duration_since(now)
+            };
+            match side.queries.recv_timeout(wait) {
+                Ok(q) => handle(sim, side, q, &mut paused, &mut steps),
+                Err(RecvTimeoutError::Timeout) if due => break,
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => {
+                    if due {
+                        break;
+                    }
+                    std::thread::sleep(wait);
+                }
+            }
+            if stop.load(Ordering::Relaxed) {
+                return;
+            }
+            if due && limits.pace == Pace::Fast && side.queries.is_empty() {
+                break;
+            }
+        }
+        steps = steps.saturating_sub(1);
+        let now = Instant::now();
+        // A late tick does not cause a burst of catch-up ticks.
+        next = next.max(now) + TICK;
+        let start = Instant::now();
+        sim.step();
+        let tick_ms = start.elapsed().as_secs_f64() * 1000.0;
+        side.gauges.tick_p99_us.store(
+            (sim.stats().tick_ms(0.99) * 1000.0) as u64,
+            Ordering::Relaxed,
+        );
+        let tick = sim.tick();
+        let frame = collect(sim.world_mut(), tick, tick_ms);
+        if let Err(TrySendError::Full(_)) = side.frames.try_send(frame) {
+            side.gauges.frames_dropped.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+fn handle(sim: &mut Simulation, side: &SimSide, q: SimQuery, paused: &mut bool, steps: &mut u32) {
+    match q {
+        SimQuery::Control(action, reply) => {
+            match action {
+                ControlAction::Pause => *paused = true,
+                ControlAction::Resume => *paused = false,
+                ControlAction::Step => *steps += 1,
+            }
+            side.gauges.paused.store(*paused, Ordering::Relaxed);
+            // Recorded like every outside command (taken at the next tick).
+            let _ = side.input_tx.try_send(Input::Control { action });
+            let _ = reply.send(ControlState {
+                tick: sim.tick(),
+                paused: *paused,
+            });
+        }
+        other => {
+            if let Effect::Input(input) = answer(sim.world_mut(), other) {
+                let _ = side.input_tx.try_send(input);
+            }
+        }
+    }
+}

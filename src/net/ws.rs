@@ -1,0 +1,362 @@
+//! WebSocket connections: one tokio task each. A connection reads client
+//! frames (parsed by [`parse_client`]; anything wrong gets an `error` frame
+//! and the connection stays usable), forwards logins and actions to the
+//! simulation as inputs, and writes what the hub queues for it. Floods are
+//! refused by a token bucket, then disconnected; oversized frames close the
+//! connection with a reason. A connection that goes away, however it goes,
+//! leaves the hub and logs its player out, so no entity or task is leaked.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{mpsc, watch};
+use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+
+use super::bridge::{NetSide, Refused, SimQuery};
+use super::hub::{CLIENT_QUEUE, HubMsg, Outbound};
+use super::protocol::{
+    ClientMsg, ErrorCode, PROTOCOL_VERSION, Refusal, ServerMsg, Subscription, parse_client,
+};
+use crate::events::EVENT_KINDS;
+use crate::input::Input;
+use crate::input::command::check_action;
+
+/// Largest frame or message a client may send.
+pub const MAX_FRAME: usize = 64 * 1024;
+/// Frames per second a client may send, sustained...
+const RATE: f64 = 20.0;
+/// ...and in a burst.
+const BURST: f64 = 40.0;
+/// Frames refused for rate within one second that end the connection.
+const FLOOD: u32 = 50;
+
+#[derive(Clone)]
+pub struct WsContext {
+    pub net: NetSide,
+    pub hub: crossbeam_channel::Sender<HubMsg>,
+    pub shutdown: watch::Receiver<bool>,
+    pub next_conn: Arc<AtomicU64>,
+}
+
+/// Accepts connections until shutdown.
+pub async fn accept(listener: TcpListener, ctx: WsContext) {
+    let mut shutdown = ctx.shutdown.clone();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                if let Ok((stream, _)) = accepted {
+                    let _ = stream.set_nodelay(true);
+                    tokio::spawn(connection(stream, ctx.clone()));
+                }
+            }
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+/// Token bucket plus a count of refusals in the current second.
+struct Limiter {
+    tokens: f64,
+    last: Instant,
+    window: Instant,
+    refused: u32,
+}
+
+enum Verdict {
+    Pass,
+    /// Refused; `true` the first time in this second (say so once).
+    Refuse(bool),
+    Flood,
+}
+
+impl Limiter {
+    fn new() -> Limiter {
+        let now = Instant::now();
+        Limiter {
+            tokens: BURST,
+            last: now,
+            window: now,
+            refused: 0,
+        }
+    }
+
+    fn check(&mut self) -> Verdict {
+        let now = Instant::now();
+        self.tokens = (self.tokens + (now - self.last).as_secs_f64() * RATE).min(BURST);
+        self.last = now;
+        if now - self.window >= Duration::from_secs(1) {
+            self.window = now;
+            self.refused = 0;
+        }
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            return Verdict::Pass;
+        }
+        self.refused += 1;
+        if self.refused > FLOOD {
+            Verdict::Flood
+        } else {
+            Verdict::Refuse(self.refused == 1)
+        }
+    }
+}
+
+/// Per-connection state.
+struct Conn {
+    id: u64,
+    logged_in: bool,
+    subscription: Option<Subscription>,
+}
+
+fn close(code: CloseCode, reason: &str) -> Message {
+    Message::Close(Some(CloseFrame {
+        code,
+        reason: reason.into(),
+    }))
+}
+
+async fn connection(stream: TcpStream, ctx: WsContext) {
+    let config = WebSocketConfig::default()
+        .max_message_size(Some(MAX_FRAME))
+        .max_frame_size(Some(MAX_FRAME));
+    let Ok(ws) = tokio_tungstenite::accept_async_with_config(stream, Some(config)).await else {
+        return;
+    };
+    let (mut sink, mut source) = ws.split();
+    let gauges = ctx.net.gauges.clone();
+    let (out_tx, mut out_rx) = mpsc::channel(CLIENT_QUEUE);
+    let mut conn = Conn {
+        id: ctx.next_conn.fetch_add(1, Ordering::Relaxed),
+        logged_in: false,
+        subscription: None,
+    };
+    if ctx
+        .hub
+        .try_send(HubMsg::Join {
+            conn: conn.id,
+            out: out_tx,
+        })
+        .is_err()
+    {
+        let _ = sink
+            .send(close(CloseCode::Again, "server busy, try again"))
+            .await;
+        return;
+    }
+    gauges.connections.fetch_add(1, Ordering::Relaxed);
+    let hello = ServerMsg::Hello {
+        version: PROTOCOL_VERSION,
+        tick: gauges.tick.load(Ordering::Relaxed),
+        world: (*ctx.net.world).clone(),
+    };
+    let mut shutdown = ctx.shutdown.clone();
+    let mut limiter = Limiter::new();
+    let mut ok = sink
+        .send(Message::Text(hello.to_text().into()))
+        .await
+        .is_ok();
+    while ok {
+        tokio::select! {
+            incoming = source.next() => {
+                let text = match incoming {
+                    None | Some(Ok(Message::Close(_))) => break,
+                    Some(Err(WsError::Capacity(e))) => {
+                        let reason = format!("frame too large ({e}); the limit is {MAX_FRAME} bytes");
+                        let _ = sink.send(close(CloseCode::Size, &reason)).await;
+                        break;
+                    }
+                    Some(Err(_)) => break,
+                    Some(Ok(Message::Text(t))) => Some(t),
+                    Some(Ok(Message::Binary(_))) => None,
+                    Some(Ok(_)) => continue, // ping/pong: tungstenite answers pings itself
+                };
+                match limiter.check() {
+                    Verdict::Pass => {}
+                    Verdict::Refuse(first) => {
+                        if first {
+                            let r = Refusal::new(ErrorCode::RateLimited, format!(
+                                "more than {RATE} frames/s (burst {BURST}); frames are being dropped"
+                            ));
+                            ok = sink.send(Message::Text(r.to_msg().to_text().into())).await.is_ok();
+                        }
+                        continue;
+                    }
+                    Verdict::Flood => {
+                        let reason = format!("flooding: over {FLOOD} frames refused in one second");
+                        let _ = sink.send(close(CloseCode::Policy, &reason)).await;
+                        break;
+                    }
+                }
+                let reply = match text {
+                    Some(t) => handle(&mut conn, &ctx, &t).await,
+                    None => vec![Refusal::new(ErrorCode::BinaryFrame, "frames must be JSON text").to_msg()],
+                };
+                for msg in reply {
+                    ok = ok && sink.send(Message::Text(msg.to_text().into())).await.is_ok();
+                }
+            }
+            out = out_rx.recv() => match out {
+                Some(Outbound::Text(t)) => ok = sink.send(Message::Text(t)).await.is_ok(),
+                Some(Outbound::Lagged { tick, dropped }) => {
+                    let msg = ServerMsg::Lagged { tick, dropped };
+                    ok = sink.send(Message::Text(msg.to_text().into())).await.is_ok();
+                    if let Some(sub) = conn.subscription.clone().filter(|s| s.deltas) {
+                        for msg in snapshot(&ctx, sub).await {
+                            ok = ok && sink.send(Message::Text(msg.to_text().into())).await.is_ok();
+                        }
+                    }
+                }
+                None => break,
+            },
+            _ = shutdown.changed() => {
+                let _ = sink.send(close(CloseCode::Away, "server shutting down")).await;
+                break;
+            }
+        }
+    }
+    let _ = ctx.hub.try_send(HubMsg::Leave { conn: conn.id });
+    if conn.logged_in {
+        gauges.players.fetch_sub(1, Ordering::Relaxed);
+        // The entity must not outlive its client: wait for room if need be.
+        let _ = ctx
+            .net
+            .input_patiently(Input::Logout { session: conn.id }, Duration::from_secs(5))
+            .await;
+    }
+    if conn.subscription.is_some() {
+        gauges.viewers.fetch_sub(1, Ordering::Relaxed);
+    }
+    gauges.connections.fetch_sub(1, Ordering::Relaxed);
+}
+
+fn busy(r: Refused, req_id: Option<u64>) -> ServerMsg {
+    let (code, message) = match r {
+        Refused::Busy => (
+            ErrorCode::Busy,
+            "the simulation's input queue is full; retry",
+        ),
+        Refused::Stopped => (ErrorCode::ShuttingDown, "the simulation has stopped"),
+    };
+    ServerMsg::Error {
+        code,
+        message: message.into(),
+        req_id,
+    }
+}
+
+/// Answers one client frame; replies go back at once (acks come later, through the hub).
+async fn handle(conn: &mut Conn, ctx: &WsContext, text: &str) -> Vec<ServerMsg> {
+    let msg = match parse_client(text) {
+        Ok(m) => m,
+        Err(r) => return vec![r.to_msg()],
+    };
+    let gauges = &ctx.net.gauges;
+    match msg {
+        ClientMsg::Subscribe(sub) => {
+            if let Err(r) = check_subscription(&sub, ctx.net.world.zones.len()) {
+                return vec![r.to_msg()];
+            }
+            if ctx
+                .hub
+                .try_send(HubMsg::Subscribe {
+                    conn: conn.id,
+                    sub: sub.clone(),
+                })
+                .is_err()
+            {
+                return vec![busy(Refused::Busy, None)];
+            }
+            if conn.subscription.replace(sub.clone()).is_none() {
+                gauges.viewers.fetch_add(1, Ordering::Relaxed);
+            }
+            if sub.deltas {
+                return snapshot(ctx, sub).await;
+            }
+            Vec::new()
+        }
+        ClientMsg::Unsubscribe(_) => {
+            if conn.subscription.take().is_some() {
+                gauges.viewers.fetch_sub(1, Ordering::Relaxed);
+                let _ = ctx.hub.try_send(HubMsg::Unsubscribe { conn: conn.id });
+            }
+            Vec::new()
+        }
+        ClientMsg::Login(login) => {
+            if conn.logged_in {
+                return vec![
+                    Refusal::new(
+                        ErrorCode::AlreadyLoggedIn,
+                        "this connection already owns an entity",
+                    )
+                    .to_msg(),
+                ];
+            }
+            match ctx.net.input(Input::Login {
+                session: conn.id,
+                name: login.name,
+            }) {
+                Ok(()) => {
+                    conn.logged_in = true;
+                    gauges.players.fetch_add(1, Ordering::Relaxed);
+                    Vec::new()
+                }
+                Err(r) => vec![busy(r, None)],
+            }
+        }
+        ClientMsg::Action(action) => {
+            if !conn.logged_in {
+                let mut r = Refusal::new(ErrorCode::NotLoggedIn, "log in before acting");
+                r.req_id = Some(action.req_id);
+                return vec![r.to_msg()];
+            }
+            if let Err(r) = check_action(&action) {
+                return vec![r.to_msg()];
+            }
+            let req_id = action.req_id;
+            match ctx.net.input(Input::Act {
+                session: conn.id,
+                req_id,
+                action,
+            }) {
+                Ok(()) => Vec::new(),
+                Err(r) => vec![busy(r, Some(req_id))],
+            }
+        }
+    }
+}
+
+fn check_subscription(sub: &Subscription, zones: usize) -> Result<(), Refusal> {
+    let field = |path: String, message: String| {
+        Err(Refusal::new(
+            ErrorCode::InvalidField,
+            format!("subscribe: field `{path}`: {message}"),
+        ))
+    };
+    for (i, k) in sub.events.iter().flatten().enumerate() {
+        if !EVENT_KINDS.contains(&k.as_str()) {
+            return field(format!("events[{i}]"), format!("unknown event kind {k:?}"));
+        }
+    }
+    for (i, z) in sub.zones.iter().flatten().enumerate() {
+        if *z as usize >= zones {
+            return field(format!("zones[{i}]"), format!("there is no zone {z}"));
+        }
+    }
+    Ok(())
+}
+
+async fn snapshot(ctx: &WsContext, sub: Subscription) -> Vec<ServerMsg> {
+    match ctx.net.ask(|tx| SimQuery::Snapshot(sub, tx)).await {
+        Ok((tick, states)) => vec![ServerMsg::Snapshot {
+            tick,
+            entities: states.iter().map(|s| s.view()).collect(),
+        }],
+        Err(r) => vec![busy(r, None)],
+    }
+}
