@@ -178,9 +178,15 @@ fn login(
         .as_deref()
         .and_then(|n| books.zones.by_name(n));
     let (min, max) = zone.map_or((Vec2::ZERO, books.zones.size()), |z| (z.min, z.max));
+    // A new player appears beside a random inhabitant (so it has company to
+    // trade, talk or fight with), else anywhere in the players' zone.
+    let beside = books
+        .grid
+        .entry(rng.below(books.grid.len() as u32) as usize)
+        .map(|n| n.pos + Vec2::new(rng.signed(), rng.signed()) * 5.0);
     let pos = books
         .zones
-        .clamp(min + (max - min) * Vec2::new(rng.unit(), rng.unit()));
+        .clamp(beside.unwrap_or_else(|| min + (max - min) * Vec2::new(rng.unit(), rng.unit())));
     let kind = AgentKind::Player(Profile::ALL[(session % Profile::ALL.len() as u64) as usize]);
     let wealth = rng.between(50, 150) as u64;
     let mut reg = Registry {

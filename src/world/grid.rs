@@ -130,6 +130,11 @@ impl SpatialGrid {
         self.entries.len()
     }
 
+    /// The `i`-th entity in cell order (deterministic for a given world).
+    pub fn entry(&self, i: usize) -> Option<&Neighbour> {
+        self.entries.get(i)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
