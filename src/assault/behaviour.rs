@@ -3,9 +3,9 @@
 //! come from a PCG32 seeded by the run seed and the client index only, so
 //! the same seed replays the same intentions (what the server answers may
 //! still differ between runs). Honest profiles keep to the rules they can
-//! know (steps under the speed limit, short chats, affordable prices); the
-//! griefer breaks them on purpose: teleports, spending what it does not
-//! have, chat spam.
+//! know (steps under the speed limit, short chats, affordable prices, only
+//! their own entity); the griefer breaks them on purpose: teleports,
+//! spending what it does not have, chat spam, commanding others' entities.
 
 use std::time::Duration;
 
@@ -153,7 +153,7 @@ impl Behaviour {
     }
 
     fn griefer(&mut self, view: &View) -> Planned {
-        match self.rng.weighted(&[3.0, 2.5, 2.5, 1.0, 1.0]) {
+        match self.rng.weighted(&[3.0, 2.5, 2.5, 1.5, 1.0, 1.0]) {
             Some(0) => self.teleport(view),
             Some(1) => match self.partner(view) {
                 // Far more than anyone owns: solvency has to step in.
@@ -173,7 +173,19 @@ impl Behaviour {
                 self.spam_left = SPAM_BURST - 1;
                 self.spam(view)
             }
-            Some(3) => self.act(view, Act::Attack),
+            // Commands a neighbour's entity (pulls it over): own_entity
+            // has to refuse.
+            Some(3) => match self.partner(view) {
+                Some(other) => planned(
+                    ActionKindMsg::Move,
+                    ActionArgs {
+                        actor: Some(other),
+                        ..xy(view.pos)
+                    },
+                ),
+                None => self.teleport(view),
+            },
+            Some(4) => self.act(view, Act::Attack),
             _ => self.act(view, Act::Travel),
         }
     }

@@ -1,9 +1,11 @@
 use super::*;
 use crate::assault::profile::{Profile, ProfileChoice, View, ZoneBox};
+use crate::input::command::check_action;
 use crate::net::protocol::{ActionMsg, ClientMsg, parse_client};
 
 fn view() -> View {
     View {
+        me: Some(10),
         pos: [100.0, 100.0],
         zone: 1,
         nearby: vec![11, 12, 13],
@@ -47,6 +49,14 @@ fn every_action_is_a_frame_the_server_accepts() {
                 match parse_client(&text) {
                     Ok(back) => assert_eq!(back, msg, "{text}"),
                     Err(r) => panic!("{profile:?} sent {text}: {}", r.message),
+                }
+                // And passes the server's door check: griefers break rules
+                // that governance judges, not the protocol.
+                let ClientMsg::Action(a) = &msg else {
+                    unreachable!()
+                };
+                if let Err(r) = check_action(a) {
+                    panic!("{profile:?} sent {text}: {}", r.message);
                 }
             }
         }
@@ -96,6 +106,10 @@ fn honest_profiles_step_within_the_speed_limit() {
             if let Some(price) = p.args.price {
                 assert!(price <= 100);
             }
+            assert_eq!(
+                p.args.actor, None,
+                "{profile:?} commands only its own entity"
+            );
             assert_eq!(p.pace, Pace::Think);
         }
     }
@@ -117,6 +131,11 @@ fn griefer_breaks_rules_on_purpose() {
         .iter()
         .filter(|p| p.kind == ActionKindMsg::Chat && p.args.text.as_ref().unwrap().len() > 200)
         .count();
+    let impersonations = acts
+        .iter()
+        .filter(|p| p.args.actor.is_some_and(|a| v.nearby.contains(&a)))
+        .count();
+    assert!(impersonations > 10, "{impersonations} commands for others");
     assert!(teleports > 20, "{teleports} teleports");
     assert!(absurd_trades > 20, "{absurd_trades} absurd trades");
     assert!(long_chats > 20, "{long_chats} over-long chats");

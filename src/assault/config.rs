@@ -76,6 +76,10 @@ pub struct AssaultConfig {
     pub timeout: Duration,
     /// How long to wait for outstanding acks and events after `duration`.
     pub grace: Duration,
+    /// Subscribe to the owned entity's deltas, as a game client watching
+    /// its avatar would, so honest steps start from where the entity really
+    /// is. Off, the load is actions alone.
+    pub track_self: bool,
 }
 
 impl AssaultConfig {
@@ -97,6 +101,7 @@ impl AssaultConfig {
             retry: Retry::default(),
             timeout: Duration::from_secs(10),
             grace: Duration::from_secs(2),
+            track_self: true,
         }
     }
 

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::net::protocol::WorldInfo;
+use crate::net::protocol::{EntityView, WorldInfo};
 
 /// One way to play.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -113,10 +113,13 @@ pub struct ZoneBox {
 /// What a client knows of its entity and the world.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct View {
-    /// Where the entity is believed to be: from `welcome`, then from the
-    /// moves the server permitted unchanged. It goes stale when the server
-    /// moves the entity on its own (travel, follow), and an honest step from
-    /// a stale position can then be mutated by the speed limit.
+    /// The entity this client owns (from `welcome`).
+    pub me: Option<u64>,
+    /// Where the entity is: from `welcome`, the moves the server permitted
+    /// unchanged, and the entity's own deltas when the client tracks it.
+    /// Without those deltas it goes stale when the server moves the entity
+    /// on its own (travel, follow), and an honest step from a stale position
+    /// can then be mutated by the speed limit.
     pub pos: [f32; 2],
     pub zone: u16,
     /// Entity ids near the entity at login: partners and targets.
@@ -126,6 +129,14 @@ pub struct View {
 }
 
 impl View {
+    /// Takes the owned entity's state from a snapshot or delta.
+    pub fn learn_self(&mut self, entity: &EntityView) {
+        if self.me == Some(entity.id) {
+            self.pos = [entity.x, entity.y];
+            self.zone = entity.zone;
+        }
+    }
+
     /// Takes the world's extent and zones from `hello`.
     pub fn learn_world(&mut self, world: &WorldInfo) {
         self.size = world.size;
@@ -138,5 +149,31 @@ impl View {
                 max: z.max,
             })
             .collect();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_view_learns_only_its_own_entity() {
+        let entity = |id: u64, x: f32| EntityView {
+            id,
+            kind: "player".into(),
+            x,
+            y: 2.0,
+            zone: 3,
+            health: 1.0,
+            wealth: 0,
+            activity: "idle".into(),
+        };
+        let mut v = View::default();
+        v.learn_self(&entity(5, 1.0));
+        assert_eq!(v.pos, [0.0, 0.0], "no entity owned yet");
+        v.me = Some(5);
+        v.learn_self(&entity(6, 9.0));
+        v.learn_self(&entity(5, 1.0));
+        assert_eq!((v.pos, v.zone), ([1.0, 2.0], 3));
     }
 }

@@ -6,6 +6,7 @@
 //! several shards can be merged exactly (HDR histograms merge losslessly).
 
 use std::collections::BTreeMap;
+use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use hdrhistogram::Histogram;
@@ -75,12 +76,23 @@ pub struct Decisions {
     pub denied: u64,
 }
 
+impl Decisions {
+    fn of(slots: &[AtomicU64; 3]) -> Decisions {
+        Decisions {
+            permitted: Stats::get(&slots[0]),
+            mutated: Stats::get(&slots[1]),
+            denied: Stats::get(&slots[2]),
+        }
+    }
+}
+
 /// One profile's share of the run.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ProfileReport {
     pub clients: u64,
     pub actions: u64,
     pub acks: u64,
+    pub decisions: Decisions,
     pub ack_latency: Latency,
     pub event_latency: Latency,
 }
@@ -157,6 +169,7 @@ impl AssaultReport {
                         clients,
                         actions: get(&p.actions),
                         acks: get(&p.acks),
+                        decisions: Decisions::of(&p.decisions),
                         ack_latency: Latency::of(&latency.ack),
                         event_latency: Latency::of(&latency.event),
                     },
@@ -204,11 +217,7 @@ impl AssaultReport {
             events_expected: get(&stats.events_expected),
             event_latency: Latency::of(&event_all),
             events_missing: get(&stats.events_expected).saturating_sub(get(&stats.events_matched)),
-            decisions: Decisions {
-                permitted: get(&stats.decisions[0]),
-                mutated: get(&stats.decisions[1]),
-                denied: get(&stats.decisions[2]),
-            },
+            decisions: Decisions::of(&stats.decisions),
             denied_by_rule: lock(&stats.denied_by).to_map(),
             mutated_by_rule: lock(&stats.mutated_by).to_map(),
             errors,

@@ -31,6 +31,7 @@ use super::profile::View;
 use super::stats::{Stats, bump, drop_by};
 use crate::net::protocol::{
     ActionKindMsg, ActionMsg, ClientMsg, Decision, ErrorCode, Login, PROTOCOL_VERSION, ServerMsg,
+    Subscription,
 };
 
 pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
@@ -149,7 +150,9 @@ impl Player {
                 Phase::Drain => c.draining = true,
                 Phase::Run => {}
             }
-            if c.leaving_by.is_some() && c.acks.is_empty() {
+            // A leaving client waits for its events too: they come in the
+            // frame right after their acks.
+            if c.leaving_by.is_some() && c.acks.is_empty() && c.events.is_empty() {
                 return End::Done;
             }
             let (wake_at, wake) = self.next_wake(c);
@@ -292,6 +295,7 @@ impl Player {
                 self.login(c).await?;
             }
             ServerMsg::Welcome {
+                entity,
                 x,
                 y,
                 zone,
@@ -299,6 +303,7 @@ impl Player {
                 ..
             } => {
                 nearby.truncate(NEARBY_MAX);
+                self.view.me = Some(entity);
                 self.view.pos = [x, y];
                 self.view.zone = zone;
                 self.view.nearby = nearby;
@@ -308,6 +313,17 @@ impl Player {
                 c.welcomed = true;
                 bump(&self.stats.logins);
                 c.next_action = now + self.behaviour.jitter(self.config.think);
+                if self.config.track_self {
+                    // Only this entity's deltas; no viewer events (the
+                    // player's own still come).
+                    let sub = Subscription {
+                        entities: Some(vec![entity]),
+                        events: Some(Vec::new()),
+                        deltas: true,
+                        ..Subscription::default()
+                    };
+                    self.send(c, &ClientMsg::Subscribe(sub)).await?;
+                }
             }
             ServerMsg::Ack {
                 req_id,
@@ -374,10 +390,13 @@ impl Player {
                 }
             }
             ServerMsg::Lagged { .. } => bump(&self.stats.lagged),
-            ServerMsg::Snapshot { .. }
-            | ServerMsg::Delta { .. }
-            | ServerMsg::Heatmap { .. }
-            | ServerMsg::Metrics { .. } => {}
+            ServerMsg::Snapshot { entities, .. } => {
+                entities.iter().for_each(|e| self.view.learn_self(e));
+            }
+            ServerMsg::Delta { changed, .. } => {
+                changed.iter().for_each(|e| self.view.learn_self(e));
+            }
+            ServerMsg::Heatmap { .. } | ServerMsg::Metrics { .. } => {}
         }
         Ok(())
     }

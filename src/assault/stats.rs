@@ -49,6 +49,8 @@ pub struct ProfileStats {
     pub clients: AtomicU64,
     pub actions: AtomicU64,
     pub acks: AtomicU64,
+    /// Permitted, mutated, denied: which profiles break the rules.
+    pub decisions: [AtomicU64; 3],
     pub latency: Mutex<Latencies>,
 }
 
@@ -131,6 +133,7 @@ impl Stats {
                 clients: AtomicU64::new(0),
                 actions: AtomicU64::new(0),
                 acks: AtomicU64::new(0),
+                decisions: std::array::from_fn(|_| AtomicU64::new(0)),
                 latency: Mutex::new(Latencies {
                     ack: histogram(),
                     event: histogram(),
@@ -161,6 +164,7 @@ impl Stats {
             Decision::Denied => 2,
         };
         bump(&self.decisions[slot]);
+        bump(&p.decisions[slot]);
         match decision {
             Decision::Permitted => {}
             Decision::Mutated => lock(&self.mutated_by).count(rule),

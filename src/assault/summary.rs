@@ -126,17 +126,21 @@ pub fn render(r: &AssaultReport) -> String {
     if !r.by_profile.is_empty() {
         let _ = writeln!(
             out,
-            "\n  {:<22}{:>8} {:>8} {:>8}",
-            "profile", "clients", "actions", "acks"
+            "\n  {:<22}{:>8} {:>8} {:>8} {:>9} {:>8} {:>8}",
+            "profile", "clients", "actions", "acks", "permitted", "mutated", "denied"
         );
         for (profile, p) in &r.by_profile {
+            let d = &p.decisions;
             let _ = writeln!(
                 out,
-                "  {:<22}{:>8} {:>8} {:>8}",
+                "  {:<22}{:>8} {:>8} {:>8} {:>9} {:>8} {:>8}",
                 profile.name(),
                 p.clients,
                 p.actions,
-                p.acks
+                p.acks,
+                d.permitted,
+                d.mutated,
+                d.denied
             );
         }
     }

@@ -107,6 +107,8 @@ fn json_has_the_documented_shape() {
     assert_eq!(griefer["event_latency"]["count"], 0);
     assert!(griefer["event_latency"]["p50_ms"].is_null());
     assert_eq!(griefer["clients"], 1);
+    assert_eq!(griefer["decisions"]["mutated"], 1);
+    assert_eq!(v["by_profile"]["trader"]["decisions"]["denied"], 1);
 }
 
 #[test]
