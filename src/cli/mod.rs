@@ -4,6 +4,7 @@
 //! broken chain or a divergence, 2 when the command line, the scenario or the
 //! database given is invalid.
 
+mod assault;
 mod progress;
 mod run;
 mod serve;
@@ -39,6 +40,8 @@ pub enum Command {
     Replay(store_cmds::ReplayArgs),
     /// Queries a run's events (by entity, kind, ticks) or one event's causal chain.
     Events(store_cmds::EventsArgs),
+    /// Loads a live server with WebSocket clients playing profiles; reports latency.
+    Assault(assault::AssaultArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -153,6 +156,7 @@ pub fn main() -> ExitCode {
         Command::Verify(args) => store_cmds::verify_cmd(&args),
         Command::Replay(args) => store_cmds::replay_cmd(&args),
         Command::Events(args) => store_cmds::events_cmd(&args),
+        Command::Assault(args) => assault::run(&args),
     }
 }
 

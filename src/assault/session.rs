@@ -1,0 +1,403 @@
+//! One connection of a virtual player, from the WebSocket handshake to its
+//! end: read `hello`, log in, act every think time, and make sense of every
+//! frame the server sends (all untrusted: one that does not parse is
+//! counted as a `protocol` error, never a panic). It ends when the run
+//! closes, when the client's own session is over, or when the connection is
+//! lost; [`super::client`] decides whether to reconnect.
+//!
+//! Latency is correlated per request: the send time is remembered under the
+//! request id until its `ack` (or an `error` naming it) arrives, and, when
+//! the ack names the event the action produced, under that event's seq until
+//! the event arrives on the stream. Both maps are bounded ([`Pending`]).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::{SinkExt, StreamExt};
+use tokio::net::TcpStream;
+use tokio::sync::watch;
+use tokio::time::{Instant, sleep_until, timeout};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use super::behaviour::{Behaviour, Pace};
+use super::client::Client;
+use super::config::AssaultConfig;
+use super::error_class::ErrorClass;
+use super::link::{self, Phase, ReadOutcome};
+use super::pending::{Insert, Pending};
+use super::profile::View;
+use super::stats::{Stats, bump, drop_by};
+use crate::net::protocol::{
+    ActionKindMsg, ActionMsg, ClientMsg, Decision, ErrorCode, Login, PROTOCOL_VERSION, ServerMsg,
+    Subscription,
+};
+
+pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// Requests one client may have unanswered before the oldest is given up.
+const ACKS_WAITING: usize = 256;
+/// Event seqs one client may wait for before the oldest is given up.
+const EVENTS_WAITING: usize = 1024;
+/// Nearby ids kept from a `welcome` (the server sends up to 8).
+const NEARBY_MAX: usize = 32;
+/// The next action of a burst follows one tick later.
+const QUICK: Duration = Duration::from_millis(100);
+
+/// How a connection ended.
+pub enum End {
+    /// The run (or the client's session) is over.
+    Done,
+    /// Lost; `welcomed` when it had logged in (a working connection).
+    Lost { welcomed: bool },
+}
+
+/// What a request was, to make sense of its answer.
+struct Sent {
+    at: Instant,
+    with: Option<u64>,
+    to: Option<[f32; 2]>,
+    zone: Option<u16>,
+}
+
+/// A virtual player across its connections.
+pub struct Player {
+    pub client: Client,
+    pub config: Arc<AssaultConfig>,
+    pub stats: Arc<Stats>,
+    pub behaviour: Behaviour,
+    view: View,
+    /// Request ids keep growing across reconnects, so a late answer from an
+    /// old connection can never match a new request.
+    next_req: u64,
+}
+
+/// Where a connection stands.
+struct Conn {
+    sink: SplitSink<Ws, Message>,
+    acks: Pending<Sent>,
+    events: Pending<Instant>,
+    /// `hello` (then `welcome`) must arrive before this.
+    expect_by: Option<Instant>,
+    awaiting_welcome: bool,
+    welcomed: bool,
+    logged_in: bool,
+    next_action: Instant,
+    /// Set when no more actions go out.
+    draining: bool,
+    /// At the client's own session end: the time by which it closes even if
+    /// answers are still due.
+    leaving_by: Option<Instant>,
+}
+
+/// What the timer in the session loop is waiting for.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Wake {
+    Act,
+    Expect,
+    Leave,
+    LeaveDone,
+    Never,
+}
+
+impl Player {
+    pub fn new(client: Client, config: Arc<AssaultConfig>, stats: Arc<Stats>) -> Player {
+        Player {
+            behaviour: Behaviour::new(client.profile, config.seed, client.index),
+            view: View::default(),
+            next_req: 1,
+            client,
+            config,
+            stats,
+        }
+    }
+
+    /// Plays one connection to its end.
+    pub async fn session(&mut self, ws: Ws, phase: &mut watch::Receiver<Phase>) -> End {
+        let (sink, mut stream) = ws.split();
+        let now = Instant::now();
+        let mut c = Conn {
+            sink,
+            acks: Pending::new(ACKS_WAITING),
+            events: Pending::new(EVENTS_WAITING),
+            expect_by: Some(now + self.config.timeout),
+            awaiting_welcome: false,
+            welcomed: false,
+            logged_in: false,
+            next_action: now,
+            draining: false,
+            leaving_by: None,
+        };
+        let end = self.drive(&mut c, &mut stream, phase).await;
+        drop_by(&self.stats.awaiting_acks, c.acks.abandon());
+        drop_by(&self.stats.awaiting_events, c.events.abandon());
+        if matches!(end, End::Done) {
+            link::close(&mut c.sink, &mut stream).await;
+        }
+        end
+    }
+
+    async fn drive(
+        &mut self,
+        c: &mut Conn,
+        stream: &mut SplitStream<Ws>,
+        phase: &mut watch::Receiver<Phase>,
+    ) -> End {
+        loop {
+            match *phase.borrow_and_update() {
+                Phase::Close => return End::Done,
+                Phase::Drain => c.draining = true,
+                Phase::Run => {}
+            }
+            // A leaving client waits for its events too: they come in the
+            // frame right after their acks.
+            if c.leaving_by.is_some() && c.acks.is_empty() && c.events.is_empty() {
+                return End::Done;
+            }
+            let (wake_at, wake) = self.next_wake(c);
+            tokio::select! {
+                biased;
+                changed = phase.changed() => {
+                    if changed.is_err() {
+                        return End::Done;
+                    }
+                }
+                frame = stream.next() => match link::read(frame) {
+                    ReadOutcome::Text(text) => {
+                        if let Err(class) = self.on_text(c, &text).await {
+                            self.stats.error(class);
+                            return End::Lost { welcomed: c.welcomed };
+                        }
+                    }
+                    ReadOutcome::Ignore => {}
+                    ReadOutcome::Bad(class) => self.stats.error(class),
+                    ReadOutcome::Lost(class) => {
+                        self.stats.error(class);
+                        return End::Lost { welcomed: c.welcomed };
+                    }
+                },
+                _ = sleep_until(wake_at), if wake != Wake::Never => match wake {
+                    Wake::Act => {
+                        if let Err(class) = self.act(c).await {
+                            self.stats.error(class);
+                            return End::Lost { welcomed: c.welcomed };
+                        }
+                    }
+                    Wake::Expect => {
+                        self.stats.error(ErrorClass::Timeout);
+                        return End::Lost { welcomed: c.welcomed };
+                    }
+                    Wake::Leave => {
+                        c.draining = true;
+                        c.leaving_by = Some(Instant::now() + self.config.grace);
+                    }
+                    Wake::LeaveDone | Wake::Never => return End::Done,
+                },
+            }
+        }
+    }
+
+    fn next_wake(&self, c: &Conn) -> (Instant, Wake) {
+        let far = Instant::now() + Duration::from_secs(3600);
+        let mut best = (far, Wake::Never);
+        let mut consider = |at: Option<Instant>, w: Wake| {
+            if let Some(at) = at
+                && at < best.0
+            {
+                best = (at, w);
+            }
+        };
+        consider(c.expect_by, Wake::Expect);
+        consider(c.leaving_by, Wake::LeaveDone);
+        if c.leaving_by.is_none() {
+            consider(self.client.leave, Wake::Leave);
+        }
+        if c.logged_in && !c.draining {
+            consider(Some(c.next_action), Wake::Act);
+        }
+        best
+    }
+
+    async fn send(&self, c: &mut Conn, msg: &ClientMsg) -> Result<(), ErrorClass> {
+        // Plain data always encodes; a failure would be a bug worth seeing.
+        let text = serde_json::to_string(msg).map_err(|_| ErrorClass::Protocol)?;
+        match timeout(self.config.timeout, c.sink.send(Message::text(text))).await {
+            Err(_) => Err(ErrorClass::Timeout),
+            Ok(Err(e)) => Err(link::classify(&e, false)),
+            Ok(Ok(())) => Ok(()),
+        }
+    }
+
+    async fn login(&mut self, c: &mut Conn) -> Result<(), ErrorClass> {
+        if c.awaiting_welcome || c.draining {
+            return Ok(());
+        }
+        let name = format!(
+            "assault-{}-{}",
+            self.client.index,
+            self.client.profile.name()
+        );
+        self.send(c, &ClientMsg::Login(Login { name: Some(name) }))
+            .await?;
+        c.awaiting_welcome = true;
+        c.logged_in = false;
+        c.expect_by = Some(Instant::now() + self.config.timeout);
+        Ok(())
+    }
+
+    async fn act(&mut self, c: &mut Conn) -> Result<(), ErrorClass> {
+        let plan = self.behaviour.next(&self.view);
+        let req_id = self.next_req;
+        self.next_req += 1;
+        let to = match (plan.kind, plan.args.x, plan.args.y) {
+            (ActionKindMsg::Move, Some(x), Some(y)) => Some([x, y]),
+            _ => None,
+        };
+        let sent = Sent {
+            at: Instant::now(),
+            with: plan.args.with,
+            to,
+            zone: plan.args.zone,
+        };
+        let msg = ClientMsg::Action(ActionMsg {
+            req_id,
+            kind: plan.kind,
+            args: plan.args,
+        });
+        self.send(c, &msg).await?;
+        self.stats.sent(self.client.profile);
+        if c.acks.insert(req_id, sent) == Insert::New {
+            bump(&self.stats.awaiting_acks);
+        }
+        let wait = match plan.pace {
+            Pace::Think => self.behaviour.jitter(self.config.think),
+            Pace::Quick => QUICK,
+        };
+        c.next_action = Instant::now() + wait;
+        Ok(())
+    }
+
+    /// Handles one text frame; an error ends the connection.
+    async fn on_text(&mut self, c: &mut Conn, text: &str) -> Result<(), ErrorClass> {
+        let Ok(msg) = serde_json::from_str::<ServerMsg>(text) else {
+            self.stats.error(ErrorClass::Protocol);
+            return Ok(());
+        };
+        let now = Instant::now();
+        match msg {
+            ServerMsg::Hello { version, world, .. } => {
+                if version != PROTOCOL_VERSION {
+                    return Err(ErrorClass::Protocol);
+                }
+                self.view.learn_world(&world);
+                c.expect_by = None;
+                self.login(c).await?;
+            }
+            ServerMsg::Welcome {
+                entity,
+                x,
+                y,
+                zone,
+                mut nearby,
+                ..
+            } => {
+                nearby.truncate(NEARBY_MAX);
+                self.view.me = Some(entity);
+                self.view.pos = [x, y];
+                self.view.zone = zone;
+                self.view.nearby = nearby;
+                c.awaiting_welcome = false;
+                c.expect_by = None;
+                c.logged_in = true;
+                c.welcomed = true;
+                bump(&self.stats.logins);
+                c.next_action = now + self.behaviour.jitter(self.config.think);
+                if self.config.track_self {
+                    // Only this entity's deltas; no viewer events (the
+                    // player's own still come).
+                    let sub = Subscription {
+                        entities: Some(vec![entity]),
+                        events: Some(Vec::new()),
+                        deltas: true,
+                        ..Subscription::default()
+                    };
+                    self.send(c, &ClientMsg::Subscribe(sub)).await?;
+                }
+            }
+            ServerMsg::Ack {
+                req_id,
+                decision,
+                rule,
+                seq,
+                ..
+            } => {
+                let Some(sent) = c.acks.take(req_id) else {
+                    bump(&self.stats.acks_unmatched);
+                    return Ok(());
+                };
+                drop_by(&self.stats.awaiting_acks, 1);
+                let profile = self.client.profile;
+                self.stats
+                    .acked(profile, now - sent.at, decision, rule.as_deref());
+                if let (Decision::Permitted, Some(to)) = (decision, sent.to) {
+                    self.view.pos = to;
+                }
+                if let (Decision::Permitted | Decision::Mutated, Some(zone)) = (decision, sent.zone)
+                {
+                    // The server walks the entity there, so the explorer
+                    // picks another zone next time.
+                    self.view.zone = zone;
+                }
+                if let Some(seq) = seq {
+                    bump(&self.stats.events_expected);
+                    if c.events.insert(seq, sent.at) == Insert::New {
+                        bump(&self.stats.awaiting_events);
+                    }
+                }
+            }
+            ServerMsg::Events { events, .. } => {
+                for event in events {
+                    if let Some(at) = c.events.take(event.seq) {
+                        drop_by(&self.stats.awaiting_events, 1);
+                        self.stats.event_seen(self.client.profile, now - at);
+                    }
+                }
+            }
+            ServerMsg::Error { code, req_id, .. } => {
+                self.stats.error(ErrorClass::Server(code));
+                if let Some(sent) = req_id.and_then(|r| c.acks.take(r)) {
+                    drop_by(&self.stats.awaiting_acks, 1);
+                    bump(&self.stats.answered);
+                    if code == ErrorCode::UnknownTarget
+                        && let Some(gone) = sent.with
+                    {
+                        self.view.nearby.retain(|id| *id != gone);
+                    }
+                }
+                match code {
+                    ErrorCode::EntityGone | ErrorCode::NotLoggedIn => {
+                        c.logged_in = false;
+                        self.login(c).await?;
+                    }
+                    ErrorCode::AlreadyLoggedIn => {
+                        // The server still knows our entity: play on.
+                        c.awaiting_welcome = false;
+                        c.expect_by = None;
+                        c.logged_in = c.welcomed;
+                    }
+                    _ => {}
+                }
+            }
+            ServerMsg::Lagged { .. } => bump(&self.stats.lagged),
+            ServerMsg::Snapshot { entities, .. } => {
+                entities.iter().for_each(|e| self.view.learn_self(e));
+            }
+            ServerMsg::Delta { changed, .. } => {
+                changed.iter().for_each(|e| self.view.learn_self(e));
+            }
+            ServerMsg::Heatmap { .. } | ServerMsg::Metrics { .. } => {}
+        }
+        Ok(())
+    }
+}
