@@ -59,6 +59,11 @@ impl Default for NextInput {
     }
 }
 
+/// Inputs the live loop hands over directly (admin controls and tunables):
+/// taken first at the next tick, so they can never be lost to a full queue.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct QueuedInputs(pub Vec<Input>);
+
 /// Client sessions and the entity each owns.
 #[derive(Resource, Clone, Debug, Default)]
 pub struct Sessions(pub BTreeMap<u64, (EntityId, Entity)>);
@@ -125,6 +130,7 @@ pub struct InputPlugin;
 impl Plugin for InputPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<InputFeed>()
+            .init_resource::<QueuedInputs>()
             .init_resource::<TickInputs>()
             .init_resource::<NextInput>()
             .init_resource::<Sessions>()

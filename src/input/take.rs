@@ -9,8 +9,8 @@ use bevy::prelude::*;
 
 use super::command::{Input, MAX_NAME, ticks_or_default};
 use super::{
-    ClientIntents, InputFeed, MAX_INPUTS_PER_TICK, NextInput, PendingActs, Replies, Reply,
-    Sessions, TickInputs, Tunables,
+    ClientIntents, InputFeed, MAX_INPUTS_PER_TICK, NextInput, PendingActs, QueuedInputs, Replies,
+    Reply, Sessions, TickInputs, Tunables,
 };
 use crate::events::{EventLog, Payload};
 use crate::net::protocol::{ActionKindMsg, ActionMsg, ErrorCode, Refusal};
@@ -50,6 +50,7 @@ pub(super) struct Books<'w> {
 #[derive(SystemParam)]
 pub(super) struct Desk<'w> {
     feed: ResMut<'w, InputFeed>,
+    queued: ResMut<'w, QueuedInputs>,
     taken: ResMut<'w, TickInputs>,
     next: ResMut<'w, NextInput>,
     sessions: ResMut<'w, Sessions>,
@@ -68,7 +69,8 @@ pub(super) fn take_inputs(
     desk.taken.0.clear();
     desk.replies.0.clear();
     desk.pending.0.clear();
-    let inputs = drain(&mut desk.feed, tick);
+    let mut inputs = std::mem::take(&mut desk.queued.0);
+    inputs.extend(drain(&mut desk.feed, tick));
     for input in inputs {
         let id = desk.next.0;
         desk.next.0 += 1;

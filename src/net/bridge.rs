@@ -157,8 +157,6 @@ impl NetSide {
 /// The simulation's end, held by the loop that runs the ticks.
 pub struct SimSide {
     pub inputs: Receiver<Input>,
-    /// For inputs the loop itself makes (controls, tunables).
-    pub input_tx: Sender<Input>,
     pub queries: Receiver<SimQuery>,
     pub frames: Sender<NetFrame>,
     pub gauges: Arc<Gauges>,
@@ -172,14 +170,13 @@ pub fn channels(world: WorldInfo) -> (NetSide, SimSide, Receiver<NetFrame>) {
     let gauges = Arc::new(Gauges::default());
     (
         NetSide {
-            inputs: input_tx.clone(),
+            inputs: input_tx,
             queries: query_tx,
             gauges: gauges.clone(),
             world: Arc::new(world),
         },
         SimSide {
             inputs: input_rx,
-            input_tx,
             queries: query_rx,
             frames: frame_tx,
             gauges,

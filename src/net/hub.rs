@@ -312,6 +312,11 @@ fn fan_out(clients: &mut BTreeMap<u64, Client>, frame: NetFrame, gauges: &Gauges
         },
         text: None,
     };
+    let changed_by_id: HashMap<u64, &EntityState> = if frame.changed.is_empty() {
+        HashMap::new()
+    } else {
+        frame.changed.iter().map(|s| (s.id, s)).collect()
+    };
     let mut gone = Vec::new();
     let (mut sent, mut dropped) = (0u64, 0u64);
     for (&conn, client) in clients.iter_mut() {
@@ -351,12 +356,22 @@ fn fan_out(clients: &mut BTreeMap<u64, Client>, frame: NetFrame, gauges: &Gauges
                 if f.zones.is_none() && f.entities.is_none() {
                     batch.push(all_deltas.get());
                 } else {
-                    let changed: Vec<_> = frame
-                        .changed
-                        .iter()
-                        .filter(|s| f.entity(s))
-                        .map(view)
-                        .collect();
+                    let changed: Vec<_> = match &f.entities {
+                        // Look the few ids up rather than scan every change
+                        // for each of thousands of players watching themselves.
+                        Some(ids) => ids
+                            .iter()
+                            .filter_map(|id| changed_by_id.get(id))
+                            .filter(|s| f.entity(s))
+                            .map(|s| view(s))
+                            .collect(),
+                        None => frame
+                            .changed
+                            .iter()
+                            .filter(|s| f.entity(s))
+                            .map(view)
+                            .collect(),
+                    };
                     let removed: Vec<u64> = frame
                         .removed
                         .iter()

@@ -11,7 +11,7 @@ use crossbeam_channel::{RecvTimeoutError, TrySendError};
 use super::answer::{Effect, answer};
 use super::bridge::{ControlState, SimQuery, SimSide};
 use super::frame::{NetLink, collect};
-use crate::input::{ControlAction, Input, InputFeed};
+use crate::input::{ControlAction, Input, InputFeed, QueuedInputs};
 use crate::sim::{Pace, Simulation, TICK};
 
 /// When the loop stops by itself.
@@ -91,6 +91,10 @@ pub fn run(sim: &mut Simulation, side: &SimSide, limits: LiveLimits, stop: &Atom
     }
 }
 
+fn queue(sim: &mut Simulation, input: Input) {
+    sim.world_mut().resource_mut::<QueuedInputs>().0.push(input);
+}
+
 fn handle(sim: &mut Simulation, side: &SimSide, q: SimQuery, paused: &mut bool, steps: &mut u32) {
     match q {
         SimQuery::Control(action, reply) => {
@@ -101,7 +105,7 @@ fn handle(sim: &mut Simulation, side: &SimSide, q: SimQuery, paused: &mut bool, 
             }
             side.gauges.paused.store(*paused, Ordering::Relaxed);
             // Recorded like every outside command (taken at the next tick).
-            let _ = side.input_tx.try_send(Input::Control { action });
+            queue(sim, Input::Control { action });
             let _ = reply.send(ControlState {
                 tick: sim.tick(),
                 paused: *paused,
@@ -109,7 +113,7 @@ fn handle(sim: &mut Simulation, side: &SimSide, q: SimQuery, paused: &mut bool, 
         }
         other => {
             if let Effect::Input(input) = answer(sim.world_mut(), other) {
-                let _ = side.input_tx.try_send(input);
+                queue(sim, input);
             }
         }
     }

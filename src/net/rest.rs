@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -82,7 +83,13 @@ impl IntoResponse for ApiError {
     }
 }
 
-type Params = Query<BTreeMap<String, String>>;
+type Params = Result<Query<BTreeMap<String, String>>, QueryRejection>;
+
+/// The query parameters, or a JSON 400 if the query string is malformed.
+fn params(q: Params) -> Result<BTreeMap<String, String>, ApiError> {
+    q.map(|Query(p)| p)
+        .map_err(|e| ApiError::bad("query", format!("malformed query string: {e}")))
+}
 type ApiResult = Result<Json<Value>, ApiError>;
 
 pub fn router(state: ApiState) -> Router {
@@ -131,7 +138,8 @@ fn number<T: std::str::FromStr>(
         .transpose()
 }
 
-async fn entities(State(s): State<ApiState>, Query(p): Params) -> ApiResult {
+async fn entities(State(s): State<ApiState>, p: Params) -> ApiResult {
+    let p = params(p)?;
     known(
         &p,
         &[
@@ -144,12 +152,40 @@ async fn entities(State(s): State<ApiState>, Query(p): Params) -> ApiResult {
             "limit",
         ],
     )?;
+    let kinds: Vec<&str> = crate::population::kinds::AgentKind::all()
+        .map(|k| k.name())
+        .collect();
+    if let Some(k) = p.get("kind")
+        && !(k == "player" || k == "npc" || kinds.contains(&k.as_str()))
+    {
+        return Err(ApiError::bad(
+            "kind",
+            format!("{k:?}: expected player, npc or one of {}", kinds.join(", ")),
+        ));
+    }
+    if let Some(a) = p.get("archetype")
+        && !kinds.contains(&a.as_str())
+    {
+        return Err(ApiError::bad(
+            "archetype",
+            format!("{a:?}: expected one of {}", kinds.join(", ")),
+        ));
+    }
+    if let Some(r) = p.get("realm")
+        && r.parse::<crate::stat7::Realm>().is_err()
+    {
+        return Err(ApiError::bad(
+            "realm",
+            format!("{r:?} is not a STAT7 realm"),
+        ));
+    }
     let near = match p.get("near") {
         None => None,
         Some(v) => {
-            let parts: Vec<f32> = v.split(',').filter_map(|x| x.trim().parse().ok()).collect();
-            match parts[..] {
-                [x, z, r] if r >= 0.0 && x.is_finite() && z.is_finite() && r.is_finite() => {
+            // Every part must be a number: "1,a,2,3" is not "1,2,3".
+            let parts: Option<Vec<f32>> = v.split(',').map(|x| x.trim().parse().ok()).collect();
+            match parts.as_deref().unwrap_or_default() {
+                &[x, z, r] if r >= 0.0 && x.is_finite() && z.is_finite() && r.is_finite() => {
                     Some((x, z, r))
                 }
                 _ => return Err(ApiError::bad("near", "expected near=x,z,r (r ≥ 0)")),
@@ -200,7 +236,8 @@ async fn entity(State(s): State<ApiState>, Path(id): Path<String>) -> ApiResult 
     Ok(Json(detail))
 }
 
-async fn events(State(s): State<ApiState>, Query(p): Params) -> ApiResult {
+async fn events(State(s): State<ApiState>, p: Params) -> ApiResult {
+    let p = params(p)?;
     known(&p, &["since_seq", "kind", "entity", "limit"])?;
     let since: u64 = number(&p, "since_seq")?.unwrap_or(0);
     let entity: Option<u64> = number(&p, "entity")?;
