@@ -445,7 +445,8 @@ fn floods_and_oversized_frames_are_refused_then_disconnected() {
 
 #[test]
 fn a_stalled_viewer_never_stalls_the_tick() {
-    let live = Live::start("stalled", "town.ron", Pace::Fast, 400, true);
+    // Runs on (fast) until the test has seen 400 ticks, then stops it.
+    let live = Live::start("stalled", "town.ron", Pace::Fast, 1_000_000, true);
     let rt = runtime();
     let ws = rt.block_on(async {
         let mut ws = connect(live.ws).await;
@@ -475,7 +476,7 @@ fn a_stalled_viewer_never_stalls_the_tick() {
     let mut body = String::new();
     for _ in 0..600 {
         body = http(live.http, "GET", "/metrics", None, None).1;
-        if metric(&body, "seedsim_tick ") >= 399 {
+        if metric(&body, "seedsim_tick ") >= 400 {
             break;
         }
         std::thread::sleep(Duration::from_millis(50));
@@ -497,7 +498,7 @@ fn a_stalled_viewer_never_stalls_the_tick() {
         0,
         "the hub kept up: {body}"
     );
-    assert_eq!(live.finish(false).tick, 400, "every tick ran");
+    assert!(live.finish(true).tick >= 400, "every tick ran");
     drop(ws);
 }
 
