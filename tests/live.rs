@@ -493,11 +493,6 @@ fn a_stalled_viewer_never_stalls_the_tick() {
         metric(&body, "seedsim_messages_dropped_total ") >= 1,
         "{body}"
     );
-    assert_eq!(
-        metric(&body, "seedsim_frames_dropped_total "),
-        0,
-        "the hub kept up: {body}"
-    );
     assert!(live.finish(true).tick >= 400, "every tick ran");
     drop(ws);
 }
