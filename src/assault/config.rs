@@ -101,7 +101,7 @@ impl AssaultConfig {
             retry: Retry::default(),
             timeout: Duration::from_secs(10),
             grace: Duration::from_secs(2),
-            track_self: true,
+            track_self: false,
         }
     }
 

@@ -55,10 +55,12 @@ pub struct AssaultArgs {
     /// Limit for connecting, for the server's hello and welcome, and for a send.
     #[arg(long, value_parser = parse_duration, default_value = "10s")]
     pub timeout: Duration,
-    /// Do not subscribe to the owned entity's deltas: the load is actions
-    /// alone (honest steps may then start from a stale position).
+    /// Subscribe each client to its own entity's deltas, as a game client
+    /// watching its avatar would (honest steps then start from where the
+    /// entity really is). Off by default: the load is the actions, and a
+    /// delta per player per tick multiplies the server's output.
     #[arg(long)]
-    pub blind: bool,
+    pub track_self: bool,
     /// Also write the report as JSON to this file.
     #[arg(long)]
     pub json: Option<PathBuf>,
@@ -111,7 +113,7 @@ pub fn config_of(args: &AssaultArgs) -> Result<AssaultConfig, AssaultError> {
     config.seed = args.seed;
     config.retry.retries = args.max_retries;
     config.timeout = args.timeout;
-    config.track_self = !args.blind;
+    config.track_self = args.track_self;
     config.validate()?;
     Ok(config)
 }
@@ -250,8 +252,8 @@ mod tests {
         assert_eq!(c.duration, Duration::from_secs(60));
         assert_eq!(c.think, Duration::from_millis(250));
         assert_eq!((c.profile, c.seed), (ProfileChoice::Griefer, 9));
-        assert!(c.track_self);
-        assert!(!parse("--target ws://h:1 --blind").unwrap().track_self);
+        assert!(!c.track_self);
+        assert!(parse("--target ws://h:1 --track-self").unwrap().track_self);
         let c = parse("--target ws://h:1 --clients 100 --arrival-rate 2.5 --session 20s").unwrap();
         assert_eq!(
             c.load,

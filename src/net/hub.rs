@@ -7,7 +7,7 @@
 //! for the REST API.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 
 use crossbeam_channel::{Receiver, select};
@@ -23,7 +23,10 @@ use crate::events::{EVENT_KINDS, Event};
 use crate::input::Reply;
 
 /// Messages a connection's queue holds; beyond this it has lagged.
-pub const CLIENT_QUEUE: usize = 512;
+pub const CLIENT_QUEUE: usize = 256;
+/// Bytes a connection's queue may hold (shared frames counted in full);
+/// with the count above, what one slow client can pin is bounded.
+pub const CLIENT_BYTES: usize = 2 << 20;
 /// Events kept for `GET /api/events` and chains.
 pub const RECENT_EVENTS: usize = 200_000;
 
@@ -43,6 +46,8 @@ pub enum HubMsg {
     Join {
         conn: u64,
         out: mpsc::Sender<Outbound>,
+        /// Bytes queued and not yet written; the connection subtracts what it writes.
+        queued: Arc<AtomicUsize>,
     },
     Subscribe {
         conn: u64,
@@ -110,6 +115,7 @@ impl Filter {
 
 struct Client {
     out: mpsc::Sender<Outbound>,
+    queued: Arc<AtomicUsize>,
     filter: Option<Filter>,
     dropped: u64,
 }
@@ -178,11 +184,12 @@ pub fn run(
 
 fn handle(clients: &mut BTreeMap<u64, Client>, msg: HubMsg, gauges: &Gauges) {
     match msg {
-        HubMsg::Join { conn, out } => {
+        HubMsg::Join { conn, out, queued } => {
             clients.insert(
                 conn,
                 Client {
                     out,
+                    queued,
                     filter: None,
                     dropped: 0,
                 },
@@ -415,8 +422,18 @@ fn fan_out(clients: &mut BTreeMap<u64, Client>, frame: NetFrame, gauges: &Gauges
             }
         }
         for text in batch {
-            match client.out.try_send(Outbound::Text(text)) {
-                Ok(()) => sent += 1,
+            let len = text.len();
+            let over = client.queued.load(Ordering::Relaxed) + len > CLIENT_BYTES;
+            let result = if over {
+                Err(mpsc::error::TrySendError::Full(Outbound::Text(text)))
+            } else {
+                client.out.try_send(Outbound::Text(text))
+            };
+            match result {
+                Ok(()) => {
+                    client.queued.fetch_add(len, Ordering::Relaxed);
+                    sent += 1;
+                }
                 Err(mpsc::error::TrySendError::Full(_)) => {
                     if client.dropped == 0 {
                         gauges.lagged.fetch_add(1, Ordering::Relaxed);

@@ -7,7 +7,7 @@
 //! leaves the hub and logs its player out, so no entity or task is leaked.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
@@ -131,6 +131,7 @@ async fn connection(stream: TcpStream, ctx: WsContext) {
     let (mut sink, mut source) = ws.split();
     let gauges = ctx.net.gauges.clone();
     let (out_tx, mut out_rx) = mpsc::channel(CLIENT_QUEUE);
+    let queued = Arc::new(AtomicUsize::new(0));
     let mut conn = Conn {
         id: ctx.next_conn.fetch_add(1, Ordering::Relaxed),
         logged_in: false,
@@ -141,6 +142,7 @@ async fn connection(stream: TcpStream, ctx: WsContext) {
         .try_send(HubMsg::Join {
             conn: conn.id,
             out: out_tx,
+            queued: queued.clone(),
         })
         .is_err()
     {
@@ -202,7 +204,10 @@ async fn connection(stream: TcpStream, ctx: WsContext) {
                 }
             }
             out = out_rx.recv() => match out {
-                Some(Outbound::Text(t)) => ok = sink.send(Message::Text(t)).await.is_ok(),
+                Some(Outbound::Text(t)) => {
+                    queued.fetch_sub(t.len(), Ordering::Relaxed);
+                    ok = sink.send(Message::Text(t)).await.is_ok();
+                }
                 Some(Outbound::Lagged { tick, dropped }) => {
                     let msg = ServerMsg::Lagged { tick, dropped };
                     ok = sink.send(Message::Text(msg.to_text().into())).await.is_ok();
