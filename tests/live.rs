@@ -386,6 +386,7 @@ fn malformed_input_gets_an_error_and_the_connection_stays_usable() {
         assert_eq!((code, req_id), (ErrorCode::InvalidField, Some(7)));
         assert!(message.contains("args.goods"), "{message}");
         send(&mut ws, r#"{"type":"login"}"#).await;
+        step(live.http, 1);
         assert!(matches!(
             reply(&mut ws).await,
             ServerMsg::Error {

@@ -158,7 +158,10 @@ fn login(
             refusal: Refusal::new(code, message),
         })
     };
-    if desk.sessions.0.contains_key(&session) {
+    // A session whose entity died or left may log in again for a new one.
+    if let Some((id, _)) = desk.sessions.0.get(&session)
+        && books.index.get(*id).is_some()
+    {
         return refuse(
             desk,
             ErrorCode::AlreadyLoggedIn,

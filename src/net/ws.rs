@@ -293,22 +293,17 @@ async fn handle(conn: &mut Conn, ctx: &WsContext, text: &str) -> Vec<ServerMsg> 
             Vec::new()
         }
         ClientMsg::Login(login) => {
-            if conn.logged_in {
-                return vec![
-                    Refusal::new(
-                        ErrorCode::AlreadyLoggedIn,
-                        "this connection already owns an entity",
-                    )
-                    .to_msg(),
-                ];
-            }
+            // A second login is the simulation's to judge: refused while
+            // the owned entity lives, welcomed once it has gone.
             match ctx.net.input(Input::Login {
                 session: conn.id,
                 name: login.name,
             }) {
                 Ok(()) => {
-                    conn.logged_in = true;
-                    gauges.players.fetch_add(1, Ordering::Relaxed);
+                    if !conn.logged_in {
+                        conn.logged_in = true;
+                        gauges.players.fetch_add(1, Ordering::Relaxed);
+                    }
                     Vec::new()
                 }
                 Err(r) => vec![busy(r, None)],
