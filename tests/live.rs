@@ -168,7 +168,7 @@ fn a_viewer_receives_every_event_of_the_run_in_order() {
         let mut last_tick = 0;
         while last_tick < 60 {
             match next(&mut ws).await {
-                Some(ServerMsg::Events { tick, events }) => {
+                Some(ServerMsg::Events { tick, events, .. }) => {
                     assert!(tick > last_tick, "ticks in order");
                     last_tick = tick;
                     seqs.extend(events.iter().map(|e| e.seq));

@@ -80,6 +80,9 @@ pub struct AssaultConfig {
     /// its avatar would, so honest steps start from where the entity really
     /// is. Off, the load is actions alone.
     pub track_self: bool,
+    /// Viewers besides the players: connections that subscribe to every
+    /// event and check each batch arrives, whole and in time.
+    pub viewers: u64,
 }
 
 impl AssaultConfig {
@@ -102,6 +105,7 @@ impl AssaultConfig {
             timeout: Duration::from_secs(10),
             grace: Duration::from_secs(2),
             track_self: false,
+            viewers: 0,
         }
     }
 
@@ -123,8 +127,8 @@ impl AssaultConfig {
         }
         match self.load {
             Load::Closed { clients, ramp } => {
-                if clients == 0 {
-                    return bad("at least one client".into());
+                if clients == 0 && self.viewers == 0 {
+                    return bad("at least one client or viewer".into());
                 }
                 if ramp >= self.duration {
                     return bad(format!(

@@ -19,6 +19,7 @@ mod runner;
 mod session;
 mod stats;
 mod summary;
+mod viewer;
 
 use std::future::Future;
 
@@ -28,6 +29,7 @@ pub use profile::{Profile, ProfileChoice};
 pub use report::{AssaultReport, Connections, Decisions, Latency, Model, ProfileReport};
 pub use runner::{Live, Progress};
 pub use summary::render as render_summary;
+pub use viewer::ViewerReport;
 
 /// Runs an assault to the end of its duration.
 pub async fn run(

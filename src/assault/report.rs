@@ -139,6 +139,8 @@ pub struct AssaultReport {
     /// Client tasks that panicked (a bug in the assault itself).
     pub client_crashes: u64,
     pub by_profile: BTreeMap<Profile, ProfileReport>,
+    /// Present when the assault had viewers.
+    pub viewers: Option<super::viewer::ViewerReport>,
 }
 
 impl AssaultReport {
@@ -224,6 +226,7 @@ impl AssaultReport {
             lagged: get(&stats.lagged),
             client_crashes,
             by_profile,
+            viewers: None,
         }
     }
 
@@ -249,6 +252,9 @@ impl AssaultReport {
         }
         if self.clients_started > 0 && c.attempted == 0 {
             why.push("no connection attempt finished".into());
+        }
+        if let Some(v) = &self.viewers {
+            why.extend(v.failures());
         }
         why
     }

@@ -18,6 +18,7 @@ use super::config::{AssaultConfig, AssaultError};
 use super::link::Phase;
 use super::report::AssaultReport;
 use super::stats::Stats;
+use super::viewer::{self, ViewerReport, ViewerStats};
 
 /// How often progress is reported.
 const PROGRESS_EVERY: Duration = Duration::from_millis(500);
@@ -105,6 +106,17 @@ pub async fn run_until(
             phase_rx.clone(),
         ));
     }
+    let viewer_stats = Arc::new(ViewerStats::default());
+    let mut viewers = JoinSet::new();
+    for i in 0..config.viewers {
+        let (target, wait) = (config.target.clone(), config.timeout);
+        let (stats, phase) = (viewer_stats.clone(), phase_rx.clone());
+        viewers.spawn(async move {
+            // A short stagger, so a thousand viewers do not knock at once.
+            sleep(Duration::from_millis(2 * i)).await;
+            viewer::watch(target, wait, &stats, phase).await;
+        });
+    }
     drop(phase_rx);
 
     let mut reporter = Reporter {
@@ -150,15 +162,16 @@ pub async fn run_until(
             }
         }
     }
+    let viewers_by = Instant::now() + CLOSE_WAIT;
+    while tokio::time::timeout_at(viewers_by, viewers.join_next())
+        .await
+        .is_ok_and(|j| j.is_some())
+    {}
+    viewers.shutdown().await;
     // A client counts as started once its start time came; those aborted
     // at the end did start.
     let started: u64 = stats.profiles.iter().map(|p| Stats::get(&p.clients)).sum();
-    Ok(AssaultReport::build(
-        &config,
-        &stats,
-        active,
-        stopped_early,
-        started,
-        crashes,
-    ))
+    let mut report = AssaultReport::build(&config, &stats, active, stopped_early, started, crashes);
+    report.viewers = (config.viewers > 0).then(|| ViewerReport::of(config.viewers, &viewer_stats));
+    Ok(report)
 }

@@ -65,6 +65,26 @@ pub fn render(r: &AssaultReport) -> String {
             c.attempted, c.succeeded, c.failed, c.reconnects, r.logins
         ),
     );
+    if let Some(v) = &r.viewers {
+        let ms = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.1}"));
+        row(
+            "viewers",
+            format!(
+                "{} of {} connected  batches {}  events {}  missing {}  lagged {}  lost {}",
+                v.connected, v.viewers, v.batches, v.events, v.gaps, v.lagged, v.lost
+            ),
+        );
+        row(
+            "batch delay",
+            format!(
+                "after tick end: p50 {} ms  p95 {} ms  p99 {} ms  max {} ms",
+                ms(v.delay.p50_ms),
+                ms(v.delay.p95_ms),
+                ms(v.delay.p99_ms),
+                ms(v.delay.max_ms)
+            ),
+        );
+    }
     row(
         "actions",
         format!(

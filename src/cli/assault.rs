@@ -24,8 +24,12 @@ pub struct AssaultArgs {
     #[arg(long)]
     pub target: String,
     /// Clients playing at once (closed model), or in all (open model).
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, default_value_t = 10)]
     pub clients: u64,
+    /// Viewers besides the players: each subscribes to every event and
+    /// checks that every batch arrives whole, and how late after its tick.
+    #[arg(long, default_value_t = 0)]
+    pub viewers: u64,
     /// Open model: clients arriving per second, up to --clients.
     #[arg(long)]
     pub arrival_rate: Option<f64>,
@@ -114,6 +118,7 @@ pub fn config_of(args: &AssaultArgs) -> Result<AssaultConfig, AssaultError> {
     config.retry.retries = args.max_retries;
     config.timeout = args.timeout;
     config.track_self = args.track_self;
+    config.viewers = args.viewers;
     config.validate()?;
     Ok(config)
 }

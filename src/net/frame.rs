@@ -72,6 +72,9 @@ pub struct NetFrame {
     pub population: u64,
     pub events_total: u64,
     pub tick_ms: f64,
+    /// Wall clock at the end of the tick (µs since the Unix epoch); never
+    /// read by the simulation, only shown to viewers to measure delivery.
+    pub tick_end_us: u64,
 }
 
 /// Connects the tick to a live server.
@@ -182,6 +185,9 @@ pub fn collect(world: &mut World, tick: u64, tick_ms: f64) -> NetFrame {
         population: world.resource::<Census>().total(),
         events_total: world.resource::<crate::events::EventLog>().total(),
         tick_ms,
+        tick_end_us: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_micros() as u64),
     }
 }
 

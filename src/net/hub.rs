@@ -276,7 +276,7 @@ fn fan_out(clients: &mut BTreeMap<u64, Client>, frame: NetFrame, gauges: &Gauges
         }
     }
     let mut all_events = Shared {
-        make: || events_text(tick, events.iter()),
+        make: || events_text(tick, Some(frame.tick_end_us), events.iter()),
         text: None,
     };
     let view = |s: &EntityState| s.view();
@@ -349,12 +349,17 @@ fn fan_out(clients: &mut BTreeMap<u64, Client>, frame: NetFrame, gauges: &Gauges
                     .map(|(_, e)| e)
                     .collect();
                 if !picked.is_empty() {
-                    batch.push(events_text(tick, picked.into_iter()).into());
+                    batch.push(
+                        events_text(tick, Some(frame.tick_end_us), picked.into_iter()).into(),
+                    );
                 }
             }
             None => {
                 if let Some(m) = mine {
-                    batch.push(events_text(tick, m.iter().map(|&i| &events[i])).into());
+                    batch.push(
+                        events_text(tick, Some(frame.tick_end_us), m.iter().map(|&i| &events[i]))
+                            .into(),
+                    );
                 }
             }
         }

@@ -223,6 +223,10 @@ pub enum ServerMsg {
     Events {
         tick: u64,
         events: Vec<EventView>,
+        /// When the tick ended, in microseconds since the Unix epoch (the
+        /// server's clock): lets a viewer measure how late a batch arrives.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tick_end_us: Option<u64>,
     },
     Heatmap {
         tick: u64,
@@ -240,10 +244,7 @@ pub enum ServerMsg {
     },
     /// The client's queue overflowed: `dropped` frames were skipped; a
     /// fresh snapshot follows if subscribed.
-    Lagged {
-        tick: u64,
-        dropped: u64,
-    },
+    Lagged { tick: u64, dropped: u64 },
     /// Login accepted: the entity this connection now owns, where it stands
     /// and a few entities near it (candidates to trade, talk or fight with).
     Welcome {

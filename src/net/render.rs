@@ -44,14 +44,21 @@ struct EventsOut<'a> {
     kind: &'static str,
     tick: u64,
     events: Vec<EventOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tick_end_us: Option<u64>,
 }
 
 /// An `events` frame (the same JSON as `ServerMsg::Events`).
-pub fn events_text<'a>(tick: u64, events: impl Iterator<Item = &'a Event>) -> String {
+pub fn events_text<'a>(
+    tick: u64,
+    tick_end_us: Option<u64>,
+    events: impl Iterator<Item = &'a Event>,
+) -> String {
     serde_json::to_string(&EventsOut {
         kind: "events",
         tick,
         events: events.map(EventOut::of).collect(),
+        tick_end_us,
     })
     .unwrap_or_default()
 }
@@ -127,13 +134,14 @@ mod tests {
             payload: Payload::Departure { wealth: 3 },
             handles: (None, None),
         };
-        let text = events_text(2, [&e].into_iter());
+        let text = events_text(2, Some(5), [&e].into_iter());
         let msg: ServerMsg = serde_json::from_str(&text).expect("an events frame");
         assert_eq!(
             msg,
             ServerMsg::Events {
                 tick: 2,
-                events: vec![event_view(&e)]
+                events: vec![event_view(&e)],
+                tick_end_us: Some(5),
             }
         );
     }
