@@ -128,7 +128,7 @@ impl AssaultConfig {
         match self.load {
             Load::Closed { clients, ramp } => {
                 if clients == 0 && self.viewers == 0 {
-                    return bad("at least one client or viewer".into());
+                    return bad("no clients and no viewers: nothing would connect".into());
                 }
                 if ramp >= self.duration {
                     return bad(format!(

@@ -279,6 +279,12 @@ mod tests {
     }
 
     #[test]
+    fn viewers_alone_are_an_assault() {
+        let c = parse("--target ws://h:1 --clients 0 --viewers 5").unwrap();
+        assert_eq!((c.client_count(), c.viewers), (0, 5));
+    }
+
+    #[test]
     fn bad_command_lines_are_refused() {
         for (line, why) in [
             ("--target http://h:1", "ws://"),
