@@ -44,28 +44,35 @@ pub enum Command {
     Assault(assault::AssaultArgs),
 }
 
-#[derive(Debug, clap::Args)]
-pub struct RunArgs {
+/// What to run, shared by `run` and `serve`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ScenarioOpts {
     /// The scenario file (RON).
     pub scenario: PathBuf,
     /// Overrides the scenario's seed.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Compute threads (default: all cores).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
+    pub threads: Option<u64>,
+    /// Run folder for events.db and report.json (default: runs/<scenario>-<seed>/).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Do not record events.db (measures the simulation alone).
+    #[arg(long)]
+    pub no_store: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub common: ScenarioOpts,
     /// Overrides the scenario's number of ticks.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub ticks: Option<u64>,
     /// fast: ticks back to back; realtime: one tick per 100 ms.
     #[arg(long, value_enum, default_value_t = Pace::Fast)]
     pub pace: Pace,
-    /// Compute threads (default: all cores).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
-    pub threads: Option<u64>,
-    /// Run folder for report.json (default: runs/<scenario>-<seed>/).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Do not record events.db (measures the simulation alone).
-    #[arg(long)]
-    pub no_store: bool,
     /// No progress output.
     #[arg(long, short)]
     pub quiet: bool,
@@ -79,25 +86,13 @@ pub struct RunArgs {
 /// `seedsim serve`: a live run (real time by default, until stopped).
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
-    /// The scenario file (RON).
-    pub scenario: PathBuf,
-    /// Overrides the scenario's seed.
-    #[arg(long)]
-    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub common: ScenarioOpts,
     /// Stop after this many ticks (default: run until Ctrl-C).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub ticks: Option<u64>,
     #[arg(long, value_enum, default_value_t = Pace::Realtime)]
     pub pace: Pace,
-    /// Compute threads (default: all cores).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
-    pub threads: Option<u64>,
-    /// Run folder for events.db and report.json (default: runs/<scenario>-<seed>/).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Do not record events.db.
-    #[arg(long)]
-    pub no_store: bool,
     #[command(flatten)]
     pub net: NetOpts,
 }
@@ -139,13 +134,9 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::run(&args, false),
         Command::Serve(args) => run::run(
             &RunArgs {
-                scenario: args.scenario,
-                seed: args.seed,
+                common: args.common,
                 ticks: args.ticks,
                 pace: args.pace,
-                threads: args.threads,
-                out: args.out,
-                no_store: args.no_store,
                 quiet: true,
                 serve: true,
                 net: args.net.clone(),

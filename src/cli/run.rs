@@ -16,29 +16,30 @@ use crate::store::StoreConfig;
 
 /// Runs `args`; a live run (`--serve`) with `forever` runs until stopped.
 pub fn run(args: &RunArgs, forever: bool) -> ExitCode {
-    let (scenario, text) = match load_file(&args.scenario) {
+    let (scenario, text) = match load_file(&args.common.scenario) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(EXIT_INVALID);
         }
     };
-    let seed = args.seed.unwrap_or(scenario.seed);
+    let seed = args.common.seed.unwrap_or(scenario.seed);
     let ticks = args.ticks.unwrap_or(scenario.ticks.0);
     let out_dir = args
+        .common
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("runs").join(format!("{}-{seed}", scenario.name)));
-    let store = (!args.no_store).then(|| StoreConfig {
+    let store = (!args.common.no_store).then(|| StoreConfig {
         path: out_dir.join("events.db"),
-        scenario_file: args.scenario.display().to_string(),
+        scenario_file: args.common.scenario.display().to_string(),
         scenario_text: text,
         seed,
         ticks,
     });
     let config = RunConfig {
         seed,
-        threads: args.threads.map(|t| t as usize),
+        threads: args.common.threads.map(|t| t as usize),
         store,
     };
 
@@ -88,7 +89,7 @@ pub fn run(args: &RunArgs, forever: bool) -> ExitCode {
 
     let info = RunInfo {
         scenario: scenario.name.clone(),
-        scenario_file: args.scenario.display().to_string(),
+        scenario_file: args.common.scenario.display().to_string(),
         seed,
         pace: args.pace,
         threads: bevy::tasks::ComputeTaskPool::get().thread_num(),

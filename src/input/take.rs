@@ -12,14 +12,14 @@ use super::{
     ClientIntents, InputFeed, MAX_INPUTS_PER_TICK, NextInput, PendingActs, QueuedInputs, Replies,
     Reply, Sessions, TickInputs, Tunables,
 };
-use crate::events::{EventLog, Payload};
+use crate::events::EventLog;
 use crate::net::protocol::{ActionKindMsg, ActionMsg, ErrorCode, Refusal};
 use crate::population::components::{Life, Piloted, Vitals};
 use crate::population::intent::{Action, Intent, Source, Target};
 use crate::population::kinds::{AgentKind, Profile};
 use crate::population::{
     Calendar, Census, EntityId, EntityIndex, Intents, Kind, Newcomer, NextId, Registry, SimParams,
-    SpawnPlan, TickCounters, spawn_agent,
+    SpawnPlan, TickCounters, announce_arrival, spawn_agent,
 };
 use crate::sim::rng::{Draw, entity_rng};
 use crate::sim::{RunSeed, SimClock};
@@ -218,19 +218,14 @@ fn login(
         },
     );
     commands.entity(entity).insert(Piloted { session });
-    books.log.emit(
-        Payload::Spawn {
-            agent: kind.name(),
-            x: pos.x,
-            y: pos.y,
-            wealth,
-        },
-        Some(Target { id, entity }),
-        None,
-        None,
+    announce_arrival(
+        &mut books.log,
+        &mut books.counters,
+        Target { id, entity },
+        kind,
+        pos,
+        wealth,
     );
-    books.counters.arrivals += 1;
-    books.counters.wealth_minted += wealth;
     desk.sessions.0.insert(session, (id, entity));
     let mut nearby = Vec::with_capacity(NEARBY);
     books.grid.for_each_near_capped(pos, NEARBY, session, |n| {

@@ -7,7 +7,7 @@ use bevy::prelude::*;
 use serde_json::{Value, json};
 
 use super::bridge::{EntityFilter, EntityPage, SimQuery};
-use super::frame::{EntityState, state_of};
+use super::frame::{EntityState, Watched as Agent, state_of};
 use super::protocol::Subscription;
 use crate::govern::GovernStats;
 use crate::input::{Input, Tunables};
@@ -65,15 +65,6 @@ pub fn answer(world: &mut World, query: SimQuery) -> Effect {
     }
     Effect::None
 }
-
-type Agent<'a> = (
-    &'a EntityId,
-    &'a Kind,
-    &'a Position,
-    &'a Vitals,
-    &'a Purse,
-    &'a Behaviour,
-);
 
 fn entities(world: &mut World, f: &EntityFilter, tick: u64) -> EntityPage {
     let zones = world.resource::<Zones>().clone();

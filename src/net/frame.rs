@@ -90,7 +90,7 @@ pub(crate) struct Gathered {
     pub heatmap: Option<Heatmap>,
 }
 
-type Watched<'a> = (
+pub(crate) type Watched<'a> = (
     &'a EntityId,
     &'a Kind,
     &'a Position,

@@ -23,7 +23,7 @@ pub use components::{EntityId, Kind, Piloted, Position};
 pub use intent::{Intent, Intents};
 pub use life::{Calendar, Dead, Graveyard};
 pub use params::SimParams;
-pub use spawn::{Newcomer, Registry, SpawnPlan, spawn_agent};
+pub use spawn::{Newcomer, Registry, SpawnPlan, announce_arrival, spawn_agent};
 
 use crate::scenario::Scenario;
 use crate::sim::TickSet;

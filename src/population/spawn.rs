@@ -168,21 +168,41 @@ impl Spawner<'_, '_, '_> {
                     },
                 },
             );
-            self.log.emit(
-                Payload::Spawn {
-                    agent: kind.name(),
-                    x: pos.x,
-                    y: pos.y,
-                    wealth,
-                },
-                Some(Target { id, entity }),
-                None,
-                None,
+            announce_arrival(
+                self.log,
+                self.counters,
+                Target { id, entity },
+                kind,
+                pos,
+                wealth,
             );
-            self.counters.arrivals += 1;
-            self.counters.wealth_minted += wealth;
         }
     }
+}
+
+/// The spawn event of a newcomer and its count: an arrival brings coins
+/// into the world, which the wealth books must know.
+pub fn announce_arrival(
+    log: &mut EventLog,
+    counters: &mut TickCounters,
+    who: Target,
+    kind: AgentKind,
+    pos: Vec2,
+    wealth: u64,
+) {
+    log.emit(
+        Payload::Spawn {
+            agent: kind.name(),
+            x: pos.x,
+            y: pos.y,
+            wealth,
+        },
+        Some(who),
+        None,
+        None,
+    );
+    counters.arrivals += 1;
+    counters.wealth_minted += wealth;
 }
 
 /// Ticks over which the initial population's first decisions are spread.
