@@ -559,3 +559,79 @@ fn a_client_that_vanishes_mid_action_leaves_nothing_behind() {
         .expect("query");
     assert_eq!(departed, 1);
 }
+
+#[test]
+fn sigterm_finishes_the_store_then_closes_every_socket() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
+    let dir = common::scratch("sigterm");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_seedsim"))
+        .args([
+            "serve",
+            "scenarios/smoke.ron",
+            "--http",
+            "127.0.0.1:0",
+            "--ws",
+            "127.0.0.1:0",
+        ])
+        .args(["--token", "t", "--out"])
+        .arg(&dir)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("seedsim serve starts");
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    let ws_addr = loop {
+        line.clear();
+        assert!(
+            stderr.read_line(&mut line).expect("stderr line") > 0,
+            "server exited early"
+        );
+        if let Some(rest) = line.split("WebSocket ws://").nth(1) {
+            break rest
+                .trim()
+                .parse::<std::net::SocketAddr>()
+                .expect("ws address");
+        }
+    };
+    let rt = runtime();
+    rt.block_on(async {
+        let mut ws = connect(ws_addr).await;
+        send(&mut ws, r#"{"type":"login"}"#).await;
+        assert!(matches!(reply(&mut ws).await, ServerMsg::Welcome { .. }));
+        // SAFETY: signalling our own child process by its pid.
+        unsafe {
+            libc::kill(child.id() as libc::pid_t, libc::SIGTERM);
+        }
+        let close = loop {
+            let msg = tokio::time::timeout(
+                Duration::from_secs(20),
+                futures_util::StreamExt::next(&mut ws),
+            )
+            .await
+            .expect("a close frame in time");
+            match msg {
+                Some(Ok(Message::Close(frame))) => break frame,
+                Some(Ok(_)) => continue,
+                other => panic!("expected a close frame, got {other:?}"),
+            }
+        };
+        let frame = close.expect("a close frame with a reason");
+        assert_eq!(frame.code, CloseCode::Away);
+        assert!(frame.reason.contains("shutting down"), "{}", frame.reason);
+    });
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).expect("stderr");
+    let status = child.wait().expect("exits");
+    assert!(status.success(), "{status:?}: {rest}");
+    assert!(rest.contains("events.db verified intact"), "{rest}");
+    match seedsim::store::verify::verify(&dir.join("events.db")).expect("verifies") {
+        seedsim::store::verify::Verdict::Intact { complete, .. } => assert!(complete),
+        other => panic!("{other:?}"),
+    }
+}

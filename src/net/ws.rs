@@ -217,7 +217,11 @@ async fn connection(stream: TcpStream, ctx: WsContext) {
                         }
                     }
                 }
-                None => break,
+                None => {
+                    // The hub is gone: the simulation has stopped.
+                    let _ = sink.send(close(CloseCode::Away, "server shutting down")).await;
+                    break;
+                }
             },
             _ = shutdown.changed() => {
                 let _ = sink.send(close(CloseCode::Away, "server shutting down")).await;
