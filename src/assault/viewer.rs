@@ -126,10 +126,74 @@ struct SeqOnly {
     seq: u64,
 }
 
+/// The number right after `at` in `text`.
+fn number_after(text: &str, at: usize) -> Option<u64> {
+    let digits = text[at..].bytes().take_while(u8::is_ascii_digit).count();
+    text[at..at + digits].parse().ok()
+}
+
+/// Reads an `events` frame's seqs and stamp without parsing its payloads:
+/// the server writes each event as `{"seq":N,...` and the stamp last, so a
+/// scan finds them. A thousand viewers parsing every payload in full would
+/// measure their own CPU, not the server's delivery. `None` if the frame
+/// is not laid out so (then it is parsed properly).
+fn scan_events(text: &str) -> Option<Frame> {
+    const SEQ: &str = "{\"seq\":";
+    const STAMP: &str = "\"tick_end_us\":";
+    if !text.starts_with("{\"type\":\"events\"") {
+        return None;
+    }
+    let events = text
+        .match_indices(SEQ)
+        .map(|(i, _)| number_after(text, i + SEQ.len()).map(|seq| SeqOnly { seq }))
+        .collect::<Option<Vec<_>>>()?;
+    let tick_end_us = match text.rfind(STAMP) {
+        Some(i) => Some(number_after(text, i + STAMP.len())?),
+        None => None,
+    };
+    Some(Frame {
+        kind: "events".into(),
+        events,
+        tick_end_us,
+    })
+}
+
 fn now_us() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_micros() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::{Event, Payload};
+    use crate::population::EntityId;
+
+    #[test]
+    fn the_scan_reads_what_a_full_parse_reads() {
+        let event = |seq| Event {
+            seq,
+            tick: 3,
+            actor: Some(EntityId(1)),
+            target: None,
+            cause: Some(seq - 1),
+            correlation: None,
+            depth: 1,
+            payload: Payload::Departure { wealth: 12 },
+            handles: (None, None),
+        };
+        let events = [event(7), event(8), event(9)];
+        let text = crate::net::render::events_text(3, Some(1_700_000), events.iter());
+        let scanned = scan_events(&text).expect("an events frame");
+        let parsed: Frame = serde_json::from_str(&text).expect("JSON");
+        let seqs = |f: &Frame| f.events.iter().map(|e| e.seq).collect::<Vec<_>>();
+        assert_eq!(seqs(&scanned), vec![7, 8, 9]);
+        assert_eq!(seqs(&scanned), seqs(&parsed));
+        assert_eq!(scanned.tick_end_us, Some(1_700_000));
+        assert_eq!(parsed.tick_end_us, Some(1_700_000));
+        assert!(scan_events(r#"{"type":"metrics","tick":1}"#).is_none());
+    }
 }
 
 /// One viewer, from connecting to the close.
@@ -158,7 +222,7 @@ pub async fn watch(
     loop {
         tokio::select! {
             item = stream.next() => match read(item) {
-                ReadOutcome::Text(text) => match serde_json::from_str::<Frame>(&text) {
+                ReadOutcome::Text(text) => match scan_events(&text).map_or_else(|| serde_json::from_str::<Frame>(&text), Ok) {
                     Ok(Frame { kind, events, tick_end_us }) if kind == "events" => {
                         let arrived = now_us();
                         stats.batches.fetch_add(1, Ordering::Relaxed);
