@@ -164,38 +164,6 @@ fn now_us() -> u64 {
         .map_or(0, |d| d.as_micros() as u64)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::events::{Event, Payload};
-    use crate::population::EntityId;
-
-    #[test]
-    fn the_scan_reads_what_a_full_parse_reads() {
-        let event = |seq| Event {
-            seq,
-            tick: 3,
-            actor: Some(EntityId(1)),
-            target: None,
-            cause: Some(seq - 1),
-            correlation: None,
-            depth: 1,
-            payload: Payload::Departure { wealth: 12 },
-            handles: (None, None),
-        };
-        let events = [event(7), event(8), event(9)];
-        let text = crate::net::render::events_text(3, Some(1_700_000), events.iter());
-        let scanned = scan_events(&text).expect("an events frame");
-        let parsed: Frame = serde_json::from_str(&text).expect("JSON");
-        let seqs = |f: &Frame| f.events.iter().map(|e| e.seq).collect::<Vec<_>>();
-        assert_eq!(seqs(&scanned), vec![7, 8, 9]);
-        assert_eq!(seqs(&scanned), seqs(&parsed));
-        assert_eq!(scanned.tick_end_us, Some(1_700_000));
-        assert_eq!(parsed.tick_end_us, Some(1_700_000));
-        assert!(scan_events(r#"{"type":"metrics","tick":1}"#).is_none());
-    }
-}
-
 /// One viewer, from connecting to the close.
 pub async fn watch(
     target: String,
@@ -259,5 +227,37 @@ pub async fn watch(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::{Event, Payload};
+    use crate::population::EntityId;
+
+    #[test]
+    fn the_scan_reads_what_a_full_parse_reads() {
+        let event = |seq| Event {
+            seq,
+            tick: 3,
+            actor: Some(EntityId(1)),
+            target: None,
+            cause: Some(seq - 1),
+            correlation: None,
+            depth: 1,
+            payload: Payload::Departure { wealth: 12 },
+            handles: (None, None),
+        };
+        let events = [event(7), event(8), event(9)];
+        let text = crate::net::render::events_text(3, Some(1_700_000), events.iter());
+        let scanned = scan_events(&text).expect("an events frame");
+        let parsed: Frame = serde_json::from_str(&text).expect("JSON");
+        let seqs = |f: &Frame| f.events.iter().map(|e| e.seq).collect::<Vec<_>>();
+        assert_eq!(seqs(&scanned), vec![7, 8, 9]);
+        assert_eq!(seqs(&scanned), seqs(&parsed));
+        assert_eq!(scanned.tick_end_us, Some(1_700_000));
+        assert_eq!(parsed.tick_end_us, Some(1_700_000));
+        assert!(scan_events(r#"{"type":"metrics","tick":1}"#).is_none());
     }
 }
