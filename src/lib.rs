@@ -9,6 +9,7 @@
 
 pub mod assault;
 pub mod bench;
+pub mod check;
 pub mod cli;
 pub mod events;
 pub mod govern;

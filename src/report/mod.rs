@@ -168,6 +168,10 @@ pub struct Report {
     pub heatmap: Heatmap,
     pub stat7: Vec<Stat7Sample>,
     pub series: SeriesColumns,
+    /// The scenario's assertions and thresholds, judged (empty if it has none).
+    pub verdicts: Vec<crate::check::Verdict>,
+    /// Whether every verdict passed.
+    pub passed: bool,
 }
 
 /// Agents whose STAT7 identity is reported.
@@ -284,7 +288,16 @@ impl Report {
             },
             stat7,
             series,
+            verdicts: Vec::new(),
+            passed: true,
         }
+    }
+
+    /// Adds the run's verdicts; the report passes only if all of them do.
+    pub fn judged(mut self, verdicts: Vec<crate::check::Verdict>) -> Report {
+        self.passed = verdicts.iter().all(|v| v.passed);
+        self.verdicts = verdicts;
+        self
     }
 
     /// Writes `report.json` into `dir` (created if needed).
