@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use super::progress::Progress;
 use super::{EXIT_FAILED, EXIT_INVALID, RunArgs};
+use crate::check::Judge;
 use crate::report::{Report, RunInfo, summary_table};
 use crate::scenario::load_file;
 use crate::sim::{RunConfig, Simulation};
@@ -43,6 +44,7 @@ pub fn run(args: &RunArgs, forever: bool) -> ExitCode {
         store,
     };
 
+    let mut judge = Judge::new(&scenario);
     let started = Instant::now();
     let mut sim = match Simulation::recorded(&scenario, &config, args.pace) {
         Ok(sim) => sim,
@@ -66,6 +68,10 @@ pub fn run(args: &RunArgs, forever: bool) -> ExitCode {
             let frame = sim.step();
             progress.tick(frame, done);
             if sim.store_failed() {
+                break;
+            }
+            if !judge.is_empty() && judge.after_tick(sim.world_mut()) {
+                // A threshold failed and the scenario asked to stop there.
                 break;
             }
         }
@@ -96,13 +102,33 @@ pub fn run(args: &RunArgs, forever: bool) -> ExitCode {
         wall_secs: started.elapsed().as_secs_f64(),
     };
     let report = Report::from_world(sim.world_mut(), info, stored.as_ref());
+    let verdicts = judge.finish(
+        sim.world_mut(),
+        stored.as_ref().map(|s| s.path.as_path()),
+        stored.as_ref().map(|s| s.stall.as_secs_f64() * 1000.0),
+        config.threads,
+    );
+    let report = report.judged(verdicts);
     // A closed stdout (e.g. piped into `head`) must not stop the report.
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(stdout, "{}", summary_table(&report));
     match report.write_json(&out_dir) {
         Ok(path) => {
             let _ = writeln!(stdout, "  report: {}", path.display());
-            ExitCode::SUCCESS
+            if report.passed {
+                ExitCode::SUCCESS
+            } else {
+                let failed = report.verdicts.iter().filter(|v| !v.passed).count();
+                let _ = writeln!(
+                    stdout,
+                    "  FAILED: {failed} of {} checks; reproduce with: seedsim run {} --seed {seed}{}",
+                    report.verdicts.len(),
+                    args.common.scenario.display(),
+                    args.ticks
+                        .map_or(String::new(), |t| format!(" --ticks {t}"))
+                );
+                ExitCode::from(EXIT_FAILED)
+            }
         }
         Err(e) => {
             eprintln!("error: cannot write report to {}: {e}", out_dir.display());

@@ -19,7 +19,7 @@ pub use rules::{Party, Scene, Verdict, judge};
 use crate::events::{EventLog, Payload, Ruling};
 use crate::population::components::{Conduct, Position, Purse, Vitals};
 use crate::population::intent::{Intent, Intents};
-use crate::population::{EntityId, Kind, SimParams};
+use crate::population::{ActionTally, EntityId, Kind, SimParams};
 use crate::sim::{SimClock, TickSet};
 use crate::world::{ZoneLedger, Zones};
 
@@ -85,6 +85,7 @@ fn govern(
     mut intents: ResMut<Intents>,
     mut log: ResMut<EventLog>,
     mut stats: ResMut<GovernStats>,
+    mut tally: ResMut<ActionTally>,
     agents: Query<Judged>,
     mut conduct: Query<&mut Conduct>,
 ) {
@@ -139,6 +140,7 @@ fn govern(
                 }
                 Verdict::Deny(reason) => {
                     counts.denied += 1;
+                    tally.denied[me.kind.index()][action.kind() as usize] += 1;
                     (Payload::IntentDenied(ruling(reason)), None)
                 }
             };

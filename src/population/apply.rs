@@ -9,7 +9,7 @@ use bevy::ecs::system::SystemParam;
 use bevy::math::Vec2;
 use bevy::prelude::*;
 
-use super::census::{Census, EntityIndex, NextId, TickCounters};
+use super::census::{ActionTally, Census, EntityIndex, NextId, TickCounters};
 use super::components::*;
 use super::encounter::Meeting;
 use super::intent::{Action, Intent, Intents, Target};
@@ -62,13 +62,19 @@ pub(super) fn apply_intents(
     mut commands: Commands,
     intents: Res<Intents>,
     mut books: Books,
+    mut tally: ResMut<ActionTally>,
     mut agents: Query<Acting>,
 ) {
     for intent in &intents.0 {
         books.log.correlate(intent.correlation);
+        let kind = agents.get(intent.entity).map(|a| a.kind.0).ok();
         let done = apply_one(&mut commands, &mut books, &mut agents, intent);
         if done {
-            books.counters.actions[intent.action.kind() as usize] += 1;
+            let action = intent.action.kind() as usize;
+            books.counters.actions[action] += 1;
+            if let Some(k) = kind {
+                tally.executed[k.index()][action] += 1;
+            }
         } else {
             books.counters.failed += 1;
         }

@@ -56,6 +56,15 @@ impl TickCounters {
     }
 }
 
+/// Intents by actor kind and action kind over the whole run: applied, and
+/// denied by governance. Scenario assertions ask "how often did griefers
+/// trade"; fixed-size, so it stays bounded however long the run.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct ActionTally {
+    pub executed: [[u64; ACTION_KINDS]; KIND_COUNT],
+    pub denied: [[u64; ACTION_KINDS]; KIND_COUNT],
+}
+
 /// Stable ids are handed out in order, starting at 1 (0 means "nobody").
 #[derive(Resource, Clone, Debug)]
 pub struct NextId(pub u64);

@@ -18,7 +18,7 @@ mod spawn;
 
 use bevy::prelude::*;
 
-pub use census::{Census, EntityIndex, NextId, TickCounters};
+pub use census::{ActionTally, Census, EntityIndex, NextId, TickCounters};
 pub use components::{EntityId, Kind, Piloted, Position};
 pub use intent::{Intent, Intents};
 pub use life::{Calendar, Dead, Graveyard};
@@ -42,6 +42,7 @@ impl Plugin for PopulationPlugin {
         app.insert_resource(SimParams::from_scenario(&self.scenario))
             .insert_resource(SpawnPlan::from_scenario(&self.scenario))
             .init_resource::<Census>()
+            .init_resource::<ActionTally>()
             .init_resource::<TickCounters>()
             .init_resource::<NextId>()
             .init_resource::<Calendar>()

@@ -134,5 +134,22 @@ pub fn summary_table(r: &Report) -> String {
     for (k, v) in rows {
         let _ = writeln!(out, "  {k:<width$}  {v}");
     }
+    if !r.verdicts.is_empty() {
+        let passed = r.verdicts.iter().filter(|v| v.passed).count();
+        let _ = writeln!(out, "\n  checks: {passed} of {} passed", r.verdicts.len());
+        for v in &r.verdicts {
+            let _ = writeln!(
+                out,
+                "    {} {}  {} (expected {})",
+                v.symbol(),
+                v.name,
+                v.measured,
+                v.expected
+            );
+            if !v.detail.is_empty() {
+                let _ = writeln!(out, "        {}", v.detail);
+            }
+        }
+    }
     out
 }

@@ -35,6 +35,16 @@ pub struct Scenario {
     /// Extends or replaces the shipped policies (`assets/policies/default.ron`).
     #[serde(default)]
     pub policies: Option<ScenarioPolicies>,
+    /// What must hold for the run to pass (see `crate::check`).
+    #[serde(default)]
+    pub assertions: Vec<crate::check::Assertion>,
+    /// Bounds on metrics, k6 style: metric (with an optional `{tag:value}`)
+    /// → expressions such as `"p99 < 20"`.
+    #[serde(default)]
+    pub thresholds: BTreeMap<String, Vec<String>>,
+    /// Stop the run as soon as a threshold fails.
+    #[serde(default)]
+    pub abort_on_fail: bool,
 }
 
 impl Scenario {
