@@ -1,0 +1,181 @@
+//! Scenario assertions and thresholds through the real binary: each kind
+//! of assertion can fail (exit 1, its ✗ line and the reproduce command),
+//! everything passes on a sound scenario (exit 0), an unknown threshold
+//! metric is an invalid scenario (exit 2), and `abort_on_fail` stops a run
+//! at the failing threshold.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("seedsim-checks-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// smoke.ron shortened to `ticks`, with `checks` appended before its last `)`.
+fn scenario(dir: &Path, ticks: u64, checks: &str) -> PathBuf {
+    let smoke =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/smoke.ron"))
+            .expect("smoke.ron");
+    let text = smoke.replace("ticks: 300,", &format!("ticks: {ticks},"));
+    let body = text
+        .trim_end()
+        .strip_suffix(')')
+        .expect("a scenario ends with )");
+    let path = dir.join("checked.ron");
+    std::fs::write(&path, format!("{body}{checks}\n)\n")).expect("write scenario");
+    path
+}
+
+fn run(path: &Path, out: &Path, extra: &[&str]) -> (Option<i32>, String, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_seedsim"))
+        .arg("run")
+        .arg(path)
+        .args(["--quiet", "--out"])
+        .arg(out)
+        .args(extra)
+        .output()
+        .expect("seedsim runs");
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn every_kind_of_assertion_can_fail() {
+    let dir = scratch("fail");
+    let path = scenario(
+        &dir,
+        60,
+        r#"
+    assertions: [
+        State(name: "a crowd of villagers", measure: Count, filter: (kind: Some("villager")), expect: ">= 100000"),
+        State(name: "everyone is poor", measure: Max(wealth), expect: "< 1", when: Always),
+        Action(name: "nobody trades", action: "trade", expect: "== 0"),
+        Governance(name: "nothing permitted", rule: "rate_limit", decision: permitted, expect: "== 0"),
+        Timing(name: "attacks make babies", first: "attack", then: "birth", within_ticks: 0),
+        Memory(name: "tiny", peak_mib: Some(1.0)),
+    ],
+    thresholds: { "tick_ms": ["max < 0.0001"] },"#,
+    );
+    let (code, out, err) = run(&path, &dir.join("out"), &["--seed", "5"]);
+    assert_eq!(code, Some(1), "{out}{err}");
+    for name in [
+        "a crowd of villagers",
+        "everyone is poor",
+        "nobody trades",
+        "nothing permitted",
+        "attacks make babies",
+        "tiny",
+        "tick_ms: max < 0.0001",
+    ] {
+        assert!(out.contains(&format!("✗ {name}")), "{name}:\n{out}");
+    }
+    assert!(out.contains("first broken at tick 1"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "reproduce with: seedsim run {} --seed 5",
+            path.display()
+        )),
+        "{out}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("out/report.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["passed"], false);
+    assert_eq!(report["verdicts"].as_array().map(Vec::len), Some(7));
+
+    // Integrity needs the store: without it, it fails and says why.
+    let path = scenario(
+        &dir,
+        20,
+        r#"
+    assertions: [Integrity(name: "stored", replay: true)],"#,
+    );
+    let (code, out, _) = run(&path, &dir.join("nostore"), &["--no-store"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("✗ stored") && out.contains("no events.db"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_sound_scenario_passes_every_check() {
+    let dir = scratch("pass");
+    let path = scenario(
+        &dir,
+        120,
+        r#"
+    assertions: [
+        State(name: "villagers remain", measure: Count, filter: (kind: Some("villager"), zone: Some("village")), expect: ">= 1"),
+        State(name: "health stays in range", measure: Max(health), expect: "<= 100", when: Always),
+        Action(name: "trades happen", action: "trade", expect: ">= 1"),
+        Governance(name: "no teleports", rule: "speed_limit", decision: denied, expect: "== 0"),
+        Timing(name: "attacks hurt at once", first: "attack", then: "damage", within_ticks: 0),
+        Integrity(name: "the store holds", replay: true),
+    ],
+    thresholds: { "population": ["min > 0"], "events{kind:trade}": ["count >= 1"] },"#,
+    );
+    let (code, out, err) = run(&path, &dir.join("out"), &[]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("checks: 8 of 8 passed"), "{out}");
+}
+
+#[test]
+fn an_unknown_threshold_metric_is_an_invalid_scenario() {
+    let dir = scratch("unknown");
+    for (checks, needle) in [
+        (
+            r#"thresholds: { "tick_time": ["p99 < 20"] },"#,
+            "unknown metric \"tick_time\"",
+        ),
+        (
+            r#"thresholds: { "denied{rule:no_such_rule}": ["count == 0"] },"#,
+            "no_such_rule",
+        ),
+        (
+            r#"thresholds: { "tick_ms": ["p99 about 20"] },"#,
+            "about 20",
+        ),
+        (
+            r#"assertions: [Governance(name: "x", rule: "nope", decision: denied, expect: "== 0")],"#,
+            "nope",
+        ),
+        (
+            r#"assertions: [Action(name: "x", action: "fly", expect: "== 0")],"#,
+            "fly",
+        ),
+    ] {
+        let path = scenario(&dir, 10, &format!("\n    {checks}"));
+        let (code, _, err) = run(&path, &dir.join("out"), &[]);
+        assert_eq!(code, Some(2), "{checks}: {err}");
+        assert!(err.contains(needle), "{checks}: {err}");
+    }
+}
+
+#[test]
+fn abort_on_fail_stops_the_run_at_the_failing_threshold() {
+    let dir = scratch("abort");
+    let path = scenario(
+        &dir,
+        300,
+        r#"
+    thresholds: { "population": ["max < 10"] },
+    abort_on_fail: true,"#,
+    );
+    let (code, out, _) = run(&path, &dir.join("out"), &[]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("aborted the run at tick 10"), "{out}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("out/report.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        report["ticks"], 10,
+        "the run stopped at the first judgement"
+    );
+}
