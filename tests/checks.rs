@@ -14,16 +14,20 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// smoke.ron shortened to `ticks`, with `checks` appended before its last `)`.
+/// smoke.ron shortened to `ticks`, its own checks replaced by `checks`.
 fn scenario(dir: &Path, ticks: u64, checks: &str) -> PathBuf {
     let smoke =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/smoke.ron"))
             .expect("smoke.ron");
     let text = smoke.replace("ticks: 300,", &format!("ticks: {ticks},"));
-    let body = text
-        .trim_end()
-        .strip_suffix(')')
-        .expect("a scenario ends with )");
+    // smoke.ron's own checks come last: keep what precedes them.
+    let body = match text.find("    // What must hold") {
+        Some(at) => &text[..at],
+        None => text
+            .trim_end()
+            .strip_suffix(')')
+            .expect("a scenario ends with )"),
+    };
     let path = dir.join("checked.ron");
     std::fs::write(&path, format!("{body}{checks}\n)\n")).expect("write scenario");
     path
