@@ -183,3 +183,44 @@ fn abort_on_fail_stops_the_run_at_the_failing_threshold() {
         "the run stopped at the first judgement"
     );
 }
+
+#[test]
+fn a_scenario_with_clients_is_served_assaulted_and_judged_on_their_latency() {
+    let dir = scratch("clients");
+    let path = scenario(
+        &dir,
+        30,
+        r#"
+    clients: (count: 12, ramp_ticks: 3, think_ms: 300),
+    assertions: [Integrity(name: "replays with the clients' inputs", replay: true)],
+    thresholds: {
+        "acks_missing": ["count == 0"],
+        "ack_ms{profile:griefer}": ["count >= 1"],
+        "ack_ms": ["max < 0.001"],
+    },"#,
+    );
+    let (code, out, err) = run(&path, &dir.join("out"), &[]);
+    // The last threshold cannot hold: the run fails on it alone.
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(out.contains("✓ replays with the clients' inputs"), "{out}");
+    assert!(out.contains("✓ acks_missing: count == 0"), "{out}");
+    assert!(
+        out.contains("✓ ack_ms{profile:griefer}: count >= 1"),
+        "{out}"
+    );
+    assert!(out.contains("✗ ack_ms: max < 0.001"), "{out}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("out/report.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["clients"]["connections"]["succeeded"], 12);
+    // Client metrics need clients.
+    let path = scenario(
+        &dir,
+        10,
+        r#"
+    thresholds: { "ack_ms": ["p99 < 100"] },"#,
+    );
+    let (code, _, err) = run(&path, &dir.join("out2"), &[]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("no `clients`"), "{err}");
+}

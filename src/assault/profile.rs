@@ -49,7 +49,7 @@ impl Profile {
 }
 
 /// The profile of every client, or `mixed`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum ProfileChoice {
     /// A fixed mix by client index: in every ten clients three explorers, two

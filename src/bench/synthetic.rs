@@ -83,6 +83,7 @@ pub fn scenario(population: u32, seed: u64) -> Scenario {
         waves: Vec::new(),
         reactions: None,
         policies: None,
+        clients: None,
         assertions: Vec::new(),
         thresholds: Default::default(),
         abort_on_fail: false,

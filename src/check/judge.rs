@@ -12,6 +12,7 @@ use super::measure::{PopulationSeen, describe, value};
 use super::spec::{Assertion, Bound, DecisionKind, Field, Filter, Measure, Outcome, When};
 use super::threshold::Threshold;
 use super::verdict::{CheckKind, Verdict};
+use crate::assault::AssaultReport;
 use crate::govern::GovernStats;
 use crate::population::components::{Life, Purse, Standing, Vitals};
 use crate::population::intent::ActionKind;
@@ -118,6 +119,55 @@ fn state(world: &mut World, measure: Measure, filter: &Filter) -> f64 {
     }
 }
 
+/// A client metric from the assault's report; NaN (which fails every
+/// bound) where there is nothing to measure.
+fn client_value(t: &Threshold, report: Option<&AssaultReport>) -> f64 {
+    use super::threshold::{Agg, Metric};
+    let Some(r) = report else {
+        return f64::NAN;
+    };
+    let profile = t.tag.as_ref().map(|(_, p)| p.as_str());
+    let latency = |ack: bool| -> Option<&crate::assault::Latency> {
+        match profile {
+            None => Some(if ack {
+                &r.ack_latency
+            } else {
+                &r.event_latency
+            }),
+            Some(p) => r
+                .by_profile
+                .iter()
+                .find(|(k, _)| k.name() == p)
+                .map(|(_, v)| {
+                    if ack {
+                        &v.ack_latency
+                    } else {
+                        &v.event_latency
+                    }
+                }),
+        }
+    };
+    match t.metric {
+        Metric::AckMs | Metric::EventMs => {
+            let Some(l) = latency(t.metric == Metric::AckMs) else {
+                return f64::NAN;
+            };
+            let v = match t.agg {
+                Agg::P(q) if q <= 50.0 => l.p50_ms,
+                Agg::P(q) if q <= 95.0 => l.p95_ms,
+                Agg::P(_) => l.p99_ms,
+                Agg::Max => l.max_ms,
+                Agg::Count => Some(l.count as f64),
+                _ => l.mean_ms,
+            };
+            v.unwrap_or(f64::NAN)
+        }
+        Metric::AcksMissing => r.acks_missing as f64,
+        Metric::ConnectionsFailed => r.connections.failed as f64,
+        _ => f64::NAN,
+    }
+}
+
 impl Judge {
     /// The scenario's checks (validated when it loaded).
     pub fn new(s: &Scenario) -> Judge {
@@ -216,6 +266,7 @@ impl Judge {
         store: Option<&Path>,
         stall_ms: Option<f64>,
         threads: Option<usize>,
+        clients: Option<&AssaultReport>,
     ) -> Vec<Verdict> {
         let tick = world.resource::<SimClock>().tick;
         let mut out = Vec::new();
@@ -386,7 +437,11 @@ impl Judge {
                 out.push(a.clone());
                 continue;
             }
-            let v = value(world, t, &self.population, stall_ms);
+            let v = if t.metric.of_clients() {
+                client_value(t, clients)
+            } else {
+                value(world, t, &self.population, stall_ms)
+            };
             out.push(verdict(
                 CheckKind::Threshold,
                 &t.text,

@@ -123,7 +123,8 @@ pub fn describe(t: &Threshold, v: f64) -> String {
         Agg::Value => "value".into(),
     };
     let unit = match (t.metric, t.agg) {
-        (Metric::TickMs | Metric::StoreStallMs, _) => " ms",
+        (Metric::AckMs | Metric::EventMs, Agg::Count) => "",
+        (Metric::TickMs | Metric::StoreStallMs | Metric::AckMs | Metric::EventMs, _) => " ms",
         (Metric::RssMib, _) => " MiB",
         (_, Agg::Rate) => "/s",
         _ => "",

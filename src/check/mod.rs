@@ -31,8 +31,19 @@ pub fn thresholds(s: &Scenario) -> Result<Vec<Threshold>, (String, String)> {
         event_kinds: &EVENT_KINDS,
         action_kinds: &actions,
         rules: &rules,
+        profiles: &[],
+        clients: false,
     };
     let mut out = Vec::new();
+    let profiles: Vec<&str> = crate::assault::Profile::ALL
+        .iter()
+        .map(|p| p.name())
+        .collect();
+    let vocab = threshold::Vocabulary {
+        profiles: &profiles,
+        clients: s.clients.is_some(),
+        ..vocab
+    };
     for (key, exprs) in &s.thresholds {
         out.extend(
             threshold::parse(key, exprs, &vocab)

@@ -29,6 +29,14 @@ pub enum Metric {
     /// Resident memory (MiB).
     RssMib,
     EntityTicksPerSec,
+    /// Client action → ack (ms), from the scenario's clients.
+    AckMs,
+    /// Client action → its event on the stream (ms).
+    EventMs,
+    /// Client actions never answered.
+    AcksMissing,
+    /// Client connection attempts that failed.
+    ConnectionsFailed,
 }
 
 /// The tag a metric may be narrowed by.
@@ -36,6 +44,7 @@ pub enum Metric {
 pub enum TagKey {
     Kind,
     Rule,
+    Profile,
 }
 
 /// How a metric is summed up.
@@ -54,7 +63,11 @@ pub enum Agg {
 }
 
 impl Metric {
-    const ALL: [(&'static str, Metric); 15] = [
+    const ALL: [(&'static str, Metric); 19] = [
+        ("ack_ms", Metric::AckMs),
+        ("event_ms", Metric::EventMs),
+        ("acks_missing", Metric::AcksMissing),
+        ("connections_failed", Metric::ConnectionsFailed),
         ("tick_ms", Metric::TickMs),
         ("population", Metric::Population),
         ("events", Metric::Events),
@@ -76,6 +89,7 @@ impl Metric {
         match self {
             Metric::Events | Metric::Actions => Some(TagKey::Kind),
             Metric::Permitted | Metric::Mutated | Metric::Denied => Some(TagKey::Rule),
+            Metric::AckMs | Metric::EventMs => Some(TagKey::Profile),
             _ => None,
         }
     }
@@ -86,6 +100,8 @@ impl Metric {
             Metric::Population => &["min", "max", "mean", "last"],
             Metric::StoreStallMs | Metric::EntityTicksPerSec => &["value"],
             Metric::RssMib => &["max"],
+            Metric::AckMs | Metric::EventMs => &["p50", "p95", "p99", "max", "mean", "count"],
+            Metric::AcksMissing | Metric::ConnectionsFailed => &["count"],
             _ => &["count", "rate"],
         }
     }
@@ -107,6 +123,18 @@ pub struct Vocabulary<'a> {
     pub event_kinds: &'a [&'a str],
     pub action_kinds: &'a [&'a str],
     pub rules: &'a [String],
+    pub profiles: &'a [&'a str],
+    /// Whether the scenario has clients (their metrics exist only then).
+    pub clients: bool,
+}
+
+impl Metric {
+    pub fn of_clients(self) -> bool {
+        matches!(
+            self,
+            Metric::AckMs | Metric::EventMs | Metric::AcksMissing | Metric::ConnectionsFailed
+        )
+    }
 }
 
 fn parse_agg(word: &str) -> Option<Agg> {
@@ -152,6 +180,11 @@ pub fn parse(key: &str, exprs: &[String], vocab: &Vocabulary) -> Result<Vec<Thre
                 known.join(", ")
             )
         })?;
+    if metric.of_clients() && !vocab.clients {
+        return Err(format!(
+            "{name} is measured on clients; the scenario has no `clients`"
+        ));
+    }
     let tag = match (tag, metric.tag()) {
         (None, _) => None,
         (Some((k, _)), None) => return Err(format!("{name} takes no tag (got {k:?})")),
@@ -160,6 +193,7 @@ pub fn parse(key: &str, exprs: &[String], vocab: &Vocabulary) -> Result<Vec<Thre
                 TagKey::Kind if name == "events" => ("kind", vocab.event_kinds.to_vec()),
                 TagKey::Kind => ("kind", vocab.action_kinds.to_vec()),
                 TagKey::Rule => ("rule", vocab.rules.iter().map(String::as_str).collect()),
+                TagKey::Profile => ("profile", vocab.profiles.to_vec()),
             };
             if k != key_name {
                 return Err(format!("{name} is tagged by {key_name}, not {k:?}"));
@@ -226,6 +260,8 @@ mod tests {
             event_kinds: &ev,
             action_kinds: &ac,
             rules: &ru,
+            profiles: &["trader"],
+            clients: true,
         };
         parse(
             key,

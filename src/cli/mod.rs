@@ -5,6 +5,7 @@
 //! database given is invalid.
 
 mod assault;
+mod clients;
 mod progress;
 mod run;
 mod serve;

@@ -45,6 +45,35 @@ pub fn run(args: &RunArgs, forever: bool) -> ExitCode {
     };
 
     let mut judge = Judge::new(&scenario);
+    // Clients think in wall-clock time: a run with clients is served in
+    // real time, on loopback ports of its own unless told where.
+    let live_args = if scenario.clients.is_some() && !args.serve {
+        RunArgs {
+            common: args.common.clone(),
+            ticks: args.ticks,
+            pace: crate::sim::Pace::Realtime,
+            quiet: args.quiet,
+            serve: true,
+            net: super::NetOpts {
+                http: "127.0.0.1:0".parse().expect("a literal address"),
+                ws: "127.0.0.1:0".parse().expect("a literal address"),
+                token: args.net.token.clone(),
+            },
+        }
+    } else {
+        RunArgs {
+            common: args.common.clone(),
+            ticks: args.ticks,
+            pace: if scenario.clients.is_some() {
+                crate::sim::Pace::Realtime
+            } else {
+                args.pace
+            },
+            quiet: args.quiet,
+            serve: args.serve,
+            net: args.net.clone(),
+        }
+    };
     let started = Instant::now();
     let mut sim = match Simulation::recorded(&scenario, &config, args.pace) {
         Ok(sim) => sim,
@@ -53,10 +82,14 @@ pub fn run(args: &RunArgs, forever: bool) -> ExitCode {
             return ExitCode::from(EXIT_FAILED);
         }
     };
-    let server = if args.serve {
+    let mut clients = None;
+    let server = if args.serve || scenario.clients.is_some() {
         let until = (!forever).then_some(ticks);
-        match super::serve::live(&mut sim, &scenario, seed, args, until) {
-            Ok(server) => Some(server),
+        match super::serve::live(&mut sim, &scenario, seed, &live_args, until, &mut judge) {
+            Ok((server, report)) => {
+                clients = report;
+                Some(server)
+            }
             Err(e) => {
                 eprintln!("error: {e}");
                 return ExitCode::from(EXIT_FAILED);
@@ -107,8 +140,10 @@ pub fn run(args: &RunArgs, forever: bool) -> ExitCode {
         stored.as_ref().map(|s| s.path.as_path()),
         stored.as_ref().map(|s| s.stall.as_secs_f64() * 1000.0),
         config.threads,
+        clients.as_ref(),
     );
-    let report = report.judged(verdicts);
+    let mut report = report.judged(verdicts);
+    report.clients = clients;
     // A closed stdout (e.g. piped into `head`) must not stop the report.
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(stdout, "{}", summary_table(&report));

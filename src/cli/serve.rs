@@ -7,6 +7,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::RunArgs;
+use super::clients::ClientLoad;
+use crate::assault::AssaultReport;
+use crate::check::Judge;
 use crate::net::live::{self, LiveLimits};
 use crate::net::{NetError, Server, ServerConfig, world_info};
 use crate::scenario::Scenario;
@@ -22,15 +25,17 @@ fn random_token() -> std::io::Result<String> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// Serves `sim` until stopped; returns the server, still open, so the
-/// caller can finish the store before the sockets close.
+/// Serves `sim` until stopped (with the scenario's clients playing, if it
+/// has any); returns the server, still open, so the caller can finish the
+/// store before the sockets close, and the clients' report.
 pub fn live(
     sim: &mut Simulation,
     scenario: &Scenario,
     seed: u64,
     args: &RunArgs,
     until_tick: Option<u64>,
-) -> Result<Server, NetError> {
+    judge: &mut Judge,
+) -> Result<(Server, Option<AssaultReport>), NetError> {
     let (token, generated) = match &args.net.token {
         Some(t) => (t.clone(), false),
         None => (random_token().map_err(NetError::Runtime)?, true),
@@ -56,18 +61,31 @@ pub fn live(
         eprintln!("admin token (control, tunables): {token}");
     }
     eprintln!("Ctrl-C stops the run; the event store is flushed and verified first.");
-    live::run(
-        sim,
-        &side,
-        LiveLimits {
-            pace: args.pace,
-            until_tick,
-            start_paused: false,
-        },
-        &stop,
-    );
+    let mut load = scenario
+        .clients
+        .as_ref()
+        .map(|c| ClientLoad::start(server.ws_addr, c, seed));
+    let limits = LiveLimits {
+        pace: args.pace,
+        until_tick,
+        start_paused: false,
+    };
+    live::run_with(sim, &side, limits, &stop, &mut |world| {
+        judge.after_tick(world)
+    });
+    let report = load.take().and_then(|mut load| {
+        // The ticks are done: clients stop acting, and the world keeps
+        // ticking until what they asked has been answered.
+        load.stop();
+        let drain = LiveLimits {
+            until_tick: None,
+            ..limits
+        };
+        live::run(sim, &side, drain, &load.done.clone());
+        load.join()
+    });
     drop(side);
-    Ok(server)
+    Ok((server, report))
 }
 
 async fn wait_for_signal() {

@@ -28,6 +28,18 @@ pub struct LiveLimits {
 /// fails. The simulation must be built with the server's inputs in mind:
 /// this sets its input feed to the server's channel.
 pub fn run(sim: &mut Simulation, side: &SimSide, limits: LiveLimits, stop: &AtomicBool) {
+    run_with(sim, side, limits, stop, &mut |_| false);
+}
+
+/// [`run`], calling `after_tick` with the world after every tick; it
+/// returns `true` to stop (a scenario's check that aborts the run).
+pub fn run_with(
+    sim: &mut Simulation,
+    side: &SimSide,
+    limits: LiveLimits,
+    stop: &AtomicBool,
+    after_tick: &mut dyn FnMut(&mut bevy::prelude::World) -> bool,
+) {
     sim.set_input_feed(InputFeed::Live(side.inputs.clone()));
     sim.world_mut().insert_resource(NetLink {
         gauges: side.gauges.clone(),
@@ -87,6 +99,9 @@ pub fn run(sim: &mut Simulation, side: &SimSide, limits: LiveLimits, stop: &Atom
         let frame = collect(sim.world_mut(), tick, tick_ms);
         if let Err(TrySendError::Full(_)) = side.frames.try_send(frame) {
             side.gauges.frames_dropped.fetch_add(1, Ordering::Relaxed);
+        }
+        if after_tick(sim.world_mut()) {
+            return;
         }
     }
 }

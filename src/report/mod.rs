@@ -172,6 +172,8 @@ pub struct Report {
     pub verdicts: Vec<crate::check::Verdict>,
     /// Whether every verdict passed.
     pub passed: bool,
+    /// The scenario's clients, as the assault engine measured them.
+    pub clients: Option<crate::assault::AssaultReport>,
 }
 
 /// Agents whose STAT7 identity is reported.
@@ -290,6 +292,7 @@ impl Report {
             series,
             verdicts: Vec::new(),
             passed: true,
+            clients: None,
         }
     }
 

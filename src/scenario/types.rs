@@ -11,6 +11,34 @@ use crate::population::kinds::{Activity, AgentKind, Archetype, Profile};
 use crate::react::ReactionSet;
 use crate::stat7::Realm;
 
+fn thousand() -> u64 {
+    1000
+}
+
+/// A scenario's client load (the assault engine, in process).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientsSpec {
+    /// Players connected at once (closed model).
+    pub count: u64,
+    /// Ticks over which they connect.
+    #[serde(default)]
+    pub ramp_ticks: u64,
+    /// `mixed` (default), or one of trader, fighter, chatter, explorer, griefer.
+    #[serde(default = "mixed")]
+    pub profile: crate::assault::ProfileChoice,
+    /// Mean wall time between one client's actions, in milliseconds.
+    #[serde(default = "thousand")]
+    pub think_ms: u64,
+    /// Viewers subscribed to every event, besides the players.
+    #[serde(default)]
+    pub viewers: u64,
+}
+
+fn mixed() -> crate::assault::ProfileChoice {
+    crate::assault::ProfileChoice::Mixed
+}
+
 /// One scenario: everything a run needs besides the seed override.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -35,6 +63,10 @@ pub struct Scenario {
     /// Extends or replaces the shipped policies (`assets/policies/default.ron`).
     #[serde(default)]
     pub policies: Option<ScenarioPolicies>,
+    /// Connected clients: the run serves the world (on loopback, ephemeral
+    /// ports) and this many real WebSocket players assault it.
+    #[serde(default)]
+    pub clients: Option<ClientsSpec>,
     /// What must hold for the run to pass (see `crate::check`).
     #[serde(default)]
     pub assertions: Vec<crate::check::Assertion>,
