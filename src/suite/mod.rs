@@ -2,7 +2,7 @@
 //! suite is chosen up front ([`select`], [`plan`]), every run is a child
 //! `seedsim run` in its own process ([`execute`]), and the results, in plan
 //! order, become a terminal summary and `summary.json` ([`summary_text`],
-//! [`summary_json`]).
+//! [`summary_json`]) and JUnit XML for CI ([`junit_report`]).
 //!
 //! A scenario file opts out of directory suites with a line starting with
 //! `// suite: skip` (see [`SKIP_MARKER`]); it is listed as skipped.
@@ -10,6 +10,7 @@
 //! Exit code: 2 if a scenario (or the command line) is invalid, else 1 if a
 //! run failed or crashed, else 0.
 
+mod junit;
 mod plan;
 mod report_file;
 mod run;
@@ -25,6 +26,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+pub use junit::junit_report;
 pub use plan::{MAX_SEEDS, PlannedRun, SeedRange, Seeds, plan, shell_word};
 pub use report_file::{RunReport, read_report};
 pub use run::{Exit, RunOutcome, RunStatus, STDERR_TAIL_BYTES, execute, outcome};
@@ -131,16 +133,22 @@ pub fn run_suite(
 #[derive(Clone, Debug)]
 pub struct Written {
     pub summary_json: PathBuf,
+    pub junit_xml: PathBuf,
 }
 
-/// Writes `summary.json` into the report folder.
+/// Writes `summary.json` and `junit.xml` into the report folder.
 pub fn write_reports(result: &SuiteResult) -> std::io::Result<Written> {
     let dir = &result.report_dir;
     std::fs::create_dir_all(dir)?;
     let written = Written {
         summary_json: dir.join("summary.json"),
+        junit_xml: dir.join("junit.xml"),
     };
     std::fs::write(&written.summary_json, summary_json(result)? + "\n")?;
+    let xml = junit_report(result)
+        .to_string()
+        .map_err(std::io::Error::other)?;
+    std::fs::write(&written.junit_xml, xml)?;
     Ok(written)
 }
 
