@@ -2,7 +2,8 @@
 //! suite is chosen up front ([`select`], [`plan`]), every run is a child
 //! `seedsim run` in its own process ([`execute`]), and the results, in plan
 //! order, become a terminal summary and `summary.json` ([`summary_text`],
-//! [`summary_json`]) and JUnit XML for CI ([`junit_report`]).
+//! [`summary_json`]), JUnit XML for CI ([`junit_report`]) and one
+//! self-contained HTML page with plots ([`html_report`]).
 //!
 //! A scenario file opts out of directory suites with a line starting with
 //! `// suite: skip` (see [`SKIP_MARKER`]); it is listed as skipped.
@@ -10,8 +11,10 @@
 //! Exit code: 2 if a scenario (or the command line) is invalid, else 1 if a
 //! run failed or crashed, else 0.
 
+mod html;
 mod junit;
 mod plan;
+mod plot;
 mod report_file;
 mod run;
 mod select;
@@ -26,6 +29,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+pub use html::html_report;
 pub use junit::junit_report;
 pub use plan::{MAX_SEEDS, PlannedRun, SeedRange, Seeds, plan, shell_word};
 pub use report_file::{RunReport, read_report};
@@ -134,21 +138,24 @@ pub fn run_suite(
 pub struct Written {
     pub summary_json: PathBuf,
     pub junit_xml: PathBuf,
+    pub report_html: PathBuf,
 }
 
-/// Writes `summary.json` and `junit.xml` into the report folder.
+/// Writes `summary.json`, `junit.xml` and `report.html` into the report folder.
 pub fn write_reports(result: &SuiteResult) -> std::io::Result<Written> {
     let dir = &result.report_dir;
     std::fs::create_dir_all(dir)?;
     let written = Written {
         summary_json: dir.join("summary.json"),
         junit_xml: dir.join("junit.xml"),
+        report_html: dir.join("report.html"),
     };
     std::fs::write(&written.summary_json, summary_json(result)? + "\n")?;
     let xml = junit_report(result)
         .to_string()
         .map_err(std::io::Error::other)?;
     std::fs::write(&written.junit_xml, xml)?;
+    std::fs::write(&written.report_html, html_report(result))?;
     Ok(written)
 }
 
