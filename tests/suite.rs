@@ -1,7 +1,7 @@
 //! `seedsim test` through the real binary (DESIGN §9): a passing suite and
-//! its three reports, an invalid scenario, seed ranges, filters, files that
-//! opt out; and, with stand-in executables in place of `seedsim run`, a run
-//! that fails a check and one that crashes, through the same runner.
+//! its three reports, a failed threshold, an invalid scenario, seed ranges,
+//! filters, files that opt out; and, with a stand-in for `seedsim run`, a
+//! run that crashes, through the same runner.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -319,6 +319,70 @@ fn a_bad_command_line_is_exit_2() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[test]
+fn a_failed_threshold_fails_the_suite_with_how_to_reproduce() {
+    let dir = scratch("fail");
+    let file = scenario(&dir, "market.ron", "market", "");
+    let text = std::fs::read_to_string(&file).expect("read");
+    assert!(
+        text.contains(r#""min >= 150""#),
+        "smoke's population threshold"
+    );
+    let text = text.replacen(r#""min >= 150""#, r#""min >= 1000000""#, 1);
+    std::fs::write(&file, text).expect("write");
+    let report_dir = dir.join("out");
+    let out = seedsim_test(
+        &dir,
+        &[
+            &file,
+            &"--seed",
+            &"17",
+            &"--ticks",
+            &"20",
+            &"--report-dir",
+            &report_dir,
+        ],
+    );
+    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+    let repro = format!("seedsim run {} --seed 17 --ticks 20", file.display());
+    assert!(
+        out.stdout.contains(&format!("reproduce:\n  {repro}")),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("✗ failed"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("    ✗ population: min >= 1000000"),
+        "{}",
+        out.stdout
+    );
+
+    let s = summary(&report_dir);
+    assert_eq!(
+        statuses(&s),
+        [("market".to_string(), Some(17), "failed".to_string())]
+    );
+    assert_eq!(s["runs"][0]["exit_code"], 1);
+    assert_eq!(s["runs"][0]["repro"], repro.as_str());
+    let failed: Vec<&Value> = s["runs"][0]["verdicts"]
+        .as_array()
+        .expect("verdicts")
+        .iter()
+        .filter(|v| v["passed"] == false)
+        .collect();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    let xml = std::fs::read_to_string(report_dir.join("junit.xml")).expect("junit");
+    assert!(xml.contains(r#"failures="1""#), "{xml}");
+    assert!(
+        xml.contains(r#"<testcase name="market[seed=17] population: min &gt;= 1000000""#),
+        "{xml}"
+    );
+    assert!(xml.contains("(seed 17, tick "), "{xml}");
+    let html = std::fs::read_to_string(report_dir.join("report.html")).expect("html");
+    assert!(html.contains(r#"<tr class="fail">"#), "a failed row");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Writes an executable shell script (standing in for `seedsim`).
 #[cfg(unix)]
 fn script(dir: &Path, name: &str, body: &str) -> PathBuf {
@@ -330,28 +394,16 @@ fn script(dir: &Path, name: &str, body: &str) -> PathBuf {
     path
 }
 
-/// A run that fails a check and one that crashes, judged and reported the
-/// way `seedsim test` does. The failing run is a real run whose report is
-/// then given a failed verdict and exit 1, as a failed assertion gives.
+/// A run that crashes (nothing in seedsim crashes on purpose, so a script
+/// stands in for the child: it panics and aborts after a report from an
+/// earlier run was left in its folder), through the suite's own runner.
 #[cfg(unix)]
 #[test]
-fn failed_and_crashed_runs_are_reported_with_how_to_reproduce() {
+fn a_crashed_run_is_reported_with_its_stderr_and_how_to_reproduce() {
     use seedsim::suite::{self, RunStatus, Seeds, SuiteOptions};
 
-    let dir = scratch("fail");
+    let dir = scratch("crash");
     let file = scenario(&dir, "market.ron", "market", "");
-    let failing = script(
-        &dir,
-        "fails.sh",
-        &format!(
-            r#"out=""; prev=""
-for a in "$@"; do [ "$prev" = "--out" ] && out="$a"; prev="$a"; done
-'{}' "$@" || exit 3
-sed -i 's/"verdicts": \[\]/"verdicts": [{{"kind": "threshold", "name": "tick_ms: p99 < 0.001", "passed": false, "measured": "p99 = 1.0 ms", "expected": "< 0.001", "detail": "over", "tick": 30}}]/; s/"passed": true/"passed": false/' "$out/report.json"
-exit 1"#,
-            env!("CARGO_BIN_EXE_seedsim")
-        ),
-    );
     let crashing = script(
         &dir,
         "crashes.sh",
@@ -366,40 +418,36 @@ exit 1"#,
         report_dir: dir.join("out"),
     };
     let (planned, skipped) = suite::prepare(&opts).expect("valid suite");
-    let failed = suite::run_suite(&failing, &opts, &planned, skipped.clone(), |_| {});
-    let run = &failed.runs[0];
-    assert_eq!(run.status, RunStatus::Failed, "{run:?}");
-    assert_eq!(run.checks_failed(), 1);
-    assert_eq!(failed.exit_code(), 1);
-    let repro = format!(
-        "seedsim run {} --seed 17 --ticks 30",
-        dir.join("market.ron").display()
-    );
-    assert_eq!(run.repro, repro);
-    let text = suite::summary_text(&failed);
-    assert!(
-        text.contains("✗ tick_ms: p99 < 0.001  p99 = 1.0 ms (< 0.001) at tick 30: over"),
-        "{text}"
-    );
-    assert!(text.contains(&format!("reproduce:\n  {repro}")), "{text}");
-    suite::write_reports(&failed).expect("reports");
-    let xml = std::fs::read_to_string(dir.join("out/junit.xml")).expect("junit");
-    assert!(xml.contains(r#"failures="1""#), "{xml}");
-    assert!(xml.contains("(seed 17, tick 30)"), "{xml}");
+    std::fs::create_dir_all(&planned[0].run_dir).expect("run dir");
+    std::fs::write(planned[0].run_dir.join("report.json"), "{}").expect("stale report");
 
     let crashed = suite::run_suite(&crashing, &opts, &planned, skipped, |_| {});
     let run = &crashed.runs[0];
     assert_eq!(run.status, RunStatus::Crashed, "{run:?}");
     assert_eq!(run.signal, Some(6));
-    assert!(run.stderr_tail.contains("boom"), "{run:?}");
-    assert_eq!(crashed.exit_code(), 1);
-    // The failed run's report must not be taken for the crashed run's.
-    assert!(run.report.is_none() && run.verdicts.is_empty());
-    let text = suite::summary_text(&crashed);
-    assert!(
-        text.contains("killed by signal 6") && text.contains("| boom"),
-        "{text}"
+    assert_eq!(
+        run.problem.as_deref(),
+        Some("killed by signal 6: panicked at src/sim/mod.rs:1:1 boom")
     );
-    assert!(text.contains(&repro), "{text}");
+    assert!(run.stderr_tail.contains("boom"), "{run:?}");
+    assert!(
+        !planned[0].run_dir.join("report.json").exists(),
+        "the stale report was cleared"
+    );
+    assert_eq!(crashed.exit_code(), 1);
+    let repro = format!(
+        "seedsim run {} --seed 17 --ticks 30",
+        dir.join("market.ron").display()
+    );
+    assert_eq!(run.repro, repro);
+    let text = suite::summary_text(&crashed);
+    assert!(text.contains("| boom"), "{text}");
+    assert!(text.contains(&format!("reproduce:\n  {repro}")), "{text}");
+    suite::write_reports(&crashed).expect("reports");
+    let xml = std::fs::read_to_string(dir.join("out/junit.xml")).expect("junit");
+    assert!(
+        xml.contains(r#"errors="1""#) && xml.contains("<system-err>"),
+        "{xml}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
