@@ -23,4 +23,5 @@ pub mod scenario;
 pub mod sim;
 pub mod stat7;
 pub mod store;
+pub mod suite;
 pub mod world;

@@ -10,6 +10,7 @@ mod progress;
 mod run;
 mod serve;
 mod store_cmds;
+mod test_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -43,6 +44,9 @@ pub enum Command {
     Events(store_cmds::EventsArgs),
     /// Loads a live server with WebSocket clients playing profiles; reports latency.
     Assault(assault::AssaultArgs),
+    /// Runs scenario files as a suite, each in its own process, and writes
+    /// summary.json, junit.xml and report.html.
+    Test(test_cmd::TestArgs),
 }
 
 /// What to run, shared by `run` and `serve`.
@@ -149,6 +153,7 @@ pub fn main() -> ExitCode {
         Command::Replay(args) => store_cmds::replay_cmd(&args),
         Command::Events(args) => store_cmds::events_cmd(&args),
         Command::Assault(args) => assault::run(&args),
+        Command::Test(args) => test_cmd::test(&args),
     }
 }
 
