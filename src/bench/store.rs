@@ -42,6 +42,7 @@ fn synthetic(tick: u64, first_seq: u64, n: u64) -> Vec<Event> {
                 1 => Payload::Chat {
                     ticks: 12,
                     length: 40,
+                    text: None,
                 },
                 2 => Payload::ReputationChanged {
                     delta: 1,

@@ -66,9 +66,13 @@ pub enum Payload {
         goods: u32,
         price: u64,
     },
+    /// A conversation; `text` is what a client or scripted actor said (cut
+    /// to the length governance allowed). NPCs talk without words.
     Chat {
         ticks: u16,
         length: u16,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        text: Option<std::sync::Arc<str>>,
     },
     Socialise {
         ticks: u16,

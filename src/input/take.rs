@@ -18,7 +18,7 @@ use crate::population::components::{Life, Piloted, Vitals};
 use crate::population::intent::{Action, Intent, Source, Target};
 use crate::population::kinds::{AgentKind, Profile};
 use crate::population::{
-    Calendar, Census, EntityId, EntityIndex, Intents, Kind, Newcomer, NextId, Registry, SimParams,
+    Calendar, ChatTexts, Census, EntityId, EntityIndex, Intents, Kind, Newcomer, NextId, Registry, SimParams,
     SpawnPlan, TickCounters, announce_arrival, spawn_agent,
 };
 use crate::sim::rng::{Draw, entity_rng};
@@ -57,6 +57,7 @@ pub(super) struct Desk<'w> {
     replies: ResMut<'w, Replies>,
     intents: ResMut<'w, ClientIntents>,
     pending: ResMut<'w, PendingActs>,
+    texts: ResMut<'w, ChatTexts>,
 }
 
 pub(super) fn take_inputs(
@@ -69,6 +70,7 @@ pub(super) fn take_inputs(
     desk.taken.0.clear();
     desk.replies.0.clear();
     desk.pending.0.clear();
+    desk.texts.0.clear();
     let mut inputs = std::mem::take(&mut desk.queued.0);
     inputs.extend(drain(&mut desk.feed, tick));
     for input in inputs {
@@ -100,6 +102,11 @@ pub(super) fn take_inputs(
                 action,
             } => match intent(&desk, &books, *session, action, id) {
                 Ok(intent) => {
+                    if let Some(text) = &action.args.text
+                        && action.kind == ActionKindMsg::Chat
+                    {
+                        desk.texts.0.insert(id, text.as_str().into());
+                    }
                     desk.intents.0.push(intent);
                     desk.pending.0.push((id, *session, *req_id));
                 }

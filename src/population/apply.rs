@@ -12,7 +12,7 @@ use bevy::prelude::*;
 use super::census::{ActionTally, Census, EntityIndex, NextId, TickCounters};
 use super::components::*;
 use super::encounter::Meeting;
-use super::intent::{Action, Intent, Intents, Target};
+use super::intent::{Action, ChatTexts, Intent, Intents, Target};
 use super::kinds::Activity;
 use super::life::Calendar;
 use super::params::SimParams;
@@ -51,6 +51,7 @@ pub(super) struct Books<'w> {
     pub(super) rng: ResMut<'w, WorldRng>,
     pub(super) index: ResMut<'w, EntityIndex>,
     pub(super) log: ResMut<'w, EventLog>,
+    pub(super) texts: Res<'w, ChatTexts>,
 }
 
 /// Most ticks a walk may take before the agent reconsiders.
@@ -183,12 +184,16 @@ fn apply_one(
             start(&mut a.behaviour, Activity::Rest, tick, ticks as u64, None);
         }
         _ => {
+            let text = intent
+                .correlation
+                .and_then(|c| books.texts.0.get(&c).cloned());
             let mut meeting = Meeting {
                 commands,
                 books,
                 agents,
                 me,
                 reach,
+                text,
             };
             return meeting.act(intent.action);
         }

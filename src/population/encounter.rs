@@ -25,6 +25,8 @@ pub(super) struct Meeting<'a, 'w, 's, 'b, 'q, 'qs> {
     pub agents: &'a mut Query<'q, 'qs, Acting>,
     pub me: Target,
     pub reach: f32,
+    /// What a client or actor says in a chat (absent for NPCs).
+    pub text: Option<std::sync::Arc<str>>,
 }
 
 /// Both parties, if both exist, are alive and within `reach` of each other.
@@ -53,14 +55,21 @@ impl Meeting<'_, '_, '_, '_, '_, '_> {
                 with,
                 ticks,
                 length,
-            } => self.befriend(
+            } => {
+                let text = self.text.take().map(|t| cut(&t, length));
+                self.befriend(
                 with,
                 3,
                 0.05,
                 Activity::Chat,
                 ticks,
-                Payload::Chat { ticks, length },
-            ),
+                    Payload::Chat {
+                        ticks,
+                        length,
+                        text,
+                    },
+                )
+            }
             Action::Socialise { with, ticks } => self.befriend(
                 with,
                 6,
@@ -252,5 +261,13 @@ impl Meeting<'_, '_, '_, '_, '_, '_> {
             Target { id, entity },
         );
         true
+    }
+}
+
+/// `text` cut to `length` characters (governance may have shortened a chat).
+fn cut(text: &std::sync::Arc<str>, length: u16) -> std::sync::Arc<str> {
+    match text.char_indices().nth(length as usize) {
+        Some((end, _)) => std::sync::Arc::from(&text[..end]),
+        None => text.clone(),
     }
 }

@@ -187,6 +187,12 @@ pub struct Intent {
 #[derive(Resource, Clone, Debug, Default)]
 pub struct Intents(pub Vec<Intent>);
 
+/// What this tick's chat intents say, by correlation. Intents stay small and
+/// `Copy`; the words of a client's or actor's chat wait here for Apply,
+/// which puts them (cut to the length governance allowed) in the event.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct ChatTexts(pub std::collections::BTreeMap<u64, std::sync::Arc<str>>);
+
 #[cfg(test)]
 mod tests {
     use super::*;

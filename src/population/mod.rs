@@ -20,7 +20,7 @@ use bevy::prelude::*;
 
 pub use census::{ActionTally, Census, EntityIndex, NextId, TickCounters};
 pub use components::{EntityId, Kind, Piloted, Position};
-pub use intent::{Intent, Intents};
+pub use intent::{ChatTexts, Intent, Intents};
 pub use life::{Calendar, Dead, Graveyard};
 pub use params::SimParams;
 pub use spawn::{Newcomer, Registry, SpawnPlan, announce_arrival, spawn_agent};
@@ -47,6 +47,7 @@ impl Plugin for PopulationPlugin {
             .init_resource::<NextId>()
             .init_resource::<Calendar>()
             .init_resource::<Intents>()
+            .init_resource::<ChatTexts>()
             .init_resource::<EntityIndex>()
             .init_resource::<Graveyard>()
             .init_resource::<motion::Arrivals>()
