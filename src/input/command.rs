@@ -16,6 +16,21 @@ pub enum Input {
         #[serde(default)]
         name: Option<String>,
     },
+    /// A scripted actor enters the world as a player of its own: like a
+    /// login, with the kind, place and purse its scenario gives it.
+    Enter {
+        session: u64,
+        actor: String,
+        kind: crate::population::kinds::AgentKind,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        zone: Option<u16>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at: Option<(f32, f32)>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        wealth: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        goods: Option<u16>,
+    },
     /// A client left: its entity departs.
     Logout { session: u64 },
     /// A client's action for the entity it owns (or claims to).
@@ -43,11 +58,24 @@ impl Input {
     /// The `source` column of the `inputs` table.
     pub fn source(&self) -> &'static str {
         match self {
+            Input::Enter { .. } => "actor",
+            Input::Login { session, .. }
+            | Input::Logout { session }
+            | Input::Act { session, .. }
+                if *session >= ACTOR_SESSIONS =>
+            {
+                "actor"
+            }
             Input::Login { .. } | Input::Logout { .. } | Input::Act { .. } => "client",
             Input::Tune { .. } | Input::Control { .. } => "admin",
         }
     }
 }
+
+/// Sessions from here on belong to scripted actors (actor `i` has session
+/// `ACTOR_SESSIONS + i`); network connections count up from 1 and never
+/// get near it.
+pub const ACTOR_SESSIONS: u64 = 1 << 62;
 
 /// Longest login name kept (longer ones are refused).
 pub const MAX_NAME: usize = 64;

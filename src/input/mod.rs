@@ -13,6 +13,7 @@
 
 mod acks;
 pub mod command;
+mod login;
 mod take;
 pub mod tunables;
 
@@ -21,7 +22,7 @@ use std::collections::{BTreeMap, VecDeque};
 use bevy::prelude::*;
 use crossbeam_channel::Receiver;
 
-pub use command::{ControlAction, Input};
+pub use command::{ACTOR_SESSIONS, ControlAction, Input};
 pub use tunables::{Tunables, TunablesError};
 
 use crate::events::SealEvents;

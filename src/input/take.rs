@@ -7,57 +7,55 @@ use bevy::ecs::system::SystemParam;
 use bevy::math::Vec2;
 use bevy::prelude::*;
 
-use super::command::{Input, MAX_NAME, ticks_or_default};
+use super::command::{Input, ticks_or_default};
 use super::{
     ClientIntents, InputFeed, MAX_INPUTS_PER_TICK, NextInput, PendingActs, QueuedInputs, Replies,
     Reply, Sessions, TickInputs, Tunables,
 };
 use crate::events::EventLog;
 use crate::net::protocol::{ActionKindMsg, ActionMsg, ErrorCode, Refusal};
-use crate::population::components::{Life, Piloted, Vitals};
+use crate::population::components::{Life, Vitals};
 use crate::population::intent::{Action, Intent, Source, Target};
-use crate::population::kinds::{AgentKind, Profile};
 use crate::population::{
-    Calendar, ChatTexts, Census, EntityId, EntityIndex, Intents, Kind, Newcomer, NextId, Registry, SimParams,
-    SpawnPlan, TickCounters, announce_arrival, spawn_agent,
+    Calendar, Census, ChatTexts, EntityId, EntityIndex, Intents, Kind, NextId, SimParams,
+    SpawnPlan, TickCounters,
 };
-use crate::sim::rng::{Draw, entity_rng};
 use crate::sim::{RunSeed, SimClock};
 use crate::world::{SpatialGrid, ZoneId, Zones};
 
 /// A piloted player's session lasts until its client leaves; this bound
 /// (ten days of ticks) only keeps its calendar entry finite.
-const PILOTED_SESSION_TICKS: i64 = 10 * 24 * 36_000;
+pub(super) const PILOTED_SESSION_TICKS: i64 = 10 * 24 * 36_000;
 /// Entities named in a welcome.
-const NEARBY: usize = 8;
+pub(super) const NEARBY: usize = 8;
 
 #[derive(SystemParam)]
 pub(super) struct Books<'w> {
-    clock: Res<'w, SimClock>,
-    seed: Res<'w, RunSeed>,
-    zones: Res<'w, Zones>,
-    grid: Res<'w, SpatialGrid>,
-    plan: Res<'w, SpawnPlan>,
-    params: ResMut<'w, SimParams>,
-    next_id: ResMut<'w, NextId>,
-    census: ResMut<'w, Census>,
-    calendar: ResMut<'w, Calendar>,
-    index: ResMut<'w, EntityIndex>,
-    counters: ResMut<'w, TickCounters>,
-    log: ResMut<'w, EventLog>,
+    pub(super) clock: Res<'w, SimClock>,
+    pub(super) seed: Res<'w, RunSeed>,
+    pub(super) zones: Res<'w, Zones>,
+    pub(super) grid: Res<'w, SpatialGrid>,
+    pub(super) plan: Res<'w, SpawnPlan>,
+    pub(super) params: ResMut<'w, SimParams>,
+    pub(super) next_id: ResMut<'w, NextId>,
+    pub(super) census: ResMut<'w, Census>,
+    pub(super) calendar: ResMut<'w, Calendar>,
+    pub(super) index: ResMut<'w, EntityIndex>,
+    pub(super) counters: ResMut<'w, TickCounters>,
+    pub(super) log: ResMut<'w, EventLog>,
 }
 
 #[derive(SystemParam)]
 pub(super) struct Desk<'w> {
-    feed: ResMut<'w, InputFeed>,
-    queued: ResMut<'w, QueuedInputs>,
-    taken: ResMut<'w, TickInputs>,
-    next: ResMut<'w, NextInput>,
-    sessions: ResMut<'w, Sessions>,
-    replies: ResMut<'w, Replies>,
-    intents: ResMut<'w, ClientIntents>,
-    pending: ResMut<'w, PendingActs>,
-    texts: ResMut<'w, ChatTexts>,
+    pub(super) feed: ResMut<'w, InputFeed>,
+    pub(super) queued: ResMut<'w, QueuedInputs>,
+    pub(super) taken: ResMut<'w, TickInputs>,
+    pub(super) next: ResMut<'w, NextInput>,
+    pub(super) sessions: ResMut<'w, Sessions>,
+    pub(super) replies: ResMut<'w, Replies>,
+    pub(super) intents: ResMut<'w, ClientIntents>,
+    pub(super) pending: ResMut<'w, PendingActs>,
+    pub(super) texts: ResMut<'w, ChatTexts>,
 }
 
 pub(super) fn take_inputs(
@@ -78,12 +76,35 @@ pub(super) fn take_inputs(
         desk.next.0 += 1;
         books.log.correlate(Some(id));
         match &input {
-            Input::Login { session, name } => login(
+            Input::Login { session, name } => super::login::login(
                 &mut commands,
                 &mut desk,
                 &mut books,
                 *session,
                 name.as_deref(),
+                None,
+            ),
+            Input::Enter {
+                session,
+                kind,
+                zone,
+                at,
+                wealth,
+                goods,
+                ..
+            } => super::login::login(
+                &mut commands,
+                &mut desk,
+                &mut books,
+                *session,
+                None,
+                Some(super::login::Embodiment {
+                    kind: *kind,
+                    zone: *zone,
+                    at: at.map(|(x, y)| Vec2::new(x, y)),
+                    wealth: *wealth,
+                    goods: *goods,
+                }),
             ),
             Input::Logout { session } => {
                 if let Some((eid, entity)) = desk.sessions.0.remove(session)
@@ -150,105 +171,6 @@ fn drain(feed: &mut InputFeed, tick: u64) -> Vec<Input> {
             out
         }
     }
-}
-
-fn login(
-    commands: &mut Commands,
-    desk: &mut Desk,
-    books: &mut Books,
-    session: u64,
-    name: Option<&str>,
-) {
-    let refuse = |desk: &mut Desk, code, message: &str| {
-        desk.replies.0.push(Reply::Refused {
-            session,
-            refusal: Refusal::new(code, message),
-        })
-    };
-    // A session whose entity died or left may log in again for a new one.
-    if let Some((id, _)) = desk.sessions.0.get(&session)
-        && books.index.get(*id).is_some()
-    {
-        return refuse(
-            desk,
-            ErrorCode::AlreadyLoggedIn,
-            "this connection already owns an entity",
-        );
-    }
-    if name.is_some_and(|n| n.chars().count() > MAX_NAME) {
-        return refuse(
-            desk,
-            ErrorCode::InvalidField,
-            "login: field `name` is over 64 characters",
-        );
-    }
-    let tick = books.clock.tick;
-    let mut rng = entity_rng(books.seed.0 ^ 0x10_91_u64, session);
-    let zone = books
-        .plan
-        .player_zone
-        .as_deref()
-        .and_then(|n| books.zones.by_name(n));
-    let (min, max) = zone.map_or((Vec2::ZERO, books.zones.size()), |z| (z.min, z.max));
-    // A new player appears beside a random inhabitant (so it has company to
-    // trade, talk or fight with), else anywhere in the players' zone.
-    let beside = books
-        .grid
-        .entry(rng.below(books.grid.len() as u32) as usize)
-        .map(|n| n.pos + Vec2::new(rng.signed(), rng.signed()) * 5.0);
-    let pos = books
-        .zones
-        .clamp(beside.unwrap_or_else(|| min + (max - min) * Vec2::new(rng.unit(), rng.unit())));
-    let kind = AgentKind::Player(Profile::ALL[(session % Profile::ALL.len() as u64) as usize]);
-    let wealth = rng.between(50, 150) as u64;
-    let mut reg = Registry {
-        next_id: &mut books.next_id,
-        census: &mut books.census,
-        calendar: &mut books.calendar,
-        index: &mut books.index,
-        seed: books.seed.0,
-    };
-    let (id, entity) = spawn_agent(
-        commands,
-        &mut reg,
-        Newcomer {
-            kind,
-            pos,
-            wealth,
-            goods: 5,
-            faction: rng.below(4) as u8,
-            born: tick as i64,
-            ends: tick as i64 + PILOTED_SESSION_TICKS,
-            generation: 1,
-            parent: EntityId(0),
-            busy_until: 0,
-        },
-    );
-    commands.entity(entity).insert(Piloted { session });
-    announce_arrival(
-        &mut books.log,
-        &mut books.counters,
-        Target { id, entity },
-        kind,
-        pos,
-        wealth,
-    );
-    desk.sessions.0.insert(session, (id, entity));
-    let mut nearby = Vec::with_capacity(NEARBY);
-    books.grid.for_each_near_capped(pos, NEARBY, session, |n| {
-        if nearby.len() < NEARBY {
-            nearby.push(n.id.0);
-        }
-    });
-    desk.replies.0.push(Reply::Welcome {
-        session,
-        entity: id.0,
-        tick,
-        x: pos.x,
-        y: pos.y,
-        zone: books.zones.zone_at(pos).id.0,
-        nearby,
-    });
 }
 
 /// The intent a client's action asks for, or why the world refuses it.

@@ -58,11 +58,11 @@ impl Meeting<'_, '_, '_, '_, '_, '_> {
             } => {
                 let text = self.text.take().map(|t| cut(&t, length));
                 self.befriend(
-                with,
-                3,
-                0.05,
-                Activity::Chat,
-                ticks,
+                    with,
+                    3,
+                    0.05,
+                    Activity::Chat,
+                    ticks,
                     Payload::Chat {
                         ticks,
                         length,
