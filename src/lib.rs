@@ -7,6 +7,7 @@
 //! the same scenario and seed give the same states, bit for bit, on any
 //! number of threads. Entities also live in the STAT7 address space ([`stat7`]).
 
+pub mod actor;
 pub mod assault;
 pub mod bench;
 pub mod check;

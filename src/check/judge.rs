@@ -392,6 +392,18 @@ impl Judge {
                     verify,
                     replay,
                 } => super::store_checks::integrity(name, store, *verify, *replay, threads, tick),
+                Assertion::Message { name, .. } => {
+                    crate::actor::report::message_verdict(world, name, tick).unwrap_or_else(|| {
+                        verdict(
+                            CheckKind::Assertion,
+                            name,
+                            false,
+                            "never followed".into(),
+                            "a message".into(),
+                            tick,
+                        )
+                    })
+                }
                 Assertion::Memory {
                     name,
                     peak_mib,
@@ -432,6 +444,7 @@ impl Judge {
                 }
             });
         }
+        out.extend(crate::actor::report::actor_verdicts(world, tick));
         for t in &self.thresholds {
             if let Some(a) = self.aborted.as_ref().filter(|a| a.name == t.text) {
                 out.push(a.clone());

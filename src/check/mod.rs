@@ -117,6 +117,22 @@ pub fn validate(s: &Scenario) -> Result<(), (String, String)> {
                     );
                 }
             }
+            Assertion::Message {
+                actor, from, regex, ..
+            } => {
+                let known = |n: &str| s.actors.iter().any(|a| a.name == n);
+                if !known(actor) {
+                    return bad("actor", format!("no actor {actor:?} in this scenario"));
+                }
+                if let Some(f) = from
+                    && !known(f)
+                {
+                    return bad("from", format!("no actor {f:?} in this scenario"));
+                }
+                if let Some(r) = regex {
+                    regex::Regex::new(r).map_err(|e| (at("regex"), e.to_string()))?;
+                }
+            }
             Assertion::Memory {
                 peak_mib,
                 growth_pct,

@@ -194,6 +194,21 @@ pub enum Assertion {
         #[serde(default)]
         replay: bool,
     },
+    /// A scripted actor receives a message (a chat with words aimed at
+    /// it) containing `text` and/or matching `regex`, from another actor if
+    /// `from` names one, within `within_ticks` of entering the world.
+    Message {
+        name: String,
+        actor: String,
+        #[serde(default)]
+        from: Option<String>,
+        #[serde(default)]
+        text: Option<String>,
+        #[serde(default)]
+        regex: Option<String>,
+        #[serde(default)]
+        within_ticks: Option<u64>,
+    },
     /// Peak resident memory, and its growth from the end of the warm-up
     /// to the end of the run.
     Memory {
@@ -215,6 +230,7 @@ impl Assertion {
             | Assertion::Governance { name, .. }
             | Assertion::Timing { name, .. }
             | Assertion::Integrity { name, .. }
+            | Assertion::Message { name, .. }
             | Assertion::Memory { name, .. } => name,
         }
     }

@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 pub enum CheckKind {
     Assertion,
     Threshold,
+    /// A scripted actor's script: passes when none of its steps failed.
+    Actor,
 }
 
 /// The outcome of one check.

@@ -174,6 +174,9 @@ pub struct Report {
     pub passed: bool,
     /// The scenario's clients, as the assault engine measured them.
     pub clients: Option<crate::assault::AssaultReport>,
+    /// The scenario's scripted actors at the end: status, steps, errors.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub actors: Vec<crate::actor::ActorSummary>,
 }
 
 /// Agents whose STAT7 identity is reported.
@@ -293,6 +296,7 @@ impl Report {
             verdicts: Vec::new(),
             passed: true,
             clients: None,
+            actors: crate::actor::report::summaries(world),
         }
     }
 

@@ -67,6 +67,9 @@ pub struct Scenario {
     /// ports) and this many real WebSocket players assault it.
     #[serde(default)]
     pub clients: Option<ClientsSpec>,
+    /// Scripted actors (see `crate::actor`).
+    #[serde(default)]
+    pub actors: Vec<crate::actor::ActorSpec>,
     /// What must hold for the run to pass (see `crate::check`).
     #[serde(default)]
     pub assertions: Vec<crate::check::Assertion>,

@@ -146,6 +146,7 @@ pub fn check(s: &Scenario) -> Result<(), Problem> {
             return problem(format!("policies.rules[{i}]"), message);
         }
     }
+    crate::actor::validate(s).map_err(|(field, message)| Problem { field, message })?;
     crate::check::validate(s).map_err(|(field, message)| Problem { field, message })?;
     let defaults = default_weights();
     for (kind, overrides) in &s.params.weights {

@@ -8,6 +8,7 @@ use bevy::tasks::available_parallelism;
 use bevy::time::{TimePlugin, TimeUpdateStrategy};
 
 use super::SimPlugin;
+use crate::actor::ActorPlugin;
 use crate::events::EventsPlugin;
 use crate::govern::GovernPlugin;
 use crate::input::InputPlugin;
@@ -70,7 +71,10 @@ pub fn build_app(scenario: &Scenario, config: &RunConfig, sink: Option<StoreSink
         RecordPlugin,
         StorePlugin,
         NetPlugin,
-    ));
+    ))
+    .add_plugins(ActorPlugin {
+        scenario: scenario.clone(),
+    });
     if let Some(sink) = sink {
         app.insert_resource(sink);
     }

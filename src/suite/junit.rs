@@ -94,6 +94,7 @@ fn verdict_case(run: &RunOutcome, v: &Verdict) -> TestCase {
         let ty = match v.kind {
             CheckKind::Assertion => "assertion",
             CheckKind::Threshold => "threshold",
+            CheckKind::Actor => "actor",
         };
         let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
         status

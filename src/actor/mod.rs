@@ -1,0 +1,171 @@
+//! Scripted actors: named entities of a scenario that play a script — act,
+//! say, wait for a message or an event, assert, repeat — so a scenario can
+//! stage a story (two traders haggle, a thief tries his luck) and check
+//! that the world answers as it should.
+//!
+//! Each actor is isolated: its own script position, memory, bounded inbox
+//! and errors ([`cast`]); its own lifecycle (it enters at its spawn tick as a
+//! player of its own, runs, and leaves when its script ends or stops). What
+//! it does enters the simulation like a client's actions: as inputs at the
+//! Input stage ([`script`]), judged by the same governance (`own_entity`
+//! included), recorded in the store, so `seedsim replay` feeds them back
+//! instead of running the scripts again. It learns what happened at the
+//! Record stage ([`observe`]), from acks, chats aimed at it and the tick's
+//! events. Every step runs in its own error boundary; errors are collected
+//! for the report ([`report`]).
+
+pub mod cast;
+mod check;
+mod observe;
+pub mod program;
+pub mod report;
+pub mod script;
+pub mod spec;
+
+use bevy::prelude::*;
+
+pub use cast::{Actor, Cast, Status, StepError};
+pub use check::validate;
+pub use report::{ActorSummary, MessageWatches};
+pub use spec::{ActorSpec, Step, Who};
+
+use crate::check::spec::Field;
+use crate::events::TickEvents;
+use crate::input::{Input, InputFeed, MakeAcks, QueuedInputs, Replies, TakeInputs};
+use crate::population::components::{Life, Purse, Standing, Vitals};
+use crate::population::{EntityId, EntityIndex};
+use crate::scenario::Scenario;
+use crate::sim::{SimClock, TickSet};
+use crate::world::Zones;
+
+pub struct ActorPlugin {
+    pub scenario: Scenario,
+}
+
+impl Plugin for ActorPlugin {
+    fn build(&self, app: &mut App) {
+        let actors = self
+            .scenario
+            .actors
+            .iter()
+            .enumerate()
+            .map(|(i, spec)| {
+                let program = program::Program::compile(&format!("actors[{i}]"), &spec.steps)
+                    // Validated when the scenario loaded; an empty script is
+                    // the safe reading of one that somehow is not.
+                    .unwrap_or_default();
+                Actor::new(i, spec, program)
+            })
+            .collect();
+        app.insert_resource(Cast { actors })
+            .insert_resource(MessageWatches::new(&self.scenario))
+            .add_systems(
+                FixedUpdate,
+                run_scripts
+                    .in_set(TickSet::Input)
+                    .before(TakeInputs)
+                    .run_if(scripted),
+            )
+            .add_systems(
+                FixedUpdate,
+                observe_tick
+                    .in_set(TickSet::Record)
+                    .after(MakeAcks)
+                    .run_if(scripted),
+            );
+    }
+}
+
+/// A replay feeds back the inputs the scripts made; they do not run again.
+fn scripted(feed: Res<InputFeed>, cast: Res<Cast>) -> bool {
+    !cast.actors.is_empty() && !matches!(*feed, InputFeed::Replay(_))
+}
+
+/// The world as scripts see it at the Input stage.
+struct WorldStage<'a, 'w, 's> {
+    tick: u64,
+    zones: &'a Zones,
+    index: &'a EntityIndex,
+    agents: &'a Query<
+        'w,
+        's,
+        (
+            &'static Purse,
+            &'static Vitals,
+            &'static Standing,
+            &'static Life,
+        ),
+    >,
+    out: &'a mut Vec<Input>,
+}
+
+impl script::Stage for WorldStage<'_, '_, '_> {
+    fn tick(&self) -> u64 {
+        self.tick
+    }
+
+    fn field(&self, id: EntityId, field: Field) -> Option<f64> {
+        let (purse, vitals, standing, life) = self.agents.get(self.index.get(id)?).ok()?;
+        if !vitals.alive() {
+            return None;
+        }
+        Some(match field {
+            Field::Wealth => purse.wealth as f64,
+            Field::Goods => purse.goods as f64,
+            Field::Health => vitals.health as f64,
+            Field::Energy => vitals.energy as f64,
+            Field::Reputation => standing.reputation as f64,
+            Field::Generation => life.generation as f64,
+        })
+    }
+
+    fn zone(&self, name: &str) -> Option<u16> {
+        self.zones.by_name(name).map(|z| z.id.0)
+    }
+
+    fn send(&mut self, input: Input) {
+        self.out.push(input);
+    }
+}
+
+fn run_scripts(
+    clock: Res<SimClock>,
+    zones: Res<Zones>,
+    index: Res<EntityIndex>,
+    agents: Query<(
+        &'static Purse,
+        &'static Vitals,
+        &'static Standing,
+        &'static Life,
+    )>,
+    mut cast: ResMut<Cast>,
+    mut queued: ResMut<QueuedInputs>,
+) {
+    let dir = cast.directory();
+    let mut stage = WorldStage {
+        tick: clock.tick,
+        zones: &zones,
+        index: &index,
+        agents: &agents,
+        out: &mut queued.0,
+    };
+    for actor in &mut cast.actors {
+        script::advance(actor, &mut stage, &dir);
+    }
+}
+
+fn observe_tick(
+    clock: Res<SimClock>,
+    replies: Res<Replies>,
+    events: Res<TickEvents>,
+    mut cast: ResMut<Cast>,
+    mut watches: ResMut<MessageWatches>,
+) {
+    let dir = cast.directory();
+    for actor in &mut cast.actors {
+        let delivered = observe::observe(actor, clock.tick, &replies.0, &events.0, &dir);
+        if !delivered.is_empty() {
+            watches.offer(actor, &delivered, &dir);
+        }
+    }
+}
