@@ -22,6 +22,9 @@ pub mod report;
 pub mod script;
 pub mod spec;
 
+#[cfg(test)]
+mod script_tests;
+
 use bevy::prelude::*;
 
 pub use cast::{Actor, Cast, Status, StepError};

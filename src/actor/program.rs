@@ -133,7 +133,9 @@ mod tests {
             Repeat(times: 2, steps: [Say(to: Me, text: "b"), Repeat(steps: [Say(to: Me, text: "c")])]),
             WaitMessage(regex: "^d+$", timeout_ticks: 3),
         ]"#;
-        let steps: Vec<Step> = ron::from_str(text).unwrap();
+        let ron = ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+        let steps: Vec<Step> = ron.from_str(text).unwrap();
         let p = Program::compile("actors[0]", &steps).unwrap();
         assert_eq!(p.loops, 2);
         let shape: Vec<String> = p
@@ -152,8 +154,9 @@ mod tests {
             panic!("a wait")
         };
         assert!(m.says("ddd") && !m.says("dx"));
-        let bad: Vec<Step> =
-            ron::from_str(r#"[WaitMessage(regex: "(", timeout_ticks: 1)]"#).unwrap();
+        let bad: Vec<Step> = ron
+            .from_str(r#"[WaitMessage(regex: "(", timeout_ticks: 1)]"#)
+            .unwrap();
         let (field, _) = Program::compile("actors[1]", &bad).unwrap_err();
         assert_eq!(field, "actors[1].steps[0].regex");
     }
