@@ -63,14 +63,11 @@ impl From<String> for Failure {
 pub fn guarded<T>(f: impl FnOnce() -> Result<T, Failure>) -> Result<T, Failure> {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(r) => r,
-        Err(payload) => {
-            let what = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "a panic".into());
-            Err(format!("the step panicked: {what}").into())
-        }
+        Err(payload) => Err(format!(
+            "the step panicked: {}",
+            crate::sim::panic_message(payload.as_ref())
+        )
+        .into()),
     }
 }
 

@@ -98,7 +98,9 @@ pub fn run(args: &RunArgs, forever: bool) -> ExitCode {
     } else {
         let progress = Progress::new(ticks, args.quiet);
         for done in 1..=ticks {
-            let frame = sim.step();
+            let Ok(frame) = sim.try_step() else {
+                break;
+            };
             progress.tick(frame, done);
             if sim.store_failed() {
                 break;
@@ -111,6 +113,12 @@ pub fn run(args: &RunArgs, forever: bool) -> ExitCode {
         progress.finish();
         None
     };
+    // Whatever happened above, teardown runs: the store is finished, the
+    // sockets get their close frames, the report is written.
+    let panicked = sim.panicked().cloned();
+    if let Some(p) = &panicked {
+        eprintln!("error: {p}; stopping the run");
+    }
     let stored = match sim.finish_store().transpose() {
         Ok(s) => s,
         Err(e) => {
@@ -143,6 +151,10 @@ pub fn run(args: &RunArgs, forever: bool) -> ExitCode {
         clients.as_ref(),
     );
     let mut report = report.judged(verdicts);
+    if let Some(p) = &panicked {
+        report.passed = false;
+        report.panic = Some(p.to_string());
+    }
     report.clients = clients;
     // A closed stdout (e.g. piped into `head`) must not stop the report.
     let mut stdout = std::io::stdout().lock();
@@ -150,7 +162,14 @@ pub fn run(args: &RunArgs, forever: bool) -> ExitCode {
     match report.write_json(&out_dir) {
         Ok(path) => {
             let _ = writeln!(stdout, "  report: {}", path.display());
-            if report.passed {
+            if let Some(p) = &panicked {
+                let _ = writeln!(
+                    stdout,
+                    "  FAILED: {p}; reproduce with: seedsim run {} --seed {seed}",
+                    args.common.scenario.display()
+                );
+                ExitCode::from(EXIT_FAILED)
+            } else if report.passed {
                 ExitCode::SUCCESS
             } else {
                 let failed = report.verdicts.iter().filter(|v| !v.passed).count();

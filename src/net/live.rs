@@ -89,7 +89,10 @@ pub fn run_with(
         // A late tick does not cause a burst of catch-up ticks.
         next = next.max(now) + TICK;
         let start = Instant::now();
-        sim.step();
+        if sim.try_step().is_err() {
+            // The caller tears down and reports it (`Simulation::panicked`).
+            return;
+        }
         let tick_ms = start.elapsed().as_secs_f64() * 1000.0;
         side.gauges.tick_p99_us.store(
             (sim.stats().tick_ms(0.99) * 1000.0) as u64,

@@ -177,6 +177,9 @@ pub struct Report {
     /// The scenario's scripted actors at the end: status, steps, errors.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub actors: Vec<crate::actor::ActorSummary>,
+    /// Why the run stopped early, if a tick panicked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub panic: Option<String>,
 }
 
 /// Agents whose STAT7 identity is reported.
@@ -297,6 +300,7 @@ impl Report {
             passed: true,
             clients: None,
             actors: crate::actor::report::summaries(world),
+            panic: None,
         }
     }
 

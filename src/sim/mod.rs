@@ -13,7 +13,7 @@ use std::time::Duration;
 use bevy::prelude::*;
 
 pub use app::{RunConfig, build_app};
-pub use runner::{Pace, Simulation};
+pub use runner::{Pace, Simulation, TickPanic, panic_message};
 
 /// The length of one tick of simulated time.
 pub const TICK: Duration = Duration::from_millis(100);

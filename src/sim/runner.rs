@@ -26,6 +26,16 @@ pub struct Simulation {
     app: App,
     pace: Pace,
     next_deadline: Option<Instant>,
+    panicked: Option<TickPanic>,
+}
+
+/// A tick that panicked: the run cannot go on, but its teardown (store
+/// finished, sockets closed, report written) still can.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("the simulation panicked in tick {tick}: {message}")]
+pub struct TickPanic {
+    pub tick: u64,
+    pub message: String,
 }
 
 impl Simulation {
@@ -55,6 +65,7 @@ impl Simulation {
             app: build_app(scenario, config, sink),
             pace,
             next_deadline: None,
+            panicked: None,
         }
     }
 
@@ -95,6 +106,35 @@ impl Simulation {
         world.resource::<TickFrame>()
     }
 
+    /// [`Simulation::step`] inside an error boundary: a panic anywhere in
+    /// the tick is caught and kept, and every later call refuses at once,
+    /// so the caller can stop and still tear down cleanly. (Bevy runs the
+    /// rest of the schedule before it re-raises a system's panic, so the
+    /// store keeps the tick that panicked too.)
+    pub fn try_step(&mut self) -> Result<&TickFrame, TickPanic> {
+        if let Some(p) = &self.panicked {
+            return Err(p.clone());
+        }
+        let tick = self.tick() + 1;
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.step();
+        }));
+        if let Err(payload) = outcome {
+            let p = TickPanic {
+                tick,
+                message: panic_message(payload.as_ref()),
+            };
+            self.panicked = Some(p.clone());
+            return Err(p);
+        }
+        Ok(self.app.world().resource::<TickFrame>())
+    }
+
+    /// The panic that ended the run, if one did.
+    pub fn panicked(&self) -> Option<&TickPanic> {
+        self.panicked.as_ref()
+    }
+
     /// Where external inputs come from from the next tick on (a live
     /// server's channel, or a replay's recorded inputs).
     pub fn set_input_feed(&mut self, feed: crate::input::InputFeed) {
@@ -116,5 +156,66 @@ impl Simulation {
 
     pub fn world_mut(&mut self) -> &mut World {
         self.app.world_mut()
+    }
+}
+
+/// What a caught panic said.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{StoreConfig, verify::Verdict, verify::verify};
+
+    #[test]
+    fn a_tick_that_panics_is_caught_and_the_store_still_finishes() {
+        let text = include_str!("../../scenarios/smoke.ron");
+        let scenario = crate::scenario::parse_str("smoke.ron", text).unwrap();
+        let dir = std::env::temp_dir().join(format!("seedsim-panic-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let config = RunConfig {
+            seed: 7,
+            threads: Some(2),
+            store: Some(StoreConfig {
+                path: dir.join("events.db"),
+                scenario_file: "smoke.ron".into(),
+                scenario_text: text.into(),
+                seed: 7,
+                ticks: 10,
+            }),
+        };
+        let mut sim = Simulation::recorded(&scenario, &config, Pace::Fast).unwrap();
+        sim.app.add_systems(
+            FixedUpdate,
+            (|clock: Res<SimClock>| {
+                if clock.tick == 3 {
+                    panic!("a system broke");
+                }
+            })
+            .in_set(crate::sim::TickSet::Apply),
+        );
+        assert!(sim.try_step().is_ok());
+        assert!(sim.try_step().is_ok());
+        let p = sim.try_step().unwrap_err();
+        assert_eq!(p.tick, 3);
+        assert!(p.message.contains("a system broke"), "{}", p.message);
+        // Refused from then on, without running anything.
+        assert_eq!(sim.try_step().unwrap_err(), p);
+        assert_eq!(sim.panicked(), Some(&p));
+        // Teardown still works and the chain verifies. Bevy's executor runs
+        // the rest of a schedule before it re-raises a system's panic, so
+        // the tick that panicked was recorded too.
+        let summary = sim.finish_store().unwrap().unwrap();
+        match verify(&summary.path).unwrap() {
+            Verdict::Intact { last_tick, .. } => assert_eq!(last_tick, 3),
+            other => panic!("{other:?}"),
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
