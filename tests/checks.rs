@@ -224,3 +224,43 @@ fn a_scenario_with_clients_is_served_assaulted_and_judged_on_their_latency() {
     assert_eq!(code, Some(2));
     assert!(err.contains("no `clients`"), "{err}");
 }
+
+#[test]
+fn clients_can_arrive_at_a_rate_with_a_mix_of_profiles_for_a_while() {
+    let dir = scratch("open-clients");
+    let path = scenario(
+        &dir,
+        40,
+        r#"
+    clients: (count: 8, arrival_rate: 20.0, session_ticks: 15, duration_ticks: 25, think_ms: 200,
+              mix: { trader: 1, griefer: 1 }),
+    thresholds: { "acks_missing": ["count == 0"], "connections_failed": ["count == 0"] },"#,
+    );
+    let (code, out, err) = run(&path, &dir.join("out"), &[]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("out/report.json")).unwrap())
+            .unwrap();
+    let c = &report["clients"];
+    assert_eq!(c["model"], "open", "{c}");
+    assert_eq!(c["clients_started"], 8, "{c}");
+    assert!(c["duration_s"].as_f64().unwrap() <= 2.6, "{c}");
+    let profiles: Vec<&str> = c["by_profile"]
+        .as_object()
+        .expect("by_profile")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(profiles, ["griefer", "trader"], "{c}");
+    assert_eq!(c["by_profile"]["trader"]["clients"], 4, "{c}");
+    // Sessions only exist in the open model.
+    let path = scenario(
+        &dir,
+        10,
+        r#"
+    clients: (count: 3, session_ticks: 5),"#,
+    );
+    let (code, _, err) = run(&path, &dir.join("out2"), &[]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("clients.session_ticks"), "{err}");
+}

@@ -205,3 +205,33 @@ fn mixed_covers_every_profile_early() {
         assert_eq!(p.index(), i);
     }
 }
+
+#[test]
+fn a_weighted_mix_keeps_its_proportions_spread_out() {
+    use crate::assault::weighted_cycle;
+    let cycle = weighted_cycle(&[
+        (Profile::Trader, 3),
+        (Profile::Griefer, 1),
+        (Profile::Chatter, 0),
+    ]);
+    assert_eq!(
+        cycle,
+        [
+            Profile::Trader,
+            Profile::Trader,
+            Profile::Griefer,
+            Profile::Trader
+        ]
+    );
+    let even = weighted_cycle(&[(Profile::Fighter, 2), (Profile::Explorer, 2)]);
+    assert_eq!(
+        even,
+        [
+            Profile::Fighter,
+            Profile::Explorer,
+            Profile::Fighter,
+            Profile::Explorer
+        ]
+    );
+    assert!(weighted_cycle(&[(Profile::Fighter, 0)]).is_empty());
+}

@@ -67,6 +67,9 @@ pub struct AssaultConfig {
     /// How long clients act; then a grace period and the close.
     pub duration: Duration,
     pub profile: ProfileChoice,
+    /// A custom mix, as a cycle of profiles by client index; when empty,
+    /// `profile` decides.
+    pub mix: Vec<super::Profile>,
     /// Mean time between one client's actions (each wait is jittered ±50%).
     pub think: Duration,
     /// Seeds every client's choices, with its index.
@@ -99,6 +102,7 @@ impl AssaultConfig {
             },
             duration,
             profile: ProfileChoice::Mixed,
+            mix: Vec::new(),
             think: Duration::from_secs(1),
             seed: 1,
             retry: Retry::default(),
@@ -106,6 +110,14 @@ impl AssaultConfig {
             grace: Duration::from_secs(2),
             track_self: false,
             viewers: 0,
+        }
+    }
+
+    /// The profile client `index` plays.
+    pub fn profile_of(&self, index: u64) -> super::Profile {
+        match self.mix.len() as u64 {
+            0 => self.profile.for_client(index),
+            n => self.mix[(index % n) as usize],
         }
     }
 

@@ -25,7 +25,7 @@ use std::future::Future;
 
 pub use config::{AssaultConfig, AssaultError, Load, Retry, check_target, default_ramp};
 pub use error_class::ErrorClass;
-pub use profile::{Profile, ProfileChoice};
+pub use profile::{Profile, ProfileChoice, weighted_cycle};
 pub use report::{AssaultReport, Connections, Decisions, Latency, Model, ProfileReport};
 pub use runner::{Live, Progress};
 pub use summary::render as render_summary;

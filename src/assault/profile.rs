@@ -9,7 +9,9 @@ use serde::Serialize;
 use crate::net::protocol::{EntityView, WorldInfo};
 
 /// One way to play.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Profile {
     /// Trades with its neighbours, gathers goods to sell.
@@ -150,6 +152,27 @@ impl View {
             })
             .collect();
     }
+}
+
+/// A cycle of profiles in which each appears in proportion to its weight,
+/// spread out (smooth weighted round robin) so that the first clients
+/// already show the mix. Deterministic: the same weights, the same cycle.
+pub fn weighted_cycle(weights: &[(Profile, u32)]) -> Vec<Profile> {
+    let total: i64 = weights.iter().map(|(_, w)| *w as i64).sum();
+    let mut credit = vec![0i64; weights.len()];
+    let mut out = Vec::with_capacity(total.max(0) as usize);
+    for _ in 0..total {
+        for (c, (_, w)) in credit.iter_mut().zip(weights) {
+            *c += *w as i64;
+        }
+        // The largest credit goes next; ties go to the first listed.
+        let Some((best, _)) = credit.iter().enumerate().rev().max_by_key(|(_, c)| **c) else {
+            break;
+        };
+        credit[best] -= total;
+        out.push(weights[best].0);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -95,7 +95,7 @@ pub async fn run_until(
         };
         let client = Client {
             index,
-            profile: config.profile.for_client(index),
+            profile: config.profile_of(index),
             start: start + offset,
             leave: config.session().map(|s| start + offset + s),
         };

@@ -23,17 +23,34 @@ pub struct ClientLoad {
     thread: Option<JoinHandle<Option<AssaultReport>>>,
 }
 
+/// `n` ticks of wall time (clients run at real-time pace).
+fn ticks(n: u64) -> Duration {
+    TICK * n.min(u32::MAX as u64) as u32
+}
+
 impl ClientLoad {
     /// Starts `spec`'s clients against `ws`; they play until [`ClientLoad::stop`].
     pub fn start(ws: SocketAddr, spec: &ClientsSpec, seed: u64) -> ClientLoad {
         let mut config = AssaultConfig::new(format!("ws://{ws}"), spec.count);
-        // The run decides when the clients stop; this is only an upper bound.
-        config.duration = Duration::from_secs(366 * 24 * 3600);
-        config.load = Load::Closed {
-            clients: spec.count,
-            ramp: TICK * spec.ramp_ticks as u32,
+        // Without a duration the run decides when the clients stop; this is
+        // only an upper bound.
+        config.duration = spec
+            .duration_ticks
+            .map_or(Duration::from_secs(366 * 24 * 3600), ticks);
+        config.load = match spec.arrival_rate {
+            Some(rate) => Load::Open {
+                rate: rate.0 as f64,
+                max_clients: spec.count,
+                session: spec.session_ticks.map(ticks),
+            },
+            None => Load::Closed {
+                clients: spec.count,
+                ramp: ticks(spec.ramp_ticks),
+            },
         };
         config.profile = spec.profile;
+        let weights: Vec<_> = spec.mix.iter().map(|(p, w)| (*p, *w)).collect();
+        config.mix = crate::assault::weighted_cycle(&weights);
         config.think = Duration::from_millis(spec.think_ms.max(1));
         config.seed = seed;
         config.viewers = spec.viewers;

@@ -19,14 +19,28 @@ fn thousand() -> u64 {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClientsSpec {
-    /// Players connected at once (closed model).
+    /// Players connected at once (closed model); with `arrival_rate`, the
+    /// most that arrive in all.
     pub count: u64,
-    /// Ticks over which they connect.
+    /// Ticks over which they connect (closed model).
     #[serde(default)]
     pub ramp_ticks: u64,
+    /// Open model: players arriving per second, each playing for
+    /// `session_ticks` (until the clients stop if absent).
+    #[serde(default)]
+    pub arrival_rate: Option<Positive>,
+    #[serde(default)]
+    pub session_ticks: Option<u64>,
+    /// Ticks the clients act for (the whole run if absent).
+    #[serde(default)]
+    pub duration_ticks: Option<u64>,
     /// `mixed` (default), or one of trader, fighter, chatter, explorer, griefer.
     #[serde(default = "mixed")]
     pub profile: crate::assault::ProfileChoice,
+    /// A mix of profiles by weight (`{ trader: 3, griefer: 1 }`); replaces
+    /// `profile` when given.
+    #[serde(default)]
+    pub mix: BTreeMap<crate::assault::Profile, u32>,
     /// Mean wall time between one client's actions, in milliseconds.
     #[serde(default = "thousand")]
     pub think_ms: u64,

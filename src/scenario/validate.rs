@@ -146,6 +146,9 @@ pub fn check(s: &Scenario) -> Result<(), Problem> {
             return problem(format!("policies.rules[{i}]"), message);
         }
     }
+    if let Some(c) = &s.clients {
+        clients(c)?;
+    }
     crate::actor::validate(s).map_err(|(field, message)| Problem { field, message })?;
     crate::check::validate(s).map_err(|(field, message)| Problem { field, message })?;
     let defaults = default_weights();
@@ -160,6 +163,38 @@ pub fn check(s: &Scenario) -> Result<(), Problem> {
                 "every weight of this kind is 0: it could never do anything",
             );
         }
+    }
+    Ok(())
+}
+
+fn clients(c: &super::types::ClientsSpec) -> Result<(), Problem> {
+    if c.count == 0 && c.viewers == 0 {
+        return problem(
+            "clients.count",
+            "no players and no viewers: nothing would connect",
+        );
+    }
+    if c.session_ticks.is_some() && c.arrival_rate.is_none() {
+        return problem(
+            "clients.session_ticks",
+            "sessions end only in the open model: give arrival_rate too",
+        );
+    }
+    if c.session_ticks == Some(0) {
+        return problem(
+            "clients.session_ticks",
+            "0 ticks: a session needs at least 1",
+        );
+    }
+    if c.duration_ticks == Some(0) {
+        return problem("clients.duration_ticks", "0 ticks: clients need at least 1");
+    }
+    let total: u64 = c.mix.values().map(|w| *w as u64).sum();
+    if !c.mix.is_empty() && !(1..=10_000).contains(&total) {
+        return problem(
+            "clients.mix",
+            format!("the weights add up to {total}: expected 1..=10000"),
+        );
     }
     Ok(())
 }
