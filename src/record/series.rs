@@ -17,6 +17,7 @@ pub struct Point {
     pub tick_ms_max: f64,
     /// Sums over the ticks.
     pub actions: u64,
+    pub events: u64,
     pub births: u64,
     pub deaths: u64,
     /// State hash at the end of `last`.
@@ -32,6 +33,7 @@ impl Point {
         self.tick_ms_mean = (self.tick_ms_mean * n1 + later.tick_ms_mean * n2) / (n1 + n2);
         self.tick_ms_max = self.tick_ms_max.max(later.tick_ms_max);
         self.actions += later.actions;
+        self.events += later.events;
         self.births += later.births;
         self.deaths += later.deaths;
         self.last = later.last;
@@ -101,6 +103,7 @@ mod tests {
             tick_ms_mean: t as f64,
             tick_ms_max: t as f64,
             actions: 1,
+            events: 2,
             births: 0,
             deaths: 0,
             state_hash: format!("{t}"),

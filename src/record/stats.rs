@@ -80,7 +80,7 @@ impl RunStats {
     }
 
     /// Folds in a finished tick and the wall time it took.
-    pub fn finish_tick(&mut self, frame: &TickFrame, elapsed: Duration) {
+    pub fn finish_tick(&mut self, frame: &TickFrame, events: u64, elapsed: Duration) {
         self.ticks += 1;
         self.entity_ticks += frame.population;
         self.peak_population = self.peak_population.max(frame.population);
@@ -98,6 +98,7 @@ impl RunStats {
             tick_ms_mean: ms,
             tick_ms_max: ms,
             actions: frame.counters.actions_total(),
+            events,
             births: frame.counters.births as u64,
             deaths: frame.counters.deaths as u64,
             state_hash: frame.state_hash.hex(),

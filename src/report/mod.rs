@@ -99,6 +99,7 @@ pub struct SeriesColumns {
     pub tick_ms: Vec<f64>,
     pub tick_ms_max: Vec<f64>,
     pub actions: Vec<u64>,
+    pub events: Vec<u64>,
     pub births: Vec<u64>,
     pub deaths: Vec<u64>,
     pub state_hash: Vec<String>,
@@ -211,6 +212,7 @@ impl Report {
             series.tick_ms.push(p.tick_ms_mean);
             series.tick_ms_max.push(p.tick_ms_max);
             series.actions.push(p.actions);
+            series.events.push(p.events);
             series.births.push(p.births);
             series.deaths.push(p.deaths);
             series.state_hash.push(p.state_hash.clone());

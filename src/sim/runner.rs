@@ -101,7 +101,8 @@ impl Simulation {
         let world = self.app.world_mut();
         debug_assert_eq!(world.resource::<SimClock>().tick, before + 1);
         world.resource_scope(|world, mut stats: Mut<RunStats>| {
-            stats.finish_tick(world.resource::<TickFrame>(), elapsed);
+            let events = world.resource::<crate::events::TickEvents>().0.len() as u64;
+            stats.finish_tick(world.resource::<TickFrame>(), events, elapsed);
         });
         world.resource::<TickFrame>()
     }

@@ -79,9 +79,11 @@ pub fn report(scenario: &str, verdicts: Vec<Verdict>) -> RunReport {
             tick_ms: (1..=n).map(|t| 1.0 + (t % 7) as f64 / 10.0).collect(),
             tick_ms_max: (1..=n).map(|t| 2.0 + (t % 5) as f64 / 10.0).collect(),
             actions: (1..=n).map(|t| 50 + t % 9).collect(),
+            events: (1..=n).map(|t| 80 + t % 13).collect(),
         },
         passed: verdicts.iter().all(|v| v.passed),
         verdicts,
+        clients: None,
     }
 }
 

@@ -209,18 +209,20 @@ fn plots(s: &mut String, r: &RunReport) {
     let c = &r.series;
     let ticks: Vec<f64> = c.tick.iter().map(|&t| t as f64).collect();
     let f = |v: &[u64]| v.iter().map(|&x| x as f64).collect::<Vec<f64>>();
-    // A point holds the sums of the ticks since the previous point.
-    let mut prev = 0;
-    let actions_per_tick: Vec<f64> = c
-        .tick
-        .iter()
-        .zip(&c.actions)
-        .map(|(&t, &a)| {
-            let span = t.saturating_sub(prev).max(1);
-            prev = t;
-            a as f64 / span as f64
-        })
-        .collect();
+    // A point holds the sums of the ticks since the previous point; a tick
+    // is a tenth of a simulated second.
+    let per_second = |v: &[u64]| -> Vec<f64> {
+        let mut prev = 0;
+        c.tick
+            .iter()
+            .zip(v)
+            .map(|(&t, &a)| {
+                let span = t.saturating_sub(prev).max(1);
+                prev = t;
+                a as f64 * 10.0 / span as f64
+            })
+            .collect()
+    };
     let denied: Vec<(String, u64)> = r
         .governance
         .iter()
@@ -252,24 +254,66 @@ fn plots(s: &mut String, r: &RunReport) {
             points: downsample(&ticks, &f(&c.population), MAX_POINTS, Agg::Mean),
         }],
     );
-    *s += "<div>";
-    *s += &line_chart(
-        "Actions per tick",
-        "actions",
-        &[Line {
-            label: "actions",
-            colour: BLUE,
-            points: downsample(&ticks, &actions_per_tick, MAX_POINTS, Agg::Mean),
-        }],
-    );
-    let _ = write!(
-        s,
-        "<p class=\"note\">report.json's series counts actions, not events, per point, \
-         so actions are plotted ({} events in all).</p></div>",
-        r.events.total
-    );
+    let mut rates = vec![Line {
+        label: "actions",
+        colour: BLUE,
+        points: downsample(&ticks, &per_second(&c.actions), MAX_POINTS, Agg::Mean),
+    }];
+    // Reports from before the series counted events have only actions.
+    if c.events.len() == c.tick.len() && !c.events.is_empty() {
+        rates.insert(
+            0,
+            Line {
+                label: "events",
+                colour: GREEN,
+                points: downsample(&ticks, &per_second(&c.events), MAX_POINTS, Agg::Mean),
+            },
+        );
+    }
+    *s += &line_chart("Events and actions per simulated second", "/s", &rates);
     *s += &bar_chart("Denials by governance rule", &denied, RED);
+    if let Some(clients) = &r.clients {
+        *s += &bar_chart(
+            "Clients: action → ack latency",
+            &latency_bins(&clients.ack_latency.buckets),
+            BLUE,
+        );
+        *s += &bar_chart(
+            "Clients: action → its event on the stream",
+            &latency_bins(&clients.event_latency.buckets),
+            GREEN,
+        );
+    }
     *s += "</div>\n";
+}
+
+/// Upper edges of the latency histogram's bars, in milliseconds.
+const LATENCY_EDGES_MS: [u64; 10] = [5, 10, 20, 50, 100, 150, 200, 500, 1000, 5000];
+
+/// An HDR histogram's buckets (`[µs, count]`) as counts per latency band.
+fn latency_bins(buckets: &[[u64; 2]]) -> Vec<(String, u64)> {
+    let mut counts = [0u64; LATENCY_EDGES_MS.len() + 1];
+    for [us, n] in buckets {
+        let band = LATENCY_EDGES_MS
+            .iter()
+            .position(|edge| *us <= edge * 1000)
+            .unwrap_or(LATENCY_EDGES_MS.len());
+        counts[band] += n;
+    }
+    let mut lower = 0;
+    let mut out = Vec::new();
+    for (i, n) in counts.into_iter().enumerate() {
+        let label = match LATENCY_EDGES_MS.get(i) {
+            Some(edge) => {
+                let l = format!("{lower}–{edge} ms");
+                lower = *edge;
+                l
+            }
+            None => format!("> {lower} ms"),
+        };
+        out.push((label, n));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -302,6 +346,23 @@ mod tests {
             );
         }
         assert!(page.len() < 200_000, "{} bytes", page.len());
+    }
+
+    #[test]
+    fn latency_bands_count_every_bucket_once() {
+        let bins = latency_bins(&[
+            [800, 2],
+            [5_000, 1],
+            [5_001, 4],
+            [149_000, 3],
+            [9_000_000, 1],
+        ]);
+        assert_eq!(bins.len(), LATENCY_EDGES_MS.len() + 1);
+        assert_eq!(bins[0], ("0–5 ms".to_string(), 3));
+        assert_eq!(bins[1], ("5–10 ms".to_string(), 4));
+        assert_eq!(bins[5], ("100–150 ms".to_string(), 3));
+        assert_eq!(bins[10], ("> 5000 ms".to_string(), 1));
+        assert_eq!(bins.iter().map(|b| b.1).sum::<u64>(), 11);
     }
 
     #[test]

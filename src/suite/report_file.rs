@@ -48,6 +48,7 @@ pub struct Series {
     pub tick_ms_max: Vec<f64>,
     /// Sums over each point's ticks.
     pub actions: Vec<u64>,
+    pub events: Vec<u64>,
 }
 
 /// The parts of `report.json` the suite uses.
@@ -67,6 +68,24 @@ pub struct RunReport {
     #[serde(default)]
     pub verdicts: Vec<Verdict>,
     pub passed: bool,
+    /// The scenario's clients, if it had any: their latency histograms.
+    #[serde(default)]
+    pub clients: Option<ClientLatencies>,
+}
+
+/// `[microseconds, count]` buckets of one latency histogram.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Buckets {
+    pub buckets: Vec<[u64; 2]>,
+}
+
+/// The parts of a run's `clients` report the plots use.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct ClientLatencies {
+    pub ack_latency: Buckets,
+    pub event_latency: Buckets,
 }
 
 /// Reads `dir/report.json`; the error says what was wrong in one line.
