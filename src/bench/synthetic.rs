@@ -84,6 +84,7 @@ pub fn scenario(population: u32, seed: u64) -> Scenario {
         reactions: None,
         policies: None,
         clients: None,
+        faults: Vec::new(),
         assertions: Vec::new(),
         thresholds: Default::default(),
         abort_on_fail: false,

@@ -174,6 +174,8 @@ pub struct Report {
     pub passed: bool,
     /// The scenario's clients, as the assault engine measured them.
     pub clients: Option<crate::assault::AssaultReport>,
+    /// What each of the scenario's faults did (empty if it has none).
+    pub faults: Vec<crate::fault::FaultReport>,
 }
 
 /// Agents whose STAT7 identity is reported.
@@ -293,6 +295,7 @@ impl Report {
             verdicts: Vec::new(),
             passed: true,
             clients: None,
+            faults: fault_reports(world, store),
         }
     }
 
@@ -311,6 +314,20 @@ impl Report {
         std::fs::write(&path, text + "\n")?;
         Ok(path)
     }
+}
+
+/// The faults' records: the simulation's counts, the writer's stalls and
+/// (folded in by the caller of a served run) the links' counts.
+fn fault_reports(world: &World, store: Option<&StoreSummary>) -> Vec<crate::fault::FaultReport> {
+    let Some(log) = world.get_resource::<crate::fault::FaultLog>() else {
+        return Vec::new();
+    };
+    let mut log = log.clone();
+    for (index, stalls) in store.iter().flat_map(|s| s.writer_stalls.iter()) {
+        log.add(*index, "writer_stalls", stalls.count);
+        log.add(*index, "writer_stalled_ms", stalls.slept.as_millis() as u64);
+    }
+    log.finished()
 }
 
 /// The grid is rebuilt at the start of each tick; the report describes the

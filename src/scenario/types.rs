@@ -67,6 +67,9 @@ pub struct Scenario {
     /// ports) and this many real WebSocket players assault it.
     #[serde(default)]
     pub clients: Option<ClientsSpec>,
+    /// What goes wrong, and when (see `crate::fault`).
+    #[serde(default)]
+    pub faults: Vec<crate::fault::FaultSpec>,
     /// What must hold for the run to pass (see `crate::check`).
     #[serde(default)]
     pub assertions: Vec<crate::check::Assertion>,

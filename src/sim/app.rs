@@ -9,6 +9,7 @@ use bevy::time::{TimePlugin, TimeUpdateStrategy};
 
 use super::SimPlugin;
 use crate::events::EventsPlugin;
+use crate::fault::FaultPlugin;
 use crate::govern::GovernPlugin;
 use crate::input::InputPlugin;
 use crate::net::frame::NetPlugin;
@@ -70,6 +71,9 @@ pub fn build_app(scenario: &Scenario, config: &RunConfig, sink: Option<StoreSink
         RecordPlugin,
         StorePlugin,
         NetPlugin,
+        FaultPlugin {
+            faults: scenario.faults.clone(),
+        },
     ));
     if let Some(sink) = sink {
         app.insert_resource(sink);
