@@ -14,6 +14,7 @@
 //! random choice is drawn from the run seed.
 
 pub mod cataclysm;
+pub mod links;
 pub mod outcome;
 pub mod schedule;
 pub mod spec;

@@ -75,7 +75,7 @@ impl FaultReport {
                 self.get("frames")
             ),
             Some(Fault::SlowConsumers { .. }) => format!(
-                "{} of {} viewers stopped reading",
+                "{} of {} viewer connections stopped reading",
                 self.get("slowed"),
                 self.get("viewers")
             ),

@@ -13,6 +13,7 @@
 
 pub mod answer;
 pub mod bridge;
+pub mod chaos;
 pub mod frame;
 pub mod hub;
 pub mod live;
