@@ -2,7 +2,9 @@
 //! cataclysm is reproducible from the seed (same victims and event-log hash
 //! for the same seed, other victims for another), kills its share, cascades
 //! and replays identically; a stalled writer makes the tick wait, is
-//! measured, and loses nothing; bad fault specs name their field.
+//! measured, and loses nothing; bad fault specs name their field; and
+//! clients on real loopback sockets through disconnects, network chaos,
+//! malformed frames and slow viewers still get every action answered.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -18,6 +20,11 @@ fn scratch(name: &str) -> PathBuf {
 
 /// smoke.ron shortened to `ticks`, its checks replaced by `faults`.
 fn scenario(dir: &Path, ticks: u64, faults: &str) -> PathBuf {
+    scenario_with(dir, ticks, &format!("    faults: [{faults}],\n"))
+}
+
+/// smoke.ron shortened to `ticks`, its checks replaced by `body`.
+fn scenario_with(dir: &Path, ticks: u64, body: &str) -> PathBuf {
     let smoke =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/smoke.ron"))
             .expect("smoke.ron");
@@ -26,11 +33,7 @@ fn scenario(dir: &Path, ticks: u64, faults: &str) -> PathBuf {
         .find("    // What must hold")
         .expect("smoke.ron's checks");
     let path = dir.join("faulty.ron");
-    std::fs::write(
-        &path,
-        format!("{}    faults: [{faults}],\n)\n", &text[..at]),
-    )
-    .expect("write scenario");
+    std::fs::write(&path, format!("{}{body})\n", &text[..at])).expect("write scenario");
     path
 }
 
@@ -226,4 +229,40 @@ fn bad_fault_specs_name_their_field() {
         assert!(text.contains(field), "{faults}: {text}");
         assert!(text.contains("faulty.ron:"), "the file is named: {text}");
     }
+}
+
+#[test]
+fn clients_get_every_action_answered_through_link_faults() {
+    let dir = scratch("links");
+    let path = scenario_with(
+        &dir,
+        60,
+        r#"    clients: (count: 50, ramp_ticks: 5, profile: mixed, think_ms: 300, viewers: 4),
+    faults: [
+        (at: 20, fault: Disconnect(fraction: 0.3)),
+        (at: (10, 45), fault: Network(delay_ms: 30, drop: 0.1, duplicate: 0.1)),
+        (at: (15, 40), fault: Malformed(rate: 0.1)),
+        (at: (10, 40), fault: SlowConsumers(fraction: 0.5)),
+    ],
+    assertions: [Integrity(name: "the store holds", replay: true)],
+    thresholds: { "acks_missing": ["count == 0"], "connections_failed": ["count == 0"] },
+"#,
+    );
+    let report = run(&path, &dir.join("out"), 7);
+    assert_eq!(report["passed"], true, "{}", report["verdicts"]);
+    let clients = &report["clients"];
+    assert_eq!(clients["acks_missing"], 0, "{clients}");
+    assert_eq!(clients["acks_unmatched"], 0, "{clients}");
+    assert!(clients["resent"].as_u64().unwrap_or(0) > 0, "{clients}");
+    let effect = |i: usize, name: &str| report["faults"][i]["effects"][name].as_u64().unwrap_or(0);
+    assert!(effect(0, "disconnected") >= 1, "{}", report["faults"]);
+    assert!(
+        clients["connections"]["reconnects"].as_u64().unwrap_or(0) >= effect(0, "disconnected"),
+        "{clients}"
+    );
+    for name in ["dropped", "duplicated", "delayed"] {
+        assert!(effect(1, name) >= 1, "{name}: {}", report["faults"]);
+    }
+    assert!(effect(2, "malformed") >= 1, "{}", report["faults"]);
+    assert!(effect(3, "slowed") >= 1, "{}", report["faults"]);
 }
