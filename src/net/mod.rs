@@ -16,6 +16,7 @@ pub mod bridge;
 pub mod chaos;
 pub mod frame;
 pub mod hub;
+mod limiter;
 pub mod live;
 mod metrics;
 pub mod protocol;

@@ -21,6 +21,7 @@ use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use super::bridge::{NetSide, Refused, SimQuery};
 use super::chaos::{Change, Chaos, DRAIN, Ingress, SeenIds};
 use super::hub::{CLIENT_QUEUE, HubMsg, Outbound};
+use super::limiter::{BURST, FLOOD, Limiter, RATE, Verdict};
 use super::protocol::{
     ClientMsg, ErrorCode, PROTOCOL_VERSION, Refusal, ServerMsg, Subscription, parse_client,
 };
@@ -30,12 +31,6 @@ use crate::input::command::check_action;
 
 /// Largest frame or message a client may send.
 pub const MAX_FRAME: usize = 64 * 1024;
-/// Frames per second a client may send, sustained...
-const RATE: f64 = 20.0;
-/// ...and in a burst.
-const BURST: f64 = 40.0;
-/// Frames refused for rate within one second that end the connection.
-const FLOOD: u32 = 50;
 
 #[derive(Clone)]
 pub struct WsContext {
@@ -57,53 +52,6 @@ pub async fn accept(listener: TcpListener, ctx: WsContext) {
                 }
             }
             _ = shutdown.changed() => return,
-        }
-    }
-}
-
-/// Token bucket plus a count of refusals in the current second.
-struct Limiter {
-    tokens: f64,
-    last: Instant,
-    window: Instant,
-    refused: u32,
-}
-
-enum Verdict {
-    Pass,
-    /// Refused; `true` the first time in this second (say so once).
-    Refuse(bool),
-    Flood,
-}
-
-impl Limiter {
-    fn new() -> Limiter {
-        let now = Instant::now();
-        Limiter {
-            tokens: BURST,
-            last: now,
-            window: now,
-            refused: 0,
-        }
-    }
-
-    fn check(&mut self) -> Verdict {
-        let now = Instant::now();
-        self.tokens = (self.tokens + (now - self.last).as_secs_f64() * RATE).min(BURST);
-        self.last = now;
-        if now - self.window >= Duration::from_secs(1) {
-            self.window = now;
-            self.refused = 0;
-        }
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            return Verdict::Pass;
-        }
-        self.refused += 1;
-        if self.refused > FLOOD {
-            Verdict::Flood
-        } else {
-            Verdict::Refuse(self.refused == 1)
         }
     }
 }
