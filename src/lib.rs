@@ -13,6 +13,7 @@ pub mod bench;
 pub mod check;
 pub mod cli;
 pub mod events;
+pub mod fault;
 pub mod govern;
 pub mod input;
 pub mod net;

@@ -58,6 +58,15 @@ impl<V> Pending<V> {
         self.waiting.remove(&key)
     }
 
+    /// Everything waiting, oldest key first.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&u64, &mut V)> {
+        self.waiting.iter_mut()
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &V> {
+        self.waiting.values()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.waiting.is_empty()
     }

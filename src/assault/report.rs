@@ -121,6 +121,10 @@ pub struct AssaultReport {
     pub acks_missing: u64,
     /// Acks for requests not waiting (answered twice, or given up on).
     pub acks_unmatched: u64,
+    /// Unanswered actions sent again under the same req_id (the server
+    /// executes a req_id once, so a resend never acts twice).
+    #[serde(default)]
+    pub resent: u64,
     pub actions_per_s: f64,
     pub ack_latency: Latency,
     /// Acks that named an event seq.
@@ -210,6 +214,7 @@ impl AssaultReport {
             acks: get(&stats.acks),
             acks_missing: actions.saturating_sub(get(&stats.answered)),
             acks_unmatched: get(&stats.acks_unmatched),
+            resent: get(&stats.resent),
             actions_per_s: if active_s > 0.0 {
                 actions as f64 / active_s
             } else {

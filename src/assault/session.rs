@@ -44,6 +44,11 @@ const EVENTS_WAITING: usize = 1024;
 const NEARBY_MAX: usize = 32;
 /// The next action of a burst follows one tick later.
 const QUICK: Duration = Duration::from_millis(100);
+/// An action unanswered this long is sent again under its req_id: the
+/// network may have lost it (the server executes a req_id only once).
+const RESEND_AFTER: Duration = Duration::from_millis(1500);
+/// Resends of one action before it is left to count as missing.
+const RESENDS: u8 = 5;
 
 /// How a connection ended.
 pub enum End {
@@ -56,6 +61,10 @@ pub enum End {
 /// What a request was, to make sense of its answer.
 struct Sent {
     at: Instant,
+    /// When it last went out, what it said, and how often it went again.
+    last: Instant,
+    msg: ActionMsg,
+    resends: u8,
     with: Option<u64>,
     to: Option<[f32; 2]>,
     zone: Option<u16>,
@@ -95,6 +104,7 @@ struct Conn {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Wake {
     Act,
+    Resend,
     Expect,
     Leave,
     LeaveDone,
@@ -178,6 +188,12 @@ impl Player {
                     }
                 },
                 _ = sleep_until(wake_at), if wake != Wake::Never => match wake {
+                    Wake::Resend => {
+                        if let Err(class) = self.resend(c).await {
+                            self.stats.error(class);
+                            return End::Lost { welcomed: c.welcomed };
+                        }
+                    }
                     Wake::Act => {
                         if let Err(class) = self.act(c).await {
                             self.stats.error(class);
@@ -216,7 +232,34 @@ impl Player {
         if c.logged_in && !c.draining {
             consider(Some(c.next_action), Wake::Act);
         }
+        let due = c
+            .acks
+            .values()
+            .filter(|s| s.resends < RESENDS)
+            .map(|s| s.last + RESEND_AFTER)
+            .min();
+        consider(due, Wake::Resend);
         best
+    }
+
+    /// Sends again every action unanswered for `RESEND_AFTER`.
+    async fn resend(&mut self, c: &mut Conn) -> Result<(), ErrorClass> {
+        let now = Instant::now();
+        let due: Vec<ActionMsg> = c
+            .acks
+            .iter_mut()
+            .filter(|(_, s)| s.resends < RESENDS && s.last + RESEND_AFTER <= now)
+            .map(|(_, s)| {
+                s.last = now;
+                s.resends += 1;
+                s.msg.clone()
+            })
+            .collect();
+        for msg in due {
+            self.send(c, &ClientMsg::Action(msg)).await?;
+            bump(&self.stats.resent);
+        }
+        Ok(())
     }
 
     async fn send(&self, c: &mut Conn, msg: &ClientMsg) -> Result<(), ErrorClass> {
@@ -254,17 +297,22 @@ impl Player {
             (ActionKindMsg::Move, Some(x), Some(y)) => Some([x, y]),
             _ => None,
         };
-        let sent = Sent {
-            at: Instant::now(),
-            with: plan.args.with,
-            to,
-            zone: plan.args.zone,
-        };
-        let msg = ClientMsg::Action(ActionMsg {
+        let action = ActionMsg {
             req_id,
             kind: plan.kind,
             args: plan.args,
-        });
+        };
+        let now = Instant::now();
+        let sent = Sent {
+            at: now,
+            last: now,
+            with: action.args.with,
+            to,
+            zone: action.args.zone,
+            msg: action.clone(),
+            resends: 0,
+        };
+        let msg = ClientMsg::Action(action);
         self.send(c, &msg).await?;
         self.stats.sent(self.client.profile);
         if c.acks.insert(req_id, sent) == Insert::New {
@@ -380,6 +428,10 @@ impl Player {
                         c.logged_in = false;
                         self.login(c).await?;
                     }
+                    // The server is closing this connection: act no more
+                    // here (an action sent as it closes would be lost with
+                    // the socket); unanswered ones are still resent.
+                    ErrorCode::ShuttingDown => c.draining = true,
                     ErrorCode::AlreadyLoggedIn => {
                         // The server still knows our entity: play on.
                         c.awaiting_welcome = false;

@@ -91,6 +91,8 @@ pub struct Stats {
     /// Acks for a request id that was not waiting (never sent, answered
     /// twice, or given up on long ago).
     pub acks_unmatched: AtomicU64,
+    /// Unanswered actions sent again under their req_id.
+    pub resent: AtomicU64,
     /// Acks that named an event seq (expected on the stream).
     pub events_expected: AtomicU64,
     pub events_matched: AtomicU64,
@@ -119,6 +121,7 @@ impl Stats {
             answered: AtomicU64::new(0),
             acks: AtomicU64::new(0),
             acks_unmatched: AtomicU64::new(0),
+            resent: AtomicU64::new(0),
             events_expected: AtomicU64::new(0),
             events_matched: AtomicU64::new(0),
             awaiting_acks: AtomicU64::new(0),

@@ -88,8 +88,8 @@ pub fn render(r: &AssaultReport) -> String {
     row(
         "actions",
         format!(
-            "sent {}  acks {}  missing {}  unmatched {}  ({:.1}/s)",
-            r.actions, r.acks, r.acks_missing, r.acks_unmatched, r.actions_per_s
+            "sent {}  acks {}  missing {}  unmatched {}  resent {}  ({:.1}/s)",
+            r.actions, r.acks, r.acks_missing, r.acks_unmatched, r.resent, r.actions_per_s
         ),
     );
     row(

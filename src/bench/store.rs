@@ -126,6 +126,7 @@ pub fn measure(dir: &Path, threads: Option<usize>) -> Result<StoreBench, String>
             events: std::sync::Arc::new(synthetic(t, 1 + t * PER_TICK, PER_TICK)),
             state_hash: String::new(),
             inputs: Vec::new(),
+            stall: None,
         });
     }
     let summary = sink.finish().map_err(|e| e.to_string())?;

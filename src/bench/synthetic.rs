@@ -85,6 +85,7 @@ pub fn scenario(population: u32, seed: u64) -> Scenario {
         policies: None,
         clients: None,
         actors: Vec::new(),
+        faults: Vec::new(),
         assertions: Vec::new(),
         thresholds: Default::default(),
         abort_on_fail: false,

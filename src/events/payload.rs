@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 pub enum DeathCause {
     Age,
     Killed,
+    /// Struck down by a scenario's cataclysm fault.
+    Cataclysm,
 }
 
 /// A governance decision against an intent: which rule, why, on what action.
@@ -36,6 +38,11 @@ pub enum Payload {
         partner: u64,
         generation: u32,
         wealth: u64,
+    },
+    /// A scenario's cataclysm struck a zone (its deaths are effects of this).
+    Cataclysm {
+        zone: u16,
+        victims: u32,
     },
     Death {
         cause: DeathCause,
@@ -153,10 +160,11 @@ pub enum EventKind {
     LineageRegistered,
     Overcrowded,
     Migration,
+    Cataclysm,
 }
 
 /// Every event kind's name, in `EventKind` order.
-pub const EVENT_KINDS: [&str; 23] = [
+pub const EVENT_KINDS: [&str; 24] = [
     "spawn",
     "birth",
     "death",
@@ -180,10 +188,11 @@ pub const EVENT_KINDS: [&str; 23] = [
     "lineage_registered",
     "overcrowded",
     "migration",
+    "cataclysm",
 ];
 
 impl EventKind {
-    pub const ALL: [EventKind; 23] = [
+    pub const ALL: [EventKind; 24] = [
         EventKind::Spawn,
         EventKind::Birth,
         EventKind::Death,
@@ -207,6 +216,7 @@ impl EventKind {
         EventKind::LineageRegistered,
         EventKind::Overcrowded,
         EventKind::Migration,
+        EventKind::Cataclysm,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -241,6 +251,7 @@ impl Payload {
             Payload::LineageRegistered { .. } => EventKind::LineageRegistered,
             Payload::Overcrowded { .. } => EventKind::Overcrowded,
             Payload::Migration { .. } => EventKind::Migration,
+            Payload::Cataclysm { .. } => EventKind::Cataclysm,
         }
     }
 

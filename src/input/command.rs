@@ -44,6 +44,12 @@ pub enum Input {
     /// Pause, resume or step: recorded for the audit trail; they change
     /// when ticks run, never what a tick does.
     Control { action: ControlAction },
+    /// A scenario fault that changes the world (see `crate::fault`), taken
+    /// at its tick; `index` is its place in the scenario's `faults`.
+    Fault {
+        index: usize,
+        strike: crate::fault::Strike,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,6 +74,7 @@ impl Input {
             }
             Input::Login { .. } | Input::Logout { .. } | Input::Act { .. } => "client",
             Input::Tune { .. } | Input::Control { .. } => "admin",
+            Input::Fault { .. } => "fault",
         }
     }
 }

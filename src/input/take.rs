@@ -149,7 +149,9 @@ pub(super) fn take_inputs(
                     *books.params = p;
                 }
             }
-            Input::Control { .. } => {}
+            // Controls change when ticks run, not what they do; faults are
+            // struck by `crate::fault` from `TickInputs`.
+            Input::Control { .. } | Input::Fault { .. } => {}
         }
         desk.taken.0.push((id, input));
     }

@@ -85,6 +85,8 @@ pub struct Gauges {
     pub paused: AtomicBool,
     /// Whether any viewer wants entity deltas (the tick only gathers them then).
     pub want_deltas: AtomicBool,
+    /// A scenario's link faults, published after each tick.
+    pub links: crate::fault::links::LinkState,
 }
 
 impl Gauges {

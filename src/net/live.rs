@@ -40,6 +40,18 @@ pub fn run_with(
     stop: &AtomicBool,
     after_tick: &mut dyn FnMut(&mut bevy::prelude::World) -> bool,
 ) {
+    ticks(sim, side, limits, stop, after_tick);
+    // What the connections did to the links counts against the faults.
+    side.gauges.links.fold_into(sim.world_mut());
+}
+
+fn ticks(
+    sim: &mut Simulation,
+    side: &SimSide,
+    limits: LiveLimits,
+    stop: &AtomicBool,
+    after_tick: &mut dyn FnMut(&mut bevy::prelude::World) -> bool,
+) {
     sim.set_input_feed(InputFeed::Live(side.inputs.clone()));
     sim.world_mut().insert_resource(NetLink {
         gauges: side.gauges.clone(),
@@ -99,6 +111,7 @@ pub fn run_with(
             Ordering::Relaxed,
         );
         let tick = sim.tick();
+        side.gauges.links.publish(sim.world());
         let frame = collect(sim.world_mut(), tick, tick_ms);
         if let Err(TrySendError::Full(_)) = side.frames.try_send(frame) {
             side.gauges.frames_dropped.fetch_add(1, Ordering::Relaxed);

@@ -13,8 +13,10 @@
 
 pub mod answer;
 pub mod bridge;
+pub mod chaos;
 pub mod frame;
 pub mod hub;
+mod limiter;
 pub mod live;
 mod metrics;
 pub mod protocol;

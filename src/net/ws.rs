@@ -19,7 +19,9 @@ use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
 use super::bridge::{NetSide, Refused, SimQuery};
+use super::chaos::{Change, Chaos, DRAIN, Ingress, SeenIds};
 use super::hub::{CLIENT_QUEUE, HubMsg, Outbound};
+use super::limiter::{BURST, FLOOD, Limiter, RATE, Verdict};
 use super::protocol::{
     ClientMsg, ErrorCode, PROTOCOL_VERSION, Refusal, ServerMsg, Subscription, parse_client,
 };
@@ -29,12 +31,6 @@ use crate::input::command::check_action;
 
 /// Largest frame or message a client may send.
 pub const MAX_FRAME: usize = 64 * 1024;
-/// Frames per second a client may send, sustained...
-const RATE: f64 = 20.0;
-/// ...and in a burst.
-const BURST: f64 = 40.0;
-/// Frames refused for rate within one second that end the connection.
-const FLOOD: u32 = 50;
 
 #[derive(Clone)]
 pub struct WsContext {
@@ -60,58 +56,15 @@ pub async fn accept(listener: TcpListener, ctx: WsContext) {
     }
 }
 
-/// Token bucket plus a count of refusals in the current second.
-struct Limiter {
-    tokens: f64,
-    last: Instant,
-    window: Instant,
-    refused: u32,
-}
-
-enum Verdict {
-    Pass,
-    /// Refused; `true` the first time in this second (say so once).
-    Refuse(bool),
-    Flood,
-}
-
-impl Limiter {
-    fn new() -> Limiter {
-        let now = Instant::now();
-        Limiter {
-            tokens: BURST,
-            last: now,
-            window: now,
-            refused: 0,
-        }
-    }
-
-    fn check(&mut self) -> Verdict {
-        let now = Instant::now();
-        self.tokens = (self.tokens + (now - self.last).as_secs_f64() * RATE).min(BURST);
-        self.last = now;
-        if now - self.window >= Duration::from_secs(1) {
-            self.window = now;
-            self.refused = 0;
-        }
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            return Verdict::Pass;
-        }
-        self.refused += 1;
-        if self.refused > FLOOD {
-            Verdict::Flood
-        } else {
-            Verdict::Refuse(self.refused == 1)
-        }
-    }
-}
-
 /// Per-connection state.
 struct Conn {
     id: u64,
     logged_in: bool,
     subscription: Option<Subscription>,
+    /// A disconnect fault picked it: it takes no more actions.
+    closing: bool,
+    /// Req ids of actions the simulation took, to spot repeats.
+    seen: SeenIds,
 }
 
 fn close(code: CloseCode, reason: &str) -> Message {
@@ -136,7 +89,12 @@ async fn connection(stream: TcpStream, ctx: WsContext) {
         id: ctx.next_conn.fetch_add(1, Ordering::Relaxed),
         logged_in: false,
         subscription: None,
+        closing: false,
+        seen: SeenIds::default(),
     };
+    let mut chaos = Chaos::new(gauges.clone(), conn.id);
+    let mut chaos_open = true;
+    let mut close_at: Option<Instant> = None;
     if ctx
         .hub
         .try_send(HubMsg::Join {
@@ -195,15 +153,39 @@ async fn connection(stream: TcpStream, ctx: WsContext) {
                         break;
                     }
                 }
-                let reply = match text {
-                    Some(t) => handle(&mut conn, &ctx, &t).await,
-                    None => vec![Refusal::new(ErrorCode::BinaryFrame, "frames must be JSON text").to_msg()],
+                let copies = match text.map(|t| chaos.ingress(t.to_string())) {
+                    Some(Ingress::Dropped) => continue,
+                    Some(Ingress::Deliver(copies, delay)) => {
+                        if !delay.is_zero() {
+                            tokio::time::sleep(delay).await;
+                        }
+                        copies
+                    }
+                    None => {
+                        let r = Refusal::new(ErrorCode::BinaryFrame, "frames must be JSON text");
+                        ok = sink.send(Message::Text(r.to_msg().to_text().into())).await.is_ok();
+                        continue;
+                    }
                 };
-                for msg in reply {
-                    ok = ok && sink.send(Message::Text(msg.to_text().into())).await.is_ok();
+                for t in copies {
+                    for msg in handle(&mut conn, &ctx, &chaos, &t).await {
+                        ok = ok && sink.send(Message::Text(msg.to_text().into())).await.is_ok();
+                    }
                 }
             }
-            out = out_rx.recv() => match out {
+            changed = chaos.changed(), if chaos_open => {
+                chaos_open = changed;
+                let viewer = conn.subscription.is_some();
+                if chaos.on_change(conn.logged_in, viewer) == Change::Disconnect && !conn.closing {
+                    conn.closing = true;
+                    close_at = Some(Instant::now() + DRAIN);
+                }
+            }
+            _ = tokio::time::sleep_until(close_at.unwrap_or_else(Instant::now)), if close_at.is_some() => {
+                let _ = sink.send(close(CloseCode::Again, "closed by a disconnect fault; reconnect")).await;
+                break;
+            }
+            out = out_rx.recv(), if !chaos.is_slow() => match out {
                 Some(Outbound::Text(t)) => {
                     queued.fetch_sub(t.len(), Ordering::Relaxed);
                     ok = sink.send(Message::Text(t)).await.is_ok();
@@ -260,7 +242,7 @@ fn busy(r: Refused, req_id: Option<u64>) -> ServerMsg {
 }
 
 /// Answers one client frame; replies go back at once (acks come later, through the hub).
-async fn handle(conn: &mut Conn, ctx: &WsContext, text: &str) -> Vec<ServerMsg> {
+async fn handle(conn: &mut Conn, ctx: &WsContext, chaos: &Chaos, text: &str) -> Vec<ServerMsg> {
     let msg = match parse_client(text) {
         Ok(m) => m,
         Err(r) => return vec![r.to_msg()],
@@ -323,12 +305,29 @@ async fn handle(conn: &mut Conn, ctx: &WsContext, text: &str) -> Vec<ServerMsg> 
                 return vec![r.to_msg()];
             }
             let req_id = action.req_id;
+            if conn.closing {
+                return vec![ServerMsg::Error {
+                    code: ErrorCode::ShuttingDown,
+                    message:
+                        "this connection is closing (a disconnect fault): reconnect and resend"
+                            .into(),
+                    req_id: Some(req_id),
+                }];
+            }
+            if conn.seen.contains(req_id) {
+                // Already taken: its ack answers this copy too (at most once).
+                chaos.absorbed_duplicate();
+                return Vec::new();
+            }
             match ctx.net.input(Input::Act {
                 session: conn.id,
                 req_id,
                 action,
             }) {
-                Ok(()) => Vec::new(),
+                Ok(()) => {
+                    conn.seen.remember(req_id);
+                    Vec::new()
+                }
                 Err(r) => vec![busy(r, Some(req_id))],
             }
         }

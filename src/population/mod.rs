@@ -32,6 +32,11 @@ use crate::sim::TickSet;
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct DecideSystems;
 
+/// Apply's own systems (intents, ends of lives, motion); what else changes
+/// the world in Apply runs after them.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ApplySystems;
+
 /// Spawns the scenario's population and runs its part of every tick.
 pub struct PopulationPlugin {
     pub scenario: Scenario,
@@ -67,7 +72,8 @@ impl Plugin for PopulationPlugin {
                     motion::announce_arrivals,
                 )
                     .chain()
-                    .in_set(TickSet::Apply),
+                    .in_set(TickSet::Apply)
+                    .in_set(ApplySystems),
             )
             .add_systems(
                 FixedUpdate,

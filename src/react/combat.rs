@@ -78,7 +78,8 @@ pub(super) fn death(world: &mut World, ev: &Event) {
     });
 }
 
-/// death → loot_dropped: all goods, and half the coins of the killed.
+/// death → loot_dropped: all goods, and half the coins of the killed
+/// (by a blow or a cataclysm).
 pub(super) fn loot_drop(world: &mut World, ev: &Event) {
     let Payload::Death { cause, .. } = ev.payload else {
         return;
@@ -92,7 +93,7 @@ pub(super) fn loot_drop(world: &mut World, ev: &Event) {
     let Some(mut purse) = world.get_mut::<Purse>(dead) else {
         return;
     };
-    let wealth = if cause == DeathCause::Killed {
+    let wealth = if matches!(cause, DeathCause::Killed | DeathCause::Cataclysm) {
         purse.wealth / 2
     } else {
         0

@@ -181,6 +181,8 @@ pub struct Report {
     /// Why the run stopped early, if a tick panicked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub panic: Option<String>,
+    /// What each of the scenario's faults did (empty if it has none).
+    pub faults: Vec<crate::fault::FaultReport>,
 }
 
 /// Agents whose STAT7 identity is reported.
@@ -303,6 +305,7 @@ impl Report {
             clients: None,
             actors: crate::actor::report::summaries(world),
             panic: None,
+            faults: fault_reports(world, store),
         }
     }
 
@@ -321,6 +324,20 @@ impl Report {
         std::fs::write(&path, text + "\n")?;
         Ok(path)
     }
+}
+
+/// The faults' records: the simulation's counts, the writer's stalls and
+/// (folded in by the caller of a served run) the links' counts.
+fn fault_reports(world: &World, store: Option<&StoreSummary>) -> Vec<crate::fault::FaultReport> {
+    let Some(log) = world.get_resource::<crate::fault::FaultLog>() else {
+        return Vec::new();
+    };
+    let mut log = log.clone();
+    for (index, stalls) in store.iter().flat_map(|s| s.writer_stalls.iter()) {
+        log.add(*index, "writer_stalls", stalls.count);
+        log.add(*index, "writer_stalled_ms", stalls.slept.as_millis() as u64);
+    }
+    log.finished()
 }
 
 /// The grid is rebuilt at the start of each tick; the report describes the

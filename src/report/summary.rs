@@ -129,6 +129,9 @@ pub fn summary_table(r: &Report) -> String {
             format!("{:.3} s over {} ticks", s.stall_secs, s.stalled_ticks),
         ));
     }
+    for f in &r.faults {
+        rows.push((format!("fault {} {}", f.index, f.fault), f.summary.clone()));
+    }
     let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     let mut out = String::new();
     for (k, v) in rows {

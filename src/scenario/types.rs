@@ -84,6 +84,9 @@ pub struct Scenario {
     /// Scripted actors (see `crate::actor`).
     #[serde(default)]
     pub actors: Vec<crate::actor::ActorSpec>,
+    /// What goes wrong, and when (see `crate::fault`).
+    #[serde(default)]
+    pub faults: Vec<crate::fault::FaultSpec>,
     /// What must hold for the run to pass (see `crate::check`).
     #[serde(default)]
     pub assertions: Vec<crate::check::Assertion>,

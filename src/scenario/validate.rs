@@ -151,6 +151,7 @@ pub fn check(s: &Scenario) -> Result<(), Problem> {
     }
     crate::actor::validate(s).map_err(|(field, message)| Problem { field, message })?;
     crate::check::validate(s).map_err(|(field, message)| Problem { field, message })?;
+    crate::fault::validate(s).map_err(|(field, message)| Problem { field, message })?;
     let defaults = default_weights();
     for (kind, overrides) in &s.params.weights {
         let mut row = defaults[kind.index()];

@@ -10,6 +10,7 @@ use bevy::time::{TimePlugin, TimeUpdateStrategy};
 use super::SimPlugin;
 use crate::actor::ActorPlugin;
 use crate::events::EventsPlugin;
+use crate::fault::FaultPlugin;
 use crate::govern::GovernPlugin;
 use crate::input::InputPlugin;
 use crate::net::frame::NetPlugin;
@@ -71,6 +72,9 @@ pub fn build_app(scenario: &Scenario, config: &RunConfig, sink: Option<StoreSink
         RecordPlugin,
         StorePlugin,
         NetPlugin,
+        FaultPlugin {
+            faults: scenario.faults.clone(),
+        },
     ))
     .add_plugins(ActorPlugin {
         scenario: scenario.clone(),

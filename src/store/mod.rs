@@ -20,7 +20,7 @@ use rusqlite::Connection;
 use thiserror::Error;
 
 pub use schema::FORMAT;
-pub use writer::{TickBatch, WriterReport};
+pub use writer::{Stalls, TickBatch, WriterReport};
 
 use crate::events::chain::hex;
 use crate::events::{SealEvents, TickEvents};
@@ -92,6 +92,8 @@ pub struct StoreSummary {
     pub stalled_ticks: u64,
     /// Time the writer thread spent linking and committing events.
     pub writer_busy: Duration,
+    /// Stalls injected by writer-stall faults, by fault index.
+    pub writer_stalls: std::collections::BTreeMap<usize, Stalls>,
 }
 
 impl StoreSink {
@@ -207,6 +209,7 @@ impl StoreSink {
             stall: self.stall,
             stalled_ticks: self.stalled_ticks,
             writer_busy: report.busy,
+            writer_stalls: report.stalls,
         })
     }
 }
@@ -216,6 +219,7 @@ fn send_tick(
     events: Res<TickEvents>,
     hash: Res<StateHash>,
     inputs: Res<TickInputs>,
+    faults: Option<Res<crate::fault::ActiveFaults>>,
     sink: Option<ResMut<StoreSink>>,
 ) {
     if let Some(mut sink) = sink {
@@ -224,6 +228,7 @@ fn send_tick(
             events: std::sync::Arc::clone(&events.0),
             state_hash: hash.hex(),
             inputs: inputs.0.clone(),
+            stall: faults.filter(|f| f.tick == hash.tick).and_then(|f| f.stall),
         });
     }
 }

@@ -19,6 +19,15 @@ pub struct TickBatch {
     pub state_hash: String,
     /// External inputs taken this tick, with their ids.
     pub inputs: Vec<(u64, crate::input::Input)>,
+    /// A scenario's writer-stall fault active at this tick.
+    pub stall: Option<crate::fault::WriterStall>,
+}
+
+/// The stalls one fault caused: how many batches, how long in all.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stalls {
+    pub count: u64,
+    pub slept: std::time::Duration,
 }
 
 /// What the writer reports when it stops.
@@ -31,6 +40,8 @@ pub struct WriterReport {
     pub error: Option<String>,
     /// Time spent linking and committing (not waiting for work).
     pub busy: std::time::Duration,
+    /// Injected stalls by fault index.
+    pub stalls: std::collections::BTreeMap<usize, Stalls>,
 }
 
 /// Most ticks committed in one transaction.
@@ -73,6 +84,15 @@ pub fn run(mut conn: Connection, rx: Receiver<TickBatch>) -> WriterReport {
             }
         }
         let caught_up = batch.len() < MAX_BATCH;
+        // A stalled writer sleeps once per batch that holds a stalled tick
+        // (the longest asked), as a slow disk would hold a commit.
+        if let Some(stall) = batch.iter().filter_map(|b| b.stall).max_by_key(|s| s.ms) {
+            let slept = std::time::Duration::from_millis(stall.ms);
+            std::thread::sleep(slept);
+            let tally = report.stalls.entry(stall.fault).or_default();
+            tally.count += 1;
+            tally.slept += slept;
+        }
         let start = std::time::Instant::now();
         let committed = commit(&mut conn, &batch, &mut report);
         report.busy += start.elapsed();

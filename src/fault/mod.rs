@@ -1,0 +1,65 @@
+//! Fault injection (DESIGN §9): a scenario's `faults` list, what is active
+//! at each tick, and the faults the simulation itself strikes. This module
+//! owns the fault syntax ([`spec`]) and its checks ([`validate`]), the
+//! schedule that turns the list into per-tick work ([`schedule`]), the
+//! cataclysm that kills part of a zone ([`cataclysm`]) and the record of
+//! what every fault did ([`outcome`]). The writer stall is carried out by
+//! the store's writer thread and the link faults by the server's connection
+//! tasks; this module only tells them when.
+//!
+//! Faults that change the world are external inputs (`Input::Fault`): they
+//! are queued at the Input stage of their tick, recorded in the store's
+//! `inputs` table with the rest, and a replay takes them from there instead
+//! of the schedule, so a replay strikes exactly what the run struck. Every
+//! random choice is drawn from the run seed.
+
+pub mod cataclysm;
+pub mod links;
+pub mod outcome;
+pub mod schedule;
+pub mod spec;
+pub mod validate;
+
+use bevy::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub use outcome::{FaultLog, FaultReport};
+pub use schedule::{ActiveFaults, LinkFaults, WriterStall};
+pub use spec::{Fault, FaultSpec, FaultTime};
+pub use validate::validate;
+
+use crate::input::TakeInputs;
+use crate::population::ApplySystems;
+use crate::sim::TickSet;
+
+/// A fault that the simulation carries out, as recorded with the inputs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Strike {
+    Cataclysm { zone: String, fraction: f32 },
+}
+
+/// The scenario's faults, in the order written (their index names them).
+#[derive(Resource, Clone, Debug, Default)]
+pub struct FaultPlan(pub Vec<FaultSpec>);
+
+/// Schedules a scenario's faults and strikes those that change the world.
+pub struct FaultPlugin {
+    pub faults: Vec<FaultSpec>,
+}
+
+impl Plugin for FaultPlugin {
+    fn build(&self, app: &mut App) {
+        app.insert_resource(FaultPlan(self.faults.clone()))
+            .insert_resource(FaultLog::new(&self.faults))
+            .init_resource::<ActiveFaults>()
+            .add_systems(
+                FixedUpdate,
+                schedule::inject.in_set(TickSet::Input).before(TakeInputs),
+            )
+            .add_systems(
+                FixedUpdate,
+                cataclysm::strike.in_set(TickSet::Apply).after(ApplySystems),
+            );
+    }
+}

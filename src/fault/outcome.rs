@@ -1,0 +1,126 @@
+//! What each fault did, for `report.json` (`faults`) and the summary: the
+//! simulation's side counts victims; the writer thread and the connection
+//! tasks report their side, folded in at the end of the run.
+
+use std::collections::BTreeMap;
+
+use bevy::prelude::*;
+use serde::Serialize;
+
+use super::spec::{Fault, FaultSpec};
+
+/// One fault's record.
+#[derive(Clone, Debug, Serialize)]
+pub struct FaultReport {
+    /// Its place in the scenario's `faults`.
+    pub index: usize,
+    pub fault: &'static str,
+    pub from_tick: u64,
+    pub to_tick: u64,
+    /// Whether the run got to its first tick.
+    pub reached: bool,
+    /// Named counts: `killed`, `candidates`, `writer_stalls`,
+    /// `writer_stalled_ms`, `disconnected`, `delayed`, `dropped`, ...
+    pub effects: BTreeMap<&'static str, u64>,
+    /// The same in words.
+    pub summary: String,
+    #[serde(skip)]
+    spec: Option<Fault>,
+}
+
+impl FaultReport {
+    pub fn add(&mut self, effect: &'static str, n: u64) {
+        *self.effects.entry(effect).or_default() += n;
+    }
+
+    fn get(&self, effect: &str) -> u64 {
+        self.effects.get(effect).copied().unwrap_or(0)
+    }
+
+    /// Writes `summary` from the effects.
+    pub fn describe(&mut self) {
+        let when = if self.from_tick == self.to_tick {
+            format!("tick {}", self.from_tick)
+        } else {
+            format!("ticks {}..={}", self.from_tick, self.to_tick)
+        };
+        let what = match &self.spec {
+            _ if !self.reached => "not reached: the run ended first".to_string(),
+            Some(Fault::Cataclysm { zone, .. }) => format!(
+                "killed {} of {} living in {zone}",
+                self.get("killed"),
+                self.get("candidates")
+            ),
+            Some(Fault::StallWriter { ms }) => format!(
+                "writer stalled {} times ({ms} ms each, {} ms in all)",
+                self.get("writer_stalls"),
+                self.get("writer_stalled_ms")
+            ),
+            Some(Fault::Disconnect { .. }) => format!(
+                "closed {} of {} player connections",
+                self.get("disconnected"),
+                self.get("players")
+            ),
+            Some(Fault::Network { .. }) => format!(
+                "{} frames: delayed {}, dropped {}, duplicated {} ({} duplicate actions answered from the first)",
+                self.get("frames"),
+                self.get("delayed"),
+                self.get("dropped"),
+                self.get("duplicated"),
+                self.get("duplicates_absorbed")
+            ),
+            Some(Fault::Malformed { .. }) => format!(
+                "{} of {} frames malformed, each answered with an error",
+                self.get("malformed"),
+                self.get("frames")
+            ),
+            Some(Fault::SlowConsumers { .. }) => format!(
+                "{} of {} viewer connections stopped reading",
+                self.get("slowed"),
+                self.get("viewers")
+            ),
+            None => String::new(),
+        };
+        self.summary = format!("{when}: {what}");
+    }
+}
+
+/// Every fault's record, by index.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct FaultLog(pub Vec<FaultReport>);
+
+impl FaultLog {
+    pub fn new(faults: &[FaultSpec]) -> FaultLog {
+        FaultLog(
+            faults
+                .iter()
+                .enumerate()
+                .map(|(index, f)| FaultReport {
+                    index,
+                    fault: f.fault.name(),
+                    from_tick: f.at.from,
+                    to_tick: f.at.to,
+                    reached: false,
+                    effects: BTreeMap::new(),
+                    summary: String::new(),
+                    spec: Some(f.fault.clone()),
+                })
+                .collect(),
+        )
+    }
+
+    /// Adds `n` to fault `index`'s `effect` (an index out of range, from a
+    /// hand-edited recording, is ignored).
+    pub fn add(&mut self, index: usize, effect: &'static str, n: u64) {
+        if let Some(r) = self.0.get_mut(index) {
+            r.add(effect, n);
+        }
+    }
+
+    /// The records with their summaries written.
+    pub fn finished(&self) -> Vec<FaultReport> {
+        let mut out = self.0.clone();
+        out.iter_mut().for_each(FaultReport::describe);
+        out
+    }
+}
