@@ -264,3 +264,35 @@ fn clients_can_arrive_at_a_rate_with_a_mix_of_profiles_for_a_while() {
     assert_eq!(code, Some(2));
     assert!(err.contains("clients.session_ticks"), "{err}");
 }
+
+#[test]
+fn clients_can_run_in_a_child_process_and_a_load_too_big_for_the_machine_is_refused() {
+    let dir = scratch("child-clients");
+    let path = scenario(
+        &dir,
+        30,
+        r#"
+    clients: (count: 10, ramp_ticks: 3, think_ms: 300, viewers: 1, process: child),
+    thresholds: { "acks_missing": ["count == 0"], "connections_failed": ["count == 0"] },"#,
+    );
+    let (code, out, err) = run(&path, &dir.join("out"), &[]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("out/report.json")).unwrap())
+            .unwrap();
+    let c = &report["clients"];
+    assert_eq!(c["connections"]["succeeded"], 10, "{c}");
+    assert!(c["acks"].as_u64().unwrap() > 0, "{c}");
+    assert_eq!(c["viewers"]["connected"], 1, "{c}");
+    // No Linux allows 1.2 billion descriptors: refused before anything connects.
+    let path = scenario(
+        &dir,
+        30,
+        r#"
+    clients: (count: 600000000),"#,
+    );
+    let (code, _, err) = run(&path, &dir.join("out2"), &[]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("file descriptors"), "{err}");
+    assert!(err.contains("process: child"), "{err}");
+}

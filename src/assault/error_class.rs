@@ -126,6 +126,16 @@ impl Serialize for ErrorClass {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for ErrorClass {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        ErrorClass::ALL
+            .into_iter()
+            .find(|c| c.name() == name)
+            .ok_or_else(|| serde::de::Error::custom(format!("no error class {name:?}")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;

@@ -10,7 +10,7 @@ use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use hdrhistogram::Histogram;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::config::{AssaultConfig, Load};
 use super::error_class::ErrorClass;
@@ -18,7 +18,7 @@ use super::profile::{Profile, ProfileChoice};
 use super::stats::{Stats, histogram, lock};
 
 /// The load model, as reported.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Model {
     Closed,
@@ -26,7 +26,7 @@ pub enum Model {
 }
 
 /// One latency distribution.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Latency {
     pub count: u64,
     pub p50_ms: Option<f64>,
@@ -58,7 +58,7 @@ impl Latency {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Connections {
     /// Attempts that finished (an attempt cut short by the end of the run
     /// is not counted).
@@ -69,7 +69,7 @@ pub struct Connections {
     pub reconnects: u64,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Decisions {
     pub permitted: u64,
     pub mutated: u64,
@@ -87,7 +87,7 @@ impl Decisions {
 }
 
 /// One profile's share of the run.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProfileReport {
     pub clients: u64,
     pub actions: u64,
@@ -98,7 +98,7 @@ pub struct ProfileReport {
 }
 
 /// Everything an assault measured.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AssaultReport {
     pub target: String,
     pub model: Model,

@@ -51,7 +51,7 @@ impl Default for ViewerStats {
 }
 
 /// The viewers' part of the report.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ViewerReport {
     pub viewers: u64,
     pub connected: u64,

@@ -46,6 +46,9 @@ pub struct AssaultArgs {
     /// How the clients play; mixed assigns profiles by client index.
     #[arg(long, value_enum, default_value_t = ProfileChoice::Mixed)]
     pub profile: ProfileChoice,
+    /// A weighted mix of profiles instead, e.g. `trader=3,griefer=1`.
+    #[arg(long, value_parser = parse_mix, conflicts_with = "profile")]
+    pub mix: Option<Mix>,
     /// Mean time between one client's actions (jittered ±50%).
     #[arg(long, value_parser = parse_duration, default_value = "1s")]
     pub think: Duration,
@@ -82,6 +85,36 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
     humantime::parse_duration(s).map_err(|e| format!("{s:?}: {e} (e.g. 30s, 500ms, 2m)"))
 }
 
+/// Profiles and their weights, as `--mix` gives them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mix(pub Vec<(crate::assault::Profile, u32)>);
+
+/// `name=weight,...` with profile names and weights that add up to 1..=10000.
+fn parse_mix(s: &str) -> Result<Mix, String> {
+    let mut out = Vec::new();
+    for part in s.split(',') {
+        let (name, weight) = part
+            .split_once('=')
+            .ok_or_else(|| format!("{part:?}: expected profile=weight, e.g. trader=3"))?;
+        let profile = crate::assault::Profile::ALL
+            .into_iter()
+            .find(|p| p.name() == name.trim())
+            .ok_or_else(|| {
+                format!("{name:?} is not a profile (trader, fighter, chatter, explorer, griefer)")
+            })?;
+        let weight: u32 = weight
+            .trim()
+            .parse()
+            .map_err(|_| format!("{weight:?} is not a weight (a whole number)"))?;
+        out.push((profile, weight));
+    }
+    let total: u64 = out.iter().map(|(_, w)| *w as u64).sum();
+    if !(1..=10_000).contains(&total) {
+        return Err(format!("the weights add up to {total}: expected 1..=10000"));
+    }
+    Ok(Mix(out))
+}
+
 /// The configuration the flags describe.
 pub fn config_of(args: &AssaultArgs) -> Result<AssaultConfig, AssaultError> {
     let mut config = AssaultConfig::new(args.target.clone(), args.clients);
@@ -113,6 +146,11 @@ pub fn config_of(args: &AssaultArgs) -> Result<AssaultConfig, AssaultError> {
     };
     config.duration = args.duration;
     config.profile = args.profile;
+    config.mix = args
+        .mix
+        .as_ref()
+        .map(|m| crate::assault::weighted_cycle(&m.0))
+        .unwrap_or_default();
     config.think = args.think;
     config.seed = args.seed;
     config.retry.retries = args.max_retries;

@@ -6,6 +6,7 @@
 
 mod assault;
 mod clients;
+mod fd_limit;
 mod progress;
 mod run;
 mod serve;
@@ -135,6 +136,8 @@ pub fn main() -> ExitCode {
         }
     };
     init_logging();
+    // Live servers and big assaults hold a descriptor per connection.
+    fd_limit::raise();
     match cli.command {
         Command::Run(args) => run::run(&args, false),
         Command::Serve(args) => run::run(

@@ -61,10 +61,16 @@ pub fn live(
         eprintln!("admin token (control, tunables): {token}");
     }
     eprintln!("Ctrl-C stops the run; the event store is flushed and verified first.");
-    let mut load = scenario
-        .clients
-        .as_ref()
-        .map(|c| ClientLoad::start(server.ws_addr, c, seed));
+    let mut load = match &scenario.clients {
+        Some(c) => match ClientLoad::start(server.ws_addr, c, seed) {
+            Ok(load) => Some(load),
+            Err(e) => {
+                server.stop();
+                return Err(NetError::Clients(e));
+            }
+        },
+        None => None,
+    };
     let limits = LiveLimits {
         pace: args.pace,
         until_tick,

@@ -39,6 +39,8 @@ pub enum NetError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error("the scenario's clients cannot start: {0}")]
+    Clients(String),
 }
 
 /// Network threads run at a lower priority than the simulation: on a busy

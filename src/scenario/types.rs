@@ -47,6 +47,19 @@ pub struct ClientsSpec {
     /// Viewers subscribed to every event, besides the players.
     #[serde(default)]
     pub viewers: u64,
+    /// Where the clients run: in this process (default), or in a
+    /// `seedsim assault` child process (for big loads).
+    #[serde(default)]
+    pub process: ClientProcess,
+}
+
+/// Where a scenario's clients run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientProcess {
+    #[default]
+    Same,
+    Child,
 }
 
 fn mixed() -> crate::assault::ProfileChoice {
