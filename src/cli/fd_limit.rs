@@ -26,6 +26,8 @@ pub fn raise() -> Option<u64> {
             }
         }
     }
+    // rlim_t is u64 on Linux, but its width is the platform's.
+    #[allow(clippy::unnecessary_cast)]
     Some(lim.rlim_cur as u64)
 }
 
