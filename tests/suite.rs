@@ -380,6 +380,30 @@ fn a_failed_threshold_fails_the_suite_with_how_to_reproduce() {
     assert!(xml.contains("(seed 17, tick "), "{xml}");
     let html = std::fs::read_to_string(report_dir.join("report.html")).expect("html");
     assert!(html.contains(r#"<tr class="fail">"#), "a failed row");
+
+    // The printed command reproduces the failing run exactly.
+    let again = dir.join("again");
+    let args: Vec<&str> = repro.split(' ').skip(1).collect();
+    let o = Command::new(env!("CARGO_BIN_EXE_seedsim"))
+        .args(&args)
+        .arg("--quiet")
+        .arg("--out")
+        .arg(&again)
+        .output()
+        .expect("seedsim run");
+    assert_eq!(o.status.code(), Some(1), "the reproduction fails too");
+    let read = |d: &Path| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(d.join("report.json")).expect("report"))
+            .expect("json")
+    };
+    let first = read(Path::new(
+        s["runs"][0]["run_dir"].as_str().expect("run_dir"),
+    ));
+    let second = read(&again);
+    for field in ["last_hash", "final_state_hash", "state_hash_chain"] {
+        assert_eq!(first[field], second[field], "{field}");
+    }
+    assert_eq!(first["verdicts"], second["verdicts"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
