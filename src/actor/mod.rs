@@ -112,14 +112,7 @@ impl script::Stage for WorldStage<'_, '_, '_> {
         if !vitals.alive() {
             return None;
         }
-        Some(match field {
-            Field::Wealth => purse.wealth as f64,
-            Field::Goods => purse.goods as f64,
-            Field::Health => vitals.health as f64,
-            Field::Energy => vitals.energy as f64,
-            Field::Reputation => standing.reputation as f64,
-            Field::Generation => life.generation as f64,
-        })
+        Some(field.read(purse, vitals, standing, life))
     }
 
     fn zone(&self, name: &str) -> Option<u16> {

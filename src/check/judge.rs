@@ -70,21 +70,8 @@ fn kind_matches(filter: &str, kind: AgentKind) -> bool {
 fn state(world: &mut World, measure: Measure, filter: &Filter) -> f64 {
     let zones = world.resource::<Zones>().clone();
     let mut q = world.query::<(&Kind, &Position, &Purse, &Vitals, &Standing, &Life)>();
-    let field = |f: Field,
-                 (_, _, purse, vitals, standing, life): (
-        &Kind,
-        &Position,
-        &Purse,
-        &Vitals,
-        &Standing,
-        &Life,
-    )| match f {
-        Field::Wealth => purse.wealth as f64,
-        Field::Goods => purse.goods as f64,
-        Field::Health => vitals.health as f64,
-        Field::Energy => vitals.energy as f64,
-        Field::Reputation => standing.reputation as f64,
-        Field::Generation => life.generation as f64,
+    let field = |f: Field, (_, _, purse, vitals, standing, life): (_, _, _, _, _, &Life)| {
+        f.read(purse, vitals, standing, life)
     };
     let (mut n, mut sum, mut min, mut max) = (0u64, 0.0, f64::INFINITY, f64::NEG_INFINITY);
     for a in q.iter(world) {

@@ -89,6 +89,26 @@ pub enum Field {
     Generation,
 }
 
+impl Field {
+    /// This field of one agent.
+    pub fn read(
+        self,
+        purse: &crate::population::components::Purse,
+        vitals: &crate::population::components::Vitals,
+        standing: &crate::population::components::Standing,
+        life: &crate::population::components::Life,
+    ) -> f64 {
+        match self {
+            Field::Wealth => purse.wealth as f64,
+            Field::Goods => purse.goods as f64,
+            Field::Health => vitals.health as f64,
+            Field::Energy => vitals.energy as f64,
+            Field::Reputation => standing.reputation as f64,
+            Field::Generation => life.generation as f64,
+        }
+    }
+}
+
 /// How a state assertion sums up the matching agents.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Measure {
