@@ -94,7 +94,11 @@ pub async fn play(
 }
 
 async fn connect(config: &AssaultConfig) -> Result<Ws, ErrorClass> {
+    // A player reads acks and a few events: a small initial read buffer
+    // (tungstenite allocates 128 KiB per connection by default) keeps
+    // 10,000 clients in one process affordable. It grows for a big frame.
     let ws_config = WebSocketConfig::default()
+        .read_buffer_size(16 * 1024)
         .max_message_size(Some(MAX_FRAME))
         .max_frame_size(Some(MAX_FRAME));
     // Nagle off: an action is one small frame and its latency is the point.

@@ -45,8 +45,15 @@ const NEARBY_MAX: usize = 32;
 /// The next action of a burst follows one tick later.
 const QUICK: Duration = Duration::from_millis(100);
 /// An action unanswered this long is sent again under its req_id: the
-/// network may have lost it (the server executes a req_id only once).
+/// network may have lost it (the server executes a req_id only once). Each
+/// further resend waits twice as long, so a slow server is not answered
+/// with a storm of copies.
 const RESEND_AFTER: Duration = Duration::from_millis(1500);
+
+/// How long after its last sending an action is sent again.
+fn resend_wait(resends: u8) -> Duration {
+    RESEND_AFTER * (1u32 << resends.min(8))
+}
 /// Resends of one action before it is left to count as missing.
 const RESENDS: u8 = 5;
 
@@ -236,19 +243,19 @@ impl Player {
             .acks
             .values()
             .filter(|s| s.resends < RESENDS)
-            .map(|s| s.last + RESEND_AFTER)
+            .map(|s| s.last + resend_wait(s.resends))
             .min();
         consider(due, Wake::Resend);
         best
     }
 
-    /// Sends again every action unanswered for `RESEND_AFTER`.
+    /// Sends again every action unanswered for its [`resend_wait`].
     async fn resend(&mut self, c: &mut Conn) -> Result<(), ErrorClass> {
         let now = Instant::now();
         let due: Vec<ActionMsg> = c
             .acks
             .iter_mut()
-            .filter(|(_, s)| s.resends < RESENDS && s.last + RESEND_AFTER <= now)
+            .filter(|(_, s)| s.resends < RESENDS && s.last + resend_wait(s.resends) <= now)
             .map(|(_, s)| {
                 s.last = now;
                 s.resends += 1;
