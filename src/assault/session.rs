@@ -56,6 +56,8 @@ pub enum End {
     Done,
     /// Lost; `welcomed` when it had logged in (a working connection).
     Lost { welcomed: bool },
+    /// The server closed it to restart (close code 1012).
+    Restart,
 }
 
 /// What a request was, to make sense of its answer.
@@ -80,6 +82,9 @@ pub struct Player {
     /// Request ids keep growing across reconnects, so a late answer from an
     /// old connection can never match a new request.
     next_req: u64,
+    /// Actions left unanswered when the server closed for a restart: sent
+    /// again on the next connection once it is welcomed.
+    carried: Vec<(u64, Sent)>,
 }
 
 /// Where a connection stands.
@@ -117,6 +122,7 @@ impl Player {
             behaviour: Behaviour::new(client.profile, config.seed, client.index),
             view: View::default(),
             next_req: 1,
+            carried: Vec::new(),
             client,
             config,
             stats,
@@ -140,7 +146,15 @@ impl Player {
             leaving_by: None,
         };
         let end = self.drive(&mut c, &mut stream, phase).await;
-        drop_by(&self.stats.awaiting_acks, c.acks.abandon());
+        if matches!(end, End::Restart) {
+            // A restarting server answers everything it took before its
+            // close (acks, or `shutting_down` for what it refused), so an
+            // action still unanswered here was never executed: it is still
+            // awaited, and goes again, once, on the next connection.
+            self.carried = c.acks.drain();
+        } else {
+            drop_by(&self.stats.awaiting_acks, c.acks.abandon());
+        }
         drop_by(&self.stats.awaiting_events, c.events.abandon());
         if matches!(end, End::Done) {
             link::close(&mut c.sink, &mut stream).await;
@@ -173,16 +187,20 @@ impl Player {
                         return End::Done;
                     }
                 }
-                frame = stream.next() => match link::read(frame) {
-                    ReadOutcome::Text(text) => {
+                frame = stream.next() => match (link::restarting(&frame), link::read(frame)) {
+                    (true, ReadOutcome::Lost(class)) => {
+                        self.stats.error(class);
+                        return End::Restart;
+                    }
+                    (_, ReadOutcome::Text(text)) => {
                         if let Err(class) = self.on_text(c, &text).await {
                             self.stats.error(class);
                             return End::Lost { welcomed: c.welcomed };
                         }
                     }
-                    ReadOutcome::Ignore => {}
-                    ReadOutcome::Bad(class) => self.stats.error(class),
-                    ReadOutcome::Lost(class) => {
+                    (_, ReadOutcome::Ignore) => {}
+                    (_, ReadOutcome::Bad(class)) => self.stats.error(class),
+                    (_, ReadOutcome::Lost(class)) => {
                         self.stats.error(class);
                         return End::Lost { welcomed: c.welcomed };
                     }
@@ -360,6 +378,12 @@ impl Player {
                 c.logged_in = true;
                 c.welcomed = true;
                 bump(&self.stats.logins);
+                for (req_id, mut sent) in self.carried.drain(..) {
+                    // Due for a resend at once, with its resends to come.
+                    sent.last = now.checked_sub(RESEND_AFTER).unwrap_or(now);
+                    sent.resends = 0;
+                    c.acks.insert(req_id, sent);
+                }
                 c.next_action = now + self.behaviour.jitter(self.config.think);
                 if self.config.track_self {
                     // Only this entity's deltas; no viewer events (the
