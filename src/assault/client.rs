@@ -1,6 +1,7 @@
 //! One virtual player's life: wait for its start time, connect, hand the
 //! connection to [`Player::session`], and reconnect with jittered
-//! exponential backoff when it is lost or refused — bounded by the failed
+//! exponential backoff when it is lost or refused (after a server's restart
+//! close, once its restart delay has passed) — bounded by the failed
 //! attempts in a row allowed, and by the run itself (a client never
 //! reconnects once the run drains or its own session is over).
 
@@ -75,17 +76,25 @@ pub async fn play(
                 End::Lost { welcomed: false }
             }
         };
-        match end {
+        let wait = match end {
             End::Done => return,
+            // The server goes down to come back: give it the (jittered)
+            // restart delay, as RFC 6455 asks for 1012, so that its clients
+            // neither find it still down nor all return at once.
+            End::Restart => {
+                failures = 0;
+                me.behaviour.jitter(me.config.retry.restart)
+            }
             // A connection that worked resets the count: only failures in
             // a row make a client give up.
-            End::Lost { welcomed: true } => failures = 1,
-            End::Lost { welcomed: false } => failures += 1,
-        }
-        if failures > me.config.retry.retries {
-            return;
-        }
-        let wait = backoff(&me.config.retry, &mut me.behaviour, failures);
+            End::Lost { welcomed } => {
+                failures = if welcomed { 1 } else { failures + 1 };
+                if failures > me.config.retry.retries {
+                    return;
+                }
+                backoff(&me.config.retry, &mut me.behaviour, failures)
+            }
+        };
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
             _ = link::stopping(&mut phase) => return,
@@ -130,6 +139,7 @@ mod tests {
             initial: Duration::from_millis(100),
             max: Duration::from_secs(1),
             retries: 10,
+            restart: Duration::from_secs(2),
         };
         let mut b = Behaviour::new(Profile::Trader, 1, 0);
         let within = |d: Duration, base: u64| {

@@ -46,6 +46,9 @@ pub struct Retry {
     /// Attempts after a failure (refused, or lost before logging in) in a
     /// row before a client gives up; a connection that logged in resets it.
     pub retries: u32,
+    /// The wait (jittered ±50%) after the server closed for a restart
+    /// (1012) before the first attempt to come back.
+    pub restart: Duration,
 }
 
 impl Default for Retry {
@@ -54,6 +57,7 @@ impl Default for Retry {
             initial: Duration::from_millis(250),
             max: Duration::from_secs(8),
             retries: 6,
+            restart: Duration::from_secs(2),
         }
     }
 }

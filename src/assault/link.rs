@@ -11,6 +11,7 @@ use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use tokio::sync::watch;
 use tokio::time::timeout;
 use tokio_tungstenite::tungstenite::error::ProtocolError;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{self, Message};
 
 use super::error_class::ErrorClass;
@@ -79,6 +80,12 @@ pub enum ReadOutcome {
     Bad(ErrorClass),
     /// The connection is over.
     Lost(ErrorClass),
+}
+
+/// Whether the item is the server's close for a restart (1012, "service
+/// restart"): the client should come back, after a delay.
+pub fn restarting(item: &Option<Result<Message, tungstenite::Error>>) -> bool {
+    matches!(item, Some(Ok(Message::Close(Some(f)))) if f.code == CloseCode::Restart)
 }
 
 /// What the next item of the stream means.

@@ -15,6 +15,7 @@ mod link;
 mod pending;
 mod profile;
 mod report;
+mod rto;
 mod runner;
 mod session;
 mod stats;

@@ -71,6 +71,12 @@ impl<V> Pending<V> {
         self.waiting.is_empty()
     }
 
+    /// Hands over everything still waiting, oldest key first, to be waited
+    /// for elsewhere (the next connection).
+    pub fn drain(&mut self) -> Vec<(u64, V)> {
+        std::mem::take(&mut self.waiting).into_iter().collect()
+    }
+
     /// Gives up on everything still waiting (the connection ended); returns
     /// how many that was.
     pub fn abandon(&mut self) -> u64 {

@@ -138,7 +138,10 @@ pub async fn run_until(
     let active = start.elapsed();
 
     let _ = phase_tx.send(Phase::Drain);
-    let grace_end = Instant::now() + config.grace;
+    // A lost action is sent again after the clients' retransmission
+    // timeout: the drain gives that a chance (a slow server, a longer one).
+    let rto = Duration::from_micros(Stats::get(&stats.rto_max_us));
+    let grace_end = Instant::now() + config.grace.max(rto + Duration::from_millis(500));
     while Instant::now() < grace_end
         && (Stats::get(&stats.awaiting_acks) > 0 || Stats::get(&stats.awaiting_events) > 0)
     {

@@ -44,16 +44,7 @@ const EVENTS_WAITING: usize = 1024;
 const NEARBY_MAX: usize = 32;
 /// The next action of a burst follows one tick later.
 const QUICK: Duration = Duration::from_millis(100);
-/// An action unanswered this long is sent again under its req_id: the
-/// network may have lost it (the server executes a req_id only once). Each
-/// further resend waits twice as long, so a slow server is not answered
-/// with a storm of copies.
-const RESEND_AFTER: Duration = Duration::from_millis(1500);
 
-/// How long after its last sending an action is sent again.
-fn resend_wait(resends: u8) -> Duration {
-    RESEND_AFTER * (1u32 << resends.min(8))
-}
 /// Resends of one action before it is left to count as missing.
 const RESENDS: u8 = 5;
 
@@ -63,6 +54,8 @@ pub enum End {
     Done,
     /// Lost; `welcomed` when it had logged in (a working connection).
     Lost { welcomed: bool },
+    /// The server closed it to restart (close code 1012).
+    Restart,
 }
 
 /// What a request was, to make sense of its answer.
@@ -87,6 +80,12 @@ pub struct Player {
     /// Request ids keep growing across reconnects, so a late answer from an
     /// old connection can never match a new request.
     next_req: u64,
+    /// Actions left unanswered when the server closed for a restart: sent
+    /// again on the next connection once it is welcomed.
+    carried: Vec<(u64, Sent)>,
+    /// When an unanswered action goes again under its req_id (the network
+    /// may have lost it; the server executes a req_id only once).
+    rto: super::rto::Rto,
 }
 
 /// Where a connection stands.
@@ -124,6 +123,8 @@ impl Player {
             behaviour: Behaviour::new(client.profile, config.seed, client.index),
             view: View::default(),
             next_req: 1,
+            carried: Vec::new(),
+            rto: Default::default(),
             client,
             config,
             stats,
@@ -147,7 +148,15 @@ impl Player {
             leaving_by: None,
         };
         let end = self.drive(&mut c, &mut stream, phase).await;
-        drop_by(&self.stats.awaiting_acks, c.acks.abandon());
+        if matches!(end, End::Restart) {
+            // A restarting server answers everything it took before its
+            // close (acks, or `shutting_down` for what it refused), so an
+            // action still unanswered here was never executed: it is still
+            // awaited, and goes again, once, on the next connection.
+            self.carried = c.acks.drain();
+        } else {
+            drop_by(&self.stats.awaiting_acks, c.acks.abandon());
+        }
         drop_by(&self.stats.awaiting_events, c.events.abandon());
         if matches!(end, End::Done) {
             link::close(&mut c.sink, &mut stream).await;
@@ -180,16 +189,20 @@ impl Player {
                         return End::Done;
                     }
                 }
-                frame = stream.next() => match link::read(frame) {
-                    ReadOutcome::Text(text) => {
+                frame = stream.next() => match (link::restarting(&frame), link::read(frame)) {
+                    (true, ReadOutcome::Lost(class)) => {
+                        self.stats.error(class);
+                        return End::Restart;
+                    }
+                    (_, ReadOutcome::Text(text)) => {
                         if let Err(class) = self.on_text(c, &text).await {
                             self.stats.error(class);
                             return End::Lost { welcomed: c.welcomed };
                         }
                     }
-                    ReadOutcome::Ignore => {}
-                    ReadOutcome::Bad(class) => self.stats.error(class),
-                    ReadOutcome::Lost(class) => {
+                    (_, ReadOutcome::Ignore) => {}
+                    (_, ReadOutcome::Bad(class)) => self.stats.error(class),
+                    (_, ReadOutcome::Lost(class)) => {
                         self.stats.error(class);
                         return End::Lost { welcomed: c.welcomed };
                     }
@@ -243,19 +256,20 @@ impl Player {
             .acks
             .values()
             .filter(|s| s.resends < RESENDS)
-            .map(|s| s.last + resend_wait(s.resends))
+            .map(|s| s.last + self.rto.timeout())
             .min();
         consider(due, Wake::Resend);
         best
     }
 
-    /// Sends again every action unanswered for its [`resend_wait`].
+    /// Sends again every action unanswered for the retransmission timeout.
     async fn resend(&mut self, c: &mut Conn) -> Result<(), ErrorClass> {
         let now = Instant::now();
+        let timeout = self.rto.timeout();
         let due: Vec<ActionMsg> = c
             .acks
             .iter_mut()
-            .filter(|(_, s)| s.resends < RESENDS && s.last + resend_wait(s.resends) <= now)
+            .filter(|(_, s)| s.resends < RESENDS && s.last + timeout <= now)
             .map(|(_, s)| {
                 s.last = now;
                 s.resends += 1;
@@ -367,6 +381,12 @@ impl Player {
                 c.logged_in = true;
                 c.welcomed = true;
                 bump(&self.stats.logins);
+                for (req_id, mut sent) in self.carried.drain(..) {
+                    // Due for a resend at once, with its resends to come.
+                    sent.last = now.checked_sub(self.rto.timeout()).unwrap_or(now);
+                    sent.resends = 0;
+                    c.acks.insert(req_id, sent);
+                }
                 c.next_action = now + self.behaviour.jitter(self.config.think);
                 if self.config.track_self {
                     // Only this entity's deltas; no viewer events (the
@@ -392,6 +412,13 @@ impl Player {
                     return Ok(());
                 };
                 drop_by(&self.stats.awaiting_acks, 1);
+                if sent.resends == 0 {
+                    self.rto.sample(now - sent.at);
+                    let us = self.rto.timeout().as_micros() as u64;
+                    self.stats
+                        .rto_max_us
+                        .fetch_max(us, std::sync::atomic::Ordering::Relaxed);
+                }
                 let profile = self.client.profile;
                 self.stats
                     .acked(profile, now - sent.at, decision, rule.as_deref());

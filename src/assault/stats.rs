@@ -93,6 +93,9 @@ pub struct Stats {
     pub acks_unmatched: AtomicU64,
     /// Unanswered actions sent again under their req_id.
     pub resent: AtomicU64,
+    /// The longest retransmission timeout any client has used (µs): the
+    /// drain at the end waits at least this long for answers.
+    pub rto_max_us: AtomicU64,
     /// Acks that named an event seq (expected on the stream).
     pub events_expected: AtomicU64,
     pub events_matched: AtomicU64,
@@ -122,6 +125,7 @@ impl Stats {
             acks: AtomicU64::new(0),
             acks_unmatched: AtomicU64::new(0),
             resent: AtomicU64::new(0),
+            rto_max_us: AtomicU64::new(0),
             events_expected: AtomicU64::new(0),
             events_matched: AtomicU64::new(0),
             awaiting_acks: AtomicU64::new(0),

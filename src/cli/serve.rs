@@ -10,7 +10,8 @@ use super::RunArgs;
 use super::clients::ClientLoad;
 use crate::assault::AssaultReport;
 use crate::check::Judge;
-use crate::net::live::{self, LiveLimits};
+use crate::net::live::{self, LiveEnd, LiveLimits};
+use crate::net::restart::{self, LiveError};
 use crate::net::{NetError, Server, ServerConfig, world_info};
 use crate::scenario::Scenario;
 use crate::sim::Simulation;
@@ -35,7 +36,7 @@ pub fn live(
     args: &RunArgs,
     until_tick: Option<u64>,
     judge: &mut Judge,
-) -> Result<(Server, Option<AssaultReport>), NetError> {
+) -> Result<(Server, Option<AssaultReport>), LiveError> {
     let (token, generated) = match &args.net.token {
         Some(t) => (t.clone(), false),
         None => (random_token().map_err(NetError::Runtime)?, true),
@@ -46,13 +47,9 @@ pub fn live(
         ws: args.net.ws,
         token: token.clone(),
     };
-    let (server, side) = Server::start(&config, world)?;
+    let (mut server, mut side) = Server::start(&config, world)?;
     let stop = Arc::new(AtomicBool::new(false));
-    let flag = stop.clone();
-    server.spawn(async move {
-        wait_for_signal().await;
-        flag.store(true, Ordering::Relaxed);
-    });
+    watch_signals(&server, &stop);
     eprintln!(
         "serving {}: REST http://{} (API: /api/openapi.json, /metrics), WebSocket ws://{}",
         scenario.name, server.http_addr, server.ws_addr
@@ -66,7 +63,7 @@ pub fn live(
             Ok(load) => Some(load),
             Err(e) => {
                 server.stop();
-                return Err(NetError::Clients(e));
+                return Err(NetError::Clients(e).into());
             }
         },
         None => None,
@@ -76,9 +73,29 @@ pub fn live(
         until_tick,
         start_paused: false,
     };
-    live::run_with(sim, &side, limits, &stop, &mut |world| {
+    let settings = restart::Settings {
+        threads: args.common.threads.map(|t| t as usize),
+        pace: args.pace,
+    };
+    let mut restarted = None;
+    while let LiveEnd::Restart { fault } = live::run_with(sim, &side, limits, &stop, &mut |world| {
         judge.after_tick(world)
-    });
+    }) {
+        restart::count_reconnects(sim, &server, restarted);
+        match restart::restart(sim, server, side, fault, &settings) {
+            Ok((s, d)) => (server, side) = (s, d),
+            Err(e) => {
+                // The network is down and the store closed: the clients
+                // stop (their wait is bounded) and the run fails.
+                if let Some(load) = load.take() {
+                    load.join();
+                }
+                return Err(e.into());
+            }
+        }
+        watch_signals(&server, &stop);
+        restarted = Some(fault);
+    }
     let report = load.take().and_then(|mut load| {
         // The ticks are done: clients stop acting, and the world keeps
         // ticking until what they asked has been answered.
@@ -90,8 +107,18 @@ pub fn live(
         live::run(sim, &side, drain, &load.done.clone());
         load.join()
     });
+    restart::count_reconnects(sim, &server, restarted);
     drop(side);
     Ok((server, report))
+}
+
+/// Ctrl-C or SIGTERM sets `stop` (again on each server a restart brings up).
+fn watch_signals(server: &Server, stop: &Arc<AtomicBool>) {
+    let flag = stop.clone();
+    server.spawn(async move {
+        wait_for_signal().await;
+        flag.store(true, Ordering::Relaxed);
+    });
 }
 
 async fn wait_for_signal() {

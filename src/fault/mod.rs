@@ -2,8 +2,9 @@
 //! at each tick, and the faults the simulation itself strikes. This module
 //! owns the fault syntax ([`spec`]) and its checks ([`validate`]), the
 //! schedule that turns the list into per-tick work ([`schedule`]), the
-//! cataclysm that kills part of a zone ([`cataclysm`]) and the record of
-//! what every fault did ([`outcome`]). The writer stall is carried out by
+//! cataclysm that kills part of a zone ([`cataclysm`]), the world's side of
+//! a server restart ([`restart`]) and the record of what every fault did
+//! ([`outcome`]). The writer stall is carried out by
 //! the store's writer thread and the link faults by the server's connection
 //! tasks; this module only tells them when.
 //!
@@ -16,6 +17,7 @@
 pub mod cataclysm;
 pub mod links;
 pub mod outcome;
+pub mod restart;
 pub mod schedule;
 pub mod spec;
 pub mod validate;
@@ -36,7 +38,15 @@ use crate::sim::TickSet;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Strike {
-    Cataclysm { zone: String, fraction: f32 },
+    Cataclysm {
+        zone: String,
+        fraction: f32,
+    },
+    /// The server restarted before this tick: client sessions numbered
+    /// below `sessions_below` (the old server's connections) are over.
+    Restart {
+        sessions_below: u64,
+    },
 }
 
 /// The scenario's faults, in the order written (their index names them).
@@ -56,6 +66,12 @@ impl Plugin for FaultPlugin {
             .add_systems(
                 FixedUpdate,
                 schedule::inject.in_set(TickSet::Input).before(TakeInputs),
+            )
+            .add_systems(
+                FixedUpdate,
+                restart::end_sessions
+                    .in_set(TickSet::Input)
+                    .after(TakeInputs),
             )
             .add_systems(
                 FixedUpdate,

@@ -22,6 +22,9 @@ pub struct FaultReport {
     /// Named counts: `killed`, `candidates`, `writer_stalls`,
     /// `writer_stalled_ms`, `disconnected`, `delayed`, `dropped`, ...
     pub effects: BTreeMap<&'static str, u64>,
+    /// What is not a count: a restart's state hashes before and after.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub notes: BTreeMap<&'static str, String>,
     /// The same in words.
     pub summary: String,
     #[serde(skip)]
@@ -31,6 +34,10 @@ pub struct FaultReport {
 impl FaultReport {
     pub fn add(&mut self, effect: &'static str, n: u64) {
         *self.effects.entry(effect).or_default() += n;
+    }
+
+    pub fn note(&mut self, name: &'static str, text: String) {
+        self.notes.insert(name, text);
     }
 
     fn get(&self, effect: &str) -> u64 {
@@ -79,6 +86,22 @@ impl FaultReport {
                 self.get("slowed"),
                 self.get("viewers")
             ),
+            Some(Fault::Restart) if self.get("restarts") == 0 => self
+                .notes
+                .get("error")
+                .map_or("did not restart".to_string(), |e| format!("failed: {e}")),
+            Some(Fault::Restart) => format!(
+                "server restarted in {} ms: closed {} connections, rebuilt the world from the store \
+                 ({} ticks, {} events replayed; state hash {} before and after), {} players \
+                 departed, {} connections since",
+                self.get("restart_ms"),
+                self.get("connections_closed"),
+                self.get("ticks_replayed"),
+                self.get("events_replayed"),
+                self.notes.get("state_hash").map_or("?", String::as_str),
+                self.get("players_departed"),
+                self.get("reconnects")
+            ),
             None => String::new(),
         };
         self.summary = format!("{when}: {what}");
@@ -102,11 +125,17 @@ impl FaultLog {
                     to_tick: f.at.to,
                     reached: false,
                     effects: BTreeMap::new(),
+                    notes: BTreeMap::new(),
                     summary: String::new(),
                     spec: Some(f.fault.clone()),
                 })
                 .collect(),
         )
+    }
+
+    /// Fault `index`'s record (`None` for an index out of range).
+    pub fn get_mut(&mut self, index: usize) -> Option<&mut FaultReport> {
+        self.0.get_mut(index)
     }
 
     /// Adds `n` to fault `index`'s `effect` (an index out of range, from a

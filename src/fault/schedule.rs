@@ -113,6 +113,8 @@ pub(super) fn inject(
             Fault::SlowConsumers { fraction } => {
                 now.links.slow = larger(now.links.slow, (index, *fraction));
             }
+            // Carried out by the live loop after the tick (`net::restart`).
+            Fault::Restart => {}
         }
     }
     *active = now;

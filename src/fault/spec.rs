@@ -76,7 +76,8 @@ impl<'de> Deserialize<'de> for FaultTime {
 }
 
 /// What goes wrong. The first two work in any run; the others act on the
-/// client links of a run with `clients` (they need the run's own server).
+/// client links or the server of a run with `clients` (they need the run's
+/// own server).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub enum Fault {
@@ -103,6 +104,10 @@ pub enum Fault {
     Malformed { rate: f32 },
     /// This share of viewers stops reading their socket.
     SlowConsumers { fraction: f32 },
+    /// After this tick the server goes down, the store is closed, the world
+    /// is rebuilt from the store alone and the server comes back on the
+    /// same ports (see [`crate::net::restart`]).
+    Restart,
 }
 
 impl Fault {
@@ -115,10 +120,16 @@ impl Fault {
             Fault::Network { .. } => "network",
             Fault::Malformed { .. } => "malformed",
             Fault::SlowConsumers { .. } => "slow_consumers",
+            Fault::Restart => "restart",
         }
     }
 
-    /// Whether the fault acts on client links (and needs `clients`).
+    /// Whether the fault needs the run's own server (and so `clients`).
+    pub fn needs_server(&self) -> bool {
+        self.on_links() || matches!(self, Fault::Restart)
+    }
+
+    /// Whether the fault acts on client links (published to the connections).
     pub fn on_links(&self) -> bool {
         matches!(
             self,
@@ -131,7 +142,10 @@ impl Fault {
 
     /// Whether the fault happens once, at one tick (a range makes no sense).
     pub fn is_instant(&self) -> bool {
-        matches!(self, Fault::Cataclysm { .. } | Fault::Disconnect { .. })
+        matches!(
+            self,
+            Fault::Cataclysm { .. } | Fault::Disconnect { .. } | Fault::Restart
+        )
     }
 }
 
@@ -162,13 +176,16 @@ mod tests {
             }
         );
         assert!(f[1].at.covers(260) && !f[1].at.covers(261));
+        let r = parse("[(at: 250, fault: Restart)]").expect("parses");
+        assert_eq!(r[0].fault, Fault::Restart);
+        assert!(r[0].fault.is_instant() && r[0].fault.needs_server());
     }
 
     #[test]
     fn bad_shapes_are_refused() {
         assert!(parse("[(at: (1, 2, 3), fault: StallWriter(ms: 1))]").is_err());
         assert!(parse("[(at: 5, fault: StallWriter(ms: 1, extra: 2))]").is_err());
-        assert!(parse("[(at: 5, fault: Restart)]").is_err());
+        assert!(parse("[(at: 5, fault: Restart(now: true))]").is_err());
         assert!(parse("[(at: -3, fault: StallWriter(ms: 1))]").is_err());
     }
 }

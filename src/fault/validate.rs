@@ -40,13 +40,35 @@ pub fn validate(s: &Scenario) -> Result<(), (String, String)> {
                 format!("a {} happens at one tick, not over a range", f.name()),
             );
         }
-        if f.on_links() && s.clients.is_none() {
+        if f.needs_server() && s.clients.is_none() {
+            let what = if f.on_links() {
+                "acts on client links"
+            } else {
+                "restarts the run's server"
+            };
             return bad(
                 "fault",
-                format!(
-                    "{} acts on client links: the scenario needs `clients`",
-                    f.name()
-                ),
+                format!("{} {what}: the scenario needs `clients`", f.name()),
+            );
+        }
+        let earlier_restart = s.faults[..i]
+            .iter()
+            .any(|e| e.fault == Fault::Restart && e.at.from == t.from);
+        if matches!(f, Fault::Restart) && earlier_restart {
+            return bad(
+                "at",
+                format!("another restart is already at tick {}", t.from),
+            );
+        }
+        if matches!(f, Fault::Restart) && !s.actors.is_empty() {
+            // A rebuild replays the store, and a replay takes the actors'
+            // inputs from the record instead of running their scripts: their
+            // memory and progress would not survive it.
+            return bad(
+                "fault",
+                "a restart rebuilds the world by replay, which does not resume scripted actors: \
+                 a scenario with `actors` cannot restart"
+                    .into(),
             );
         }
         let share = |field: &str, v: f32| {
@@ -95,6 +117,7 @@ pub fn validate(s: &Scenario) -> Result<(), (String, String)> {
             }
             Fault::Malformed { rate } => share("rate", *rate)?,
             Fault::SlowConsumers { fraction } => share("fraction", *fraction)?,
+            Fault::Restart => {}
         }
     }
     Ok(())
@@ -133,7 +156,8 @@ mod tests {
             r#"(at: 5, fault: Disconnect(fraction: 0.3)),
                (at: (5, 9), fault: Network(delay_ms: 50, drop: 0.1, duplicate: 0.1)),
                (at: (5, 9), fault: Malformed(rate: 0.1)),
-               (at: (5, 9), fault: SlowConsumers(fraction: 0.2))"#,
+               (at: (5, 9), fault: SlowConsumers(fraction: 0.2)),
+               (at: 20, fault: Restart), (at: 40, fault: Restart)"#,
             true,
         )
         .expect("loads");
@@ -167,6 +191,10 @@ mod tests {
                 "faults[0].fault: disconnect acts on client links",
             ),
             (
+                r#"(at: 5, fault: Restart)"#,
+                "faults[0].fault: restart restarts the run's server: the scenario needs `clients`",
+            ),
+            (
                 r#"(at: 5, fault: StallWriter(ms: 0))"#,
                 "faults[0].fault.ms: 0 is out of range",
             ),
@@ -177,5 +205,13 @@ mod tests {
         }
         let err = load(r#"(at: 5, fault: Malformed(rate: -0.1))"#, true).expect_err("rate");
         assert!(err.contains("faults[0].fault.rate"), "{err}");
+        let err = load(r#"(at: (5, 9), fault: Restart)"#, true).expect_err("range");
+        assert!(err.contains("a restart happens at one tick"), "{err}");
+        let err =
+            load(r#"(at: 5, fault: Restart), (at: 5, fault: Restart)"#, true).expect_err("twice");
+        assert!(
+            err.contains("faults[1].at: another restart is already at tick 5"),
+            "{err}"
+        );
     }
 }

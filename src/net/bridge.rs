@@ -4,8 +4,8 @@
 //! `try_send`: a full channel is answered with "busy", never waited on, and
 //! the simulation never waits on the network either.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use crossbeam_channel::{Receiver, Sender, TrySendError, bounded};
 use tokio::sync::oneshot;
@@ -95,10 +95,27 @@ impl Gauges {
     }
 }
 
+/// The gate of the input channel. A restart closes it before its tick, so
+/// that every input the network handed over is either in the channel (and
+/// taken and answered by that tick) or refused at the connection: a
+/// connection checks and sends under the lock, so nothing slips in after.
+#[derive(Debug, Default)]
+pub struct Intake {
+    closed: Mutex<bool>,
+}
+
+impl Intake {
+    fn lock(&self) -> MutexGuard<'_, bool> {
+        // A poisoned flag is still a flag.
+        self.closed.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 /// The network's end: cheap to clone into every task.
 #[derive(Clone)]
 pub struct NetSide {
     inputs: Sender<Input>,
+    intake: Arc<Intake>,
     queries: Sender<SimQuery>,
     pub gauges: Arc<Gauges>,
     pub world: Arc<WorldInfo>,
@@ -109,6 +126,8 @@ pub struct NetSide {
 pub enum Refused {
     Busy,
     Stopped,
+    /// The server is going down for a restart.
+    Restarting,
 }
 
 fn refused<T>(e: TrySendError<T>) -> Refused {
@@ -120,6 +139,10 @@ fn refused<T>(e: TrySendError<T>) -> Refused {
 
 impl NetSide {
     pub fn input(&self, input: Input) -> Result<(), Refused> {
+        let closed = self.intake.lock();
+        if *closed {
+            return Err(Refused::Restarting);
+        }
         self.inputs.try_send(input).map_err(|e| {
             self.gauges
                 .inputs_refused_busy
@@ -134,7 +157,14 @@ impl NetSide {
         let deadline = tokio::time::Instant::now() + patience;
         let mut input = input;
         loop {
-            match self.inputs.try_send(input) {
+            let sent = {
+                let closed = self.intake.lock();
+                if *closed {
+                    return false;
+                }
+                self.inputs.try_send(input)
+            };
+            match sent {
                 Ok(()) => return true,
                 Err(TrySendError::Full(back)) if tokio::time::Instant::now() < deadline => {
                     input = back;
@@ -159,9 +189,18 @@ impl NetSide {
 /// The simulation's end, held by the loop that runs the ticks.
 pub struct SimSide {
     pub inputs: Receiver<Input>,
+    intake: Arc<Intake>,
     pub queries: Receiver<SimQuery>,
     pub frames: Sender<NetFrame>,
     pub gauges: Arc<Gauges>,
+}
+
+impl SimSide {
+    /// Closes the input channel to the network for good: what was handed
+    /// over stays to be taken, anything later is refused at the connection.
+    pub fn close_intake(&self) {
+        *self.intake.lock() = true;
+    }
 }
 
 /// Both ends, plus the hub's receiver of frames.
@@ -170,15 +209,18 @@ pub fn channels(world: WorldInfo) -> (NetSide, SimSide, Receiver<NetFrame>) {
     let (query_tx, query_rx) = bounded(QUERY_QUEUE);
     let (frame_tx, frame_rx) = bounded(FRAME_QUEUE);
     let gauges = Arc::new(Gauges::default());
+    let intake = Arc::new(Intake::default());
     (
         NetSide {
             inputs: input_tx,
+            intake: intake.clone(),
             queries: query_tx,
             gauges: gauges.clone(),
             world: Arc::new(world),
         },
         SimSide {
             inputs: input_rx,
+            intake,
             queries: query_rx,
             frames: frame_tx,
             gauges,

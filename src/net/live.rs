@@ -11,6 +11,7 @@ use crossbeam_channel::{RecvTimeoutError, TrySendError};
 use super::answer::{Effect, answer};
 use super::bridge::{ControlState, SimQuery, SimSide};
 use super::frame::{NetLink, collect};
+use crate::fault::restart;
 use crate::input::{ControlAction, Input, InputFeed, QueuedInputs};
 use crate::sim::{Pace, Simulation, TICK};
 
@@ -24,11 +25,21 @@ pub struct LiveLimits {
     pub start_paused: bool,
 }
 
+/// Why the loop returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LiveEnd {
+    /// Stopped, at the tick limit, on a failed store or tick, or by a check.
+    Stopped,
+    /// The tick that just ran is a restart fault's (`fault` is its index):
+    /// the caller restarts the server ([`super::restart`]) and goes on.
+    Restart { fault: usize },
+}
+
 /// Runs ticks until `stop` is set, the tick limit is reached or the store
 /// fails. The simulation must be built with the server's inputs in mind:
 /// this sets its input feed to the server's channel.
-pub fn run(sim: &mut Simulation, side: &SimSide, limits: LiveLimits, stop: &AtomicBool) {
-    run_with(sim, side, limits, stop, &mut |_| false);
+pub fn run(sim: &mut Simulation, side: &SimSide, limits: LiveLimits, stop: &AtomicBool) -> LiveEnd {
+    run_with(sim, side, limits, stop, &mut |_| false)
 }
 
 /// [`run`], calling `after_tick` with the world after every tick; it
@@ -39,10 +50,11 @@ pub fn run_with(
     limits: LiveLimits,
     stop: &AtomicBool,
     after_tick: &mut dyn FnMut(&mut bevy::prelude::World) -> bool,
-) {
-    ticks(sim, side, limits, stop, after_tick);
+) -> LiveEnd {
+    let end = ticks(sim, side, limits, stop, after_tick);
     // What the connections did to the links counts against the faults.
     side.gauges.links.fold_into(sim.world_mut());
+    end
 }
 
 fn ticks(
@@ -51,7 +63,7 @@ fn ticks(
     limits: LiveLimits,
     stop: &AtomicBool,
     after_tick: &mut dyn FnMut(&mut bevy::prelude::World) -> bool,
-) {
+) -> LiveEnd {
     sim.set_input_feed(InputFeed::Live(side.inputs.clone()));
     sim.world_mut().insert_resource(NetLink {
         gauges: side.gauges.clone(),
@@ -65,7 +77,7 @@ fn ticks(
             || sim.store_failed()
             || limits.until_tick.is_some_and(|t| sim.tick() >= t)
         {
-            return;
+            return LiveEnd::Stopped;
         }
         // Answer until the next tick is due (fast pace: only what is queued).
         loop {
@@ -90,7 +102,7 @@ fn ticks(
                 }
             }
             if stop.load(Ordering::Relaxed) {
-                return;
+                return LiveEnd::Stopped;
             }
             if due && limits.pace == Pace::Fast && side.queries.is_empty() {
                 break;
@@ -100,10 +112,17 @@ fn ticks(
         let now = Instant::now();
         // A late tick does not cause a burst of catch-up ticks.
         next = next.max(now) + TICK;
+        let restart = restart::due_at(sim.world(), sim.tick() + 1);
+        if restart.is_some() {
+            // The server goes down after this tick: from now on connections
+            // refuse new inputs (answered, so clients know), and this tick
+            // takes and answers everything already handed over.
+            side.close_intake();
+        }
         let start = Instant::now();
         if sim.try_step().is_err() {
             // The caller tears down and reports it (`Simulation::panicked`).
-            return;
+            return LiveEnd::Stopped;
         }
         let tick_ms = start.elapsed().as_secs_f64() * 1000.0;
         side.gauges.tick_p99_us.store(
@@ -117,7 +136,10 @@ fn ticks(
             side.gauges.frames_dropped.fetch_add(1, Ordering::Relaxed);
         }
         if after_tick(sim.world_mut()) {
-            return;
+            return LiveEnd::Stopped;
+        }
+        if let Some(fault) = restart {
+            return LiveEnd::Restart { fault };
         }
     }
 }

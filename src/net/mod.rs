@@ -22,6 +22,7 @@ mod metrics;
 pub mod protocol;
 pub mod render;
 pub mod rest;
+pub mod restart;
 pub mod server;
 pub mod ws;
 

@@ -69,6 +69,10 @@ impl From<Refused> for ApiError {
                 StatusCode::SERVICE_UNAVAILABLE,
                 "the simulation has stopped",
             ),
+            Refused::Restarting => ApiError::status(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the server is restarting; retry",
+            ),
         }
     }
 }

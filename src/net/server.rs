@@ -5,7 +5,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -13,7 +13,7 @@ use thiserror::Error;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use super::bridge::{SimSide, channels};
+use super::bridge::{Gauges, SimSide, channels};
 use super::hub::{self, HubMsg, Recent};
 use super::protocol::WorldInfo;
 use super::rest::{ApiState, router};
@@ -63,12 +63,74 @@ pub struct Server {
     pub ws_addr: SocketAddr,
     shutdown: watch::Sender<bool>,
     hub: Option<JoinHandle<()>>,
+    /// What it was started with, the addresses as bound (a restart binds
+    /// the same ports again).
+    config: ServerConfig,
+    world: WorldInfo,
+    first_conn: u64,
+    next_conn: Arc<AtomicU64>,
+    restarting: Arc<AtomicBool>,
+    gauges: Arc<Gauges>,
+}
+
+/// A server that went down for a restart: what it closed, and what it
+/// needs to come back as itself (same ports, connection ids carrying on).
+pub struct Down {
+    pub config: ServerConfig,
+    pub world: WorldInfo,
+    /// The first connection id of the server that comes back: sessions
+    /// below it belonged to this one.
+    pub next_conn: u64,
+    /// Connections (players and viewers) open when it went down.
+    pub connections_closed: u64,
+    /// Connections that had not closed within the bounded wait (the
+    /// runtime's shutdown dropped them).
+    pub connections_dropped: u64,
+}
+
+/// How long a restart waits for the hub to hand out its last frames.
+const HUB_DRAIN: Duration = Duration::from_secs(2);
+/// How long a restart waits for connections to write their close frames.
+const CLOSE_WAIT: Duration = Duration::from_millis(1500);
+/// How long a restart keeps trying to bind its old ports again.
+const REBIND_PATIENCE: Duration = Duration::from_secs(3);
+
+/// Waits until `done` holds, for at most `limit`.
+fn wait_until(limit: Duration, done: impl Fn() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + limit;
+    while !done() {
+        if std::time::Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    true
 }
 
 impl Server {
     /// Binds both listeners and starts serving; the returned [`SimSide`]
     /// must be driven by [`super::live::run`].
     pub fn start(config: &ServerConfig, world: WorldInfo) -> Result<(Server, SimSide), NetError> {
+        Server::start_from(config, world, 1, Duration::ZERO)
+    }
+
+    /// Starts again after [`Server::go_down`], on the same ports, numbering
+    /// connections on from where the old server stopped.
+    pub fn come_back(down: &Down) -> Result<(Server, SimSide), NetError> {
+        Server::start_from(
+            &down.config,
+            down.world.clone(),
+            down.next_conn,
+            REBIND_PATIENCE,
+        )
+    }
+
+    fn start_from(
+        config: &ServerConfig,
+        world: WorldInfo,
+        first_conn: u64,
+        patience: Duration,
+    ) -> Result<(Server, SimSide), NetError> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("seedsim-net")
@@ -76,11 +138,22 @@ impl Server {
             .enable_all()
             .build()
             .map_err(NetError::Runtime)?;
-        let (net, sim, frames) = channels(world);
+        let (net, sim, frames) = channels(world.clone());
         let bind = |addr: SocketAddr| {
-            runtime
-                .block_on(TcpListener::bind(addr))
-                .map_err(|source| NetError::Bind { addr, source })
+            let deadline = std::time::Instant::now() + patience;
+            loop {
+                match runtime.block_on(TcpListener::bind(addr)) {
+                    Ok(l) => return Ok(l),
+                    // The old listener's port may linger for a moment.
+                    Err(e)
+                        if e.kind() == std::io::ErrorKind::AddrInUse
+                            && std::time::Instant::now() < deadline =>
+                    {
+                        std::thread::sleep(Duration::from_millis(20));
+                    }
+                    Err(source) => return Err(NetError::Bind { addr, source }),
+                }
+            }
         };
         let http = bind(config.http)?;
         let ws = bind(config.ws)?;
@@ -112,13 +185,17 @@ impl Server {
                 })
                 .await;
         });
+        let next_conn = Arc::new(AtomicU64::new(first_conn));
+        let restarting = Arc::new(AtomicBool::new(false));
+        let gauges = net.gauges.clone();
         runtime.spawn(accept(
             ws,
             WsContext {
                 net,
                 hub: hub_tx,
                 shutdown: shutdown_rx,
-                next_conn: Arc::new(AtomicU64::new(1)),
+                next_conn: next_conn.clone(),
+                restarting: restarting.clone(),
             },
         ));
         Ok((
@@ -128,6 +205,16 @@ impl Server {
                 ws_addr,
                 shutdown,
                 hub: Some(hub),
+                config: ServerConfig {
+                    http: http_addr,
+                    ws: ws_addr,
+                    token: config.token.clone(),
+                },
+                world,
+                first_conn,
+                next_conn,
+                restarting,
+                gauges,
             },
             sim,
         ))
@@ -140,6 +227,44 @@ impl Server {
     {
         if let Some(rt) = &self.runtime {
             rt.spawn(f);
+        }
+    }
+
+    /// Connections accepted so far.
+    pub fn accepted(&self) -> u64 {
+        self.next_conn
+            .load(Ordering::Relaxed)
+            .saturating_sub(self.first_conn)
+    }
+
+    /// Goes down for a restart, every wait bounded: the hub hands out the
+    /// frames it was given (the last tick's acks reach their clients), then
+    /// every connection writes what it has queued and closes with 1012
+    /// ("service restart"), then the listeners close and the runtime stops.
+    /// Close the intake ([`SimSide::close_intake`]) and answer what it held
+    /// before handing over `side`.
+    pub fn go_down(mut self, side: SimSide) -> Down {
+        let open = Gauges::get(&self.gauges.connections);
+        self.restarting.store(true, Ordering::Relaxed);
+        drop(side);
+        // A hub still busy after the wait ends with the runtime below.
+        if let Some(hub) = self.hub.take()
+            && wait_until(HUB_DRAIN, || hub.is_finished())
+        {
+            let _ = hub.join();
+        }
+        wait_until(CLOSE_WAIT, || Gauges::get(&self.gauges.connections) == 0);
+        let lingering = Gauges::get(&self.gauges.connections);
+        let _ = self.shutdown.send(true);
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_timeout(Duration::from_secs(1));
+        }
+        Down {
+            config: self.config.clone(),
+            world: self.world.clone(),
+            next_conn: self.next_conn.load(Ordering::Relaxed),
+            connections_closed: open,
+            connections_dropped: lingering,
         }
     }
 

@@ -7,7 +7,7 @@
 //! leaves the hub and logs its player out, so no entity or task is leaked.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
@@ -38,6 +38,8 @@ pub struct WsContext {
     pub hub: crossbeam_channel::Sender<HubMsg>,
     pub shutdown: watch::Receiver<bool>,
     pub next_conn: Arc<AtomicU64>,
+    /// Set when the server goes down for a restart (the close says so).
+    pub restarting: Arc<AtomicBool>,
 }
 
 /// Accepts connections until shutdown.
@@ -65,6 +67,16 @@ struct Conn {
     closing: bool,
     /// Req ids of actions the simulation took, to spot repeats.
     seen: SeenIds,
+}
+
+/// The close frame of a server going away: 1012 (service restart) when it
+/// will be back, so clients know to reconnect.
+fn going_away(ctx: &WsContext) -> Message {
+    if ctx.restarting.load(Ordering::Relaxed) {
+        close(CloseCode::Restart, "server restarting; reconnect")
+    } else {
+        close(CloseCode::Away, "server shutting down")
+    }
 }
 
 fn close(code: CloseCode, reason: &str) -> Message {
@@ -206,13 +218,13 @@ async fn connection(stream: TcpStream, ctx: WsContext) {
                     }
                 }
                 None => {
-                    // The hub is gone: the simulation has stopped.
-                    let _ = sink.send(close(CloseCode::Away, "server shutting down")).await;
+                    // The hub is gone: the simulation has stopped (or restarts).
+                    let _ = sink.send(going_away(&ctx)).await;
                     break;
                 }
             },
             _ = shutdown.changed() => {
-                let _ = sink.send(close(CloseCode::Away, "server shutting down")).await;
+                let _ = sink.send(going_away(&ctx)).await;
                 break;
             }
         }
@@ -239,6 +251,10 @@ fn busy(r: Refused, req_id: Option<u64>) -> ServerMsg {
             "the simulation's input queue is full; retry",
         ),
         Refused::Stopped => (ErrorCode::ShuttingDown, "the simulation has stopped"),
+        Refused::Restarting => (
+            ErrorCode::ShuttingDown,
+            "the server is restarting and did not take this: reconnect and send it again",
+        ),
     };
     ServerMsg::Error {
         code,

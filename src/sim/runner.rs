@@ -142,6 +142,13 @@ impl Simulation {
         self.app.world_mut().insert_resource(feed);
     }
 
+    /// How ticks follow each other from now on (a world rebuilt by replay
+    /// goes on at its run's pace).
+    pub fn set_pace(&mut self, pace: Pace) {
+        self.pace = pace;
+        self.next_deadline = None;
+    }
+
     /// The run's statistics so far.
     pub fn stats(&self) -> &RunStats {
         self.app.world().resource::<RunStats>()

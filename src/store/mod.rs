@@ -2,9 +2,11 @@
 //! written by a dedicated thread (see [`writer`]) so the tick only pays for
 //! handing a batch over. With the run's scenario text and seed stored beside
 //! them, the file alone is enough to [`replay`] the run; [`verify`] checks
-//! the chain and [`query`] answers `seedsim events`.
+//! the chain and [`query`] answers `seedsim events`. A server restart closes
+//! the store mid-run and [`reopen`]s it to carry on the same chain.
 
 pub mod query;
+pub mod reopen;
 pub mod replay;
 mod schema;
 pub mod verify;
@@ -131,14 +133,7 @@ impl StoreSink {
         ] {
             schema::set_meta(&conn, key, value).map_err(sqlite(&path))?;
         }
-        let (tx, rx) = crossbeam_channel::bounded(QUEUE_TICKS);
-        let writer = std::thread::Builder::new()
-            .name("seedsim-store".into())
-            .spawn(move || writer::run(conn, rx))
-            .map_err(|source| StoreError::Io {
-                path: path.display().to_string(),
-                source,
-            })?;
+        let (tx, writer) = start_writer(&path, conn, WriterReport::genesis())?;
         Ok(StoreSink {
             path,
             tx: Some(tx),
@@ -173,14 +168,8 @@ impl StoreSink {
         }
     }
 
-    /// Whether the writer has stopped with an error.
-    pub fn failed(&self) -> bool {
-        self.failed
-    }
-
-    /// Waits for the writer to commit everything, indexes the events and
-    /// marks the run complete.
-    pub fn finish(&mut self) -> Result<StoreSummary, StoreError> {
+    /// Closes the channel and waits for the writer to commit what it holds.
+    fn stop_writer(&mut self) -> Result<WriterReport, StoreError> {
         self.tx = None;
         let report = match self.writer.take().map(JoinHandle::join) {
             Some(Ok(report)) => report,
@@ -191,9 +180,21 @@ impl StoreSink {
             }
             None => return Err(StoreError::Writer("the store was already finished".into())),
         };
-        if let Some(e) = report.error {
-            return Err(StoreError::Writer(e));
+        match report.error {
+            Some(e) => Err(StoreError::Writer(e)),
+            None => Ok(report),
         }
+    }
+
+    /// Whether the writer has stopped with an error.
+    pub fn failed(&self) -> bool {
+        self.failed
+    }
+
+    /// Waits for the writer to commit everything, indexes the events and
+    /// marks the run complete.
+    pub fn finish(&mut self) -> Result<StoreSummary, StoreError> {
+        let report = self.stop_writer()?;
         let conn = Connection::open(&self.path).map_err(sqlite(&self.path))?;
         conn.execute_batch(schema::INDEXES)
             .map_err(sqlite(&self.path))?;
@@ -212,6 +213,23 @@ impl StoreSink {
             writer_stalls: report.stalls,
         })
     }
+}
+
+/// Starts the writer thread on `conn`, carrying on from `report`.
+fn start_writer(
+    path: &Path,
+    conn: Connection,
+    report: WriterReport,
+) -> Result<(Sender<TickBatch>, JoinHandle<WriterReport>), StoreError> {
+    let (tx, rx) = crossbeam_channel::bounded(QUEUE_TICKS);
+    let writer = std::thread::Builder::new()
+        .name("seedsim-store".into())
+        .spawn(move || writer::run(conn, rx, report))
+        .map_err(|source| StoreError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+    Ok((tx, writer))
 }
 
 /// Record: hands the tick's events and state hash to the writer.

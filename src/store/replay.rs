@@ -1,7 +1,8 @@
 //! `seedsim replay`: re-runs a recorded run from what its `events.db` holds
 //! (scenario text, seed, number of ticks) and compares, tick by tick, every
 //! event's chain hash and the state hash with the stored ones. Reports the
-//! first divergence.
+//! first divergence. [`Recording`] is the same machinery for a server
+//! restart, which rebuilds its world this way (`store::reopen`).
 
 use std::path::Path;
 
@@ -50,38 +51,156 @@ fn hex_vec(h: &[u8]) -> String {
     h.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-pub fn replay(path: &Path, threads: Option<usize>) -> Result<Outcome, StoreError> {
-    let conn = open_read_only(path)?;
-    let get = |key: &str| -> Result<String, StoreError> {
-        schema::meta(&conn, key)
-            .map_err(sqlite(path))?
-            .ok_or_else(|| invalid(path, format!("meta has no {key}")))
-    };
-    let text = get("scenario_text")?;
-    let file = get("scenario_file")?;
-    let seed: u64 = get("seed")?
-        .parse()
-        .map_err(|e| invalid(path, format!("stored seed is not a number: {e}")))?;
-    let scenario = parse_str(&file, &text)
-        .map_err(|e| invalid(path, format!("the stored scenario does not load: {e}")))?;
-    let mut ticks_stmt = conn
-        .prepare("SELECT tick, state_hash FROM ticks ORDER BY tick")
-        .map_err(sqlite(path))?;
-    let recorded: Vec<(u64, String)> = ticks_stmt
-        .query_map([], |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)))
-        .map_err(sqlite(path))?
-        .collect::<Result<_, _>>()
-        .map_err(sqlite(path))?;
-    let mut events_stmt = conn
-        .prepare(&format!("SELECT {ROW_COLUMNS} FROM events ORDER BY seq"))
-        .map_err(sqlite(path))?;
-    let mut stored = events_stmt.query([]).map_err(sqlite(path))?;
+/// A recorded run, read back from its `events.db`: what it needs to be
+/// re-simulated (scenario, seed, inputs) and what it must reproduce (every
+/// tick's state hash; the events are read as they are compared).
+pub struct Recording {
+    path: std::path::PathBuf,
+    conn: rusqlite::Connection,
+    pub scenario: crate::scenario::Scenario,
+    pub seed: u64,
+    /// Every recorded tick with its state hash, tick 0 first.
+    pub ticks: Vec<(u64, String)>,
+    inputs: std::collections::VecDeque<(u64, Input)>,
+}
 
-    let mut inputs_stmt = conn
+impl Recording {
+    /// Reads a store (read-only) for replay.
+    pub fn open(path: &Path) -> Result<Recording, StoreError> {
+        let conn = open_read_only(path)?;
+        let get = |key: &str| -> Result<String, StoreError> {
+            schema::meta(&conn, key)
+                .map_err(sqlite(path))?
+                .ok_or_else(|| invalid(path, format!("meta has no {key}")))
+        };
+        let text = get("scenario_text")?;
+        let file = get("scenario_file")?;
+        let seed: u64 = get("seed")?
+            .parse()
+            .map_err(|e| invalid(path, format!("stored seed is not a number: {e}")))?;
+        let scenario = parse_str(&file, &text)
+            .map_err(|e| invalid(path, format!("the stored scenario does not load: {e}")))?;
+        let ticks = read_ticks(&conn).map_err(sqlite(path))?;
+        let inputs = read_inputs(&conn, path)?;
+        Ok(Recording {
+            path: path.to_path_buf(),
+            conn,
+            scenario,
+            seed,
+            ticks,
+            inputs,
+        })
+    }
+
+    /// A fresh simulation of the recorded run, fed its recorded inputs
+    /// (handed over: call once), at tick 0.
+    pub fn simulation(&mut self, threads: Option<usize>) -> Simulation {
+        let mut sim = Simulation::new(
+            &self.scenario,
+            &RunConfig {
+                seed: self.seed,
+                threads,
+                store: None,
+            },
+            Pace::Fast,
+        );
+        sim.set_input_feed(InputFeed::Replay(std::mem::take(&mut self.inputs)));
+        sim
+    }
+
+    /// Steps `sim` (at tick 0) through every recorded tick, comparing each
+    /// event's chain hash and each tick's state hash with the record, and
+    /// that no event is left over.
+    pub fn compare(&self, sim: &mut Simulation) -> Result<Outcome, StoreError> {
+        let path = self.path.as_path();
+        let mut events_stmt = self
+            .conn
+            .prepare(&format!("SELECT {ROW_COLUMNS} FROM events ORDER BY seq"))
+            .map_err(sqlite(path))?;
+        let mut stored = events_stmt.query([]).map_err(sqlite(path))?;
+        let mut prev = GENESIS;
+        let mut events = 0u64;
+        for (i, (tick, state_hash)) in self.ticks.iter().enumerate() {
+            if i > 0 {
+                sim.step();
+            }
+            let world = sim.world();
+            let now = world.resource::<StateHash>();
+            if now.tick != *tick {
+                return Ok(Outcome::Diverged(Divergence {
+                    tick: *tick,
+                    seq: events + 1,
+                    expected: format!("tick {tick}"),
+                    actual: format!("tick {}", now.tick),
+                }));
+            }
+            for event in world.resource::<TickEvents>().0.iter() {
+                let row = Row::from_event(event);
+                let hash = row.link(&prev);
+                let next = stored
+                    .next()
+                    .map_err(sqlite(path))?
+                    .map(read_row)
+                    .transpose()
+                    .map_err(sqlite(path))?;
+                let same = next
+                    .as_ref()
+                    .is_some_and(|(r, h)| r.seq == row.seq && h.as_slice() == hash.as_slice());
+                if !same {
+                    return Ok(Outcome::Diverged(Divergence {
+                        tick: *tick,
+                        seq: row.seq,
+                        expected: describe(next.as_ref()),
+                        actual: format!("{} {} (hash {})", row.kind, row.payload, hex(&hash)),
+                    }));
+                }
+                prev = hash;
+                events += 1;
+            }
+            if now.hex() != *state_hash {
+                return Ok(Outcome::Diverged(Divergence {
+                    tick: *tick,
+                    seq: events + 1,
+                    expected: format!("state hash {state_hash}"),
+                    actual: format!("state hash {}", now.hex()),
+                }));
+            }
+        }
+        if let Some(extra) = stored
+            .next()
+            .map_err(sqlite(path))?
+            .map(read_row)
+            .transpose()
+            .map_err(sqlite(path))?
+        {
+            return Ok(Outcome::Diverged(Divergence {
+                tick: extra.0.tick,
+                seq: extra.0.seq,
+                expected: describe(Some(&extra)),
+                actual: "no more events".into(),
+            }));
+        }
+        Ok(Outcome::Identical {
+            ticks: self.ticks.len() as u64,
+            events,
+        })
+    }
+}
+
+fn read_ticks(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<(u64, String)>> {
+    let mut stmt = conn.prepare("SELECT tick, state_hash FROM ticks ORDER BY tick")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)))?;
+    rows.collect()
+}
+
+fn read_inputs(
+    conn: &rusqlite::Connection,
+    path: &Path,
+) -> Result<std::collections::VecDeque<(u64, Input)>, StoreError> {
+    let mut stmt = conn
         .prepare("SELECT id, tick, payload FROM inputs ORDER BY id")
         .map_err(sqlite(path))?;
-    let mut inputs = std::collections::VecDeque::new();
-    let rows = inputs_stmt
+    let rows = stmt
         .query_map([], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
@@ -90,86 +209,19 @@ pub fn replay(path: &Path, threads: Option<usize>) -> Result<Outcome, StoreError
             ))
         })
         .map_err(sqlite(path))?;
+    let mut inputs = std::collections::VecDeque::new();
     for row in rows {
         let (id, tick, payload) = row.map_err(sqlite(path))?;
         let input: Input = serde_json::from_str(&payload)
             .map_err(|e| invalid(path, format!("input {id} does not parse: {e}")))?;
         inputs.push_back((tick as u64, input));
     }
-    let mut sim = Simulation::new(
-        &scenario,
-        &RunConfig {
-            seed,
-            threads,
-            store: None,
-        },
-        Pace::Fast,
-    );
-    sim.set_input_feed(InputFeed::Replay(inputs));
-    let mut prev = GENESIS;
-    let mut events = 0u64;
-    for (i, (tick, state_hash)) in recorded.iter().enumerate() {
-        if i > 0 {
-            sim.step();
-        }
-        let world = sim.world();
-        let now = world.resource::<StateHash>();
-        if now.tick != *tick {
-            return Ok(Outcome::Diverged(Divergence {
-                tick: *tick,
-                seq: events + 1,
-                expected: format!("tick {tick}"),
-                actual: format!("tick {}", now.tick),
-            }));
-        }
-        for event in world.resource::<TickEvents>().0.iter() {
-            let row = Row::from_event(event);
-            let hash = row.link(&prev);
-            let next = stored
-                .next()
-                .map_err(sqlite(path))?
-                .map(read_row)
-                .transpose()
-                .map_err(sqlite(path))?;
-            let same = next
-                .as_ref()
-                .is_some_and(|(r, h)| r.seq == row.seq && h.as_slice() == hash.as_slice());
-            if !same {
-                return Ok(Outcome::Diverged(Divergence {
-                    tick: *tick,
-                    seq: row.seq,
-                    expected: describe(next.as_ref()),
-                    actual: format!("{} {} (hash {})", row.kind, row.payload, hex(&hash)),
-                }));
-            }
-            prev = hash;
-            events += 1;
-        }
-        if now.hex() != *state_hash {
-            return Ok(Outcome::Diverged(Divergence {
-                tick: *tick,
-                seq: events + 1,
-                expected: format!("state hash {state_hash}"),
-                actual: format!("state hash {}", now.hex()),
-            }));
-        }
-    }
-    if let Some(extra) = stored
-        .next()
-        .map_err(sqlite(path))?
-        .map(read_row)
-        .transpose()
-        .map_err(sqlite(path))?
-    {
-        return Ok(Outcome::Diverged(Divergence {
-            tick: extra.0.tick,
-            seq: extra.0.seq,
-            expected: describe(Some(&extra)),
-            actual: "no more events".into(),
-        }));
-    }
-    Ok(Outcome::Identical {
-        ticks: recorded.len() as u64,
-        events,
-    })
+    Ok(inputs)
+}
+
+/// Re-simulates the run recorded at `path` and compares it with the record.
+pub fn replay(path: &Path, threads: Option<usize>) -> Result<Outcome, StoreError> {
+    let mut recording = Recording::open(path)?;
+    let mut sim = recording.simulation(threads);
+    recording.compare(&mut sim)
 }

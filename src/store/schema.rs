@@ -57,14 +57,20 @@ CREATE INDEX IF NOT EXISTS events_cause  ON events(cause)  WHERE cause  IS NOT N
 pub fn create(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "page_size", 16384)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
+    tune(conn)?;
+    conn.execute_batch(SCHEMA)
+}
+
+/// The settings of a connection that appends (they last as long as it
+/// does; the page size and WAL mode stay with the file).
+pub fn tune(conn: &Connection) -> rusqlite::Result<()> {
     // WAL + NORMAL: a killed process loses nothing committed. No automatic
     // checkpoints while the run writes (the writer would copy every page
     // twice and fsync); `finish` checkpoints once. Bigger pages and cache
     // mean fewer page splits per row appended.
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "wal_autocheckpoint", 0)?;
-    conn.pragma_update(None, "cache_size", -65536)?;
-    conn.execute_batch(SCHEMA)
+    conn.pragma_update(None, "cache_size", -65536)
 }
 
 pub fn set_meta(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {

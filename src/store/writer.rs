@@ -69,12 +69,24 @@ fn yield_to_the_simulation() {
     }
 }
 
-pub fn run(mut conn: Connection, rx: Receiver<TickBatch>) -> WriterReport {
+impl WriterReport {
+    /// A writer starting a new chain.
+    pub fn genesis() -> WriterReport {
+        WriterReport {
+            last_hash: GENESIS,
+            ..Default::default()
+        }
+    }
+}
+
+/// Writes what arrives on `rx`, carrying on from `report` (a new chain's
+/// [`WriterReport::genesis`], or a reopened store's tail and totals).
+pub fn run(
+    mut conn: Connection,
+    rx: Receiver<TickBatch>,
+    mut report: WriterReport,
+) -> WriterReport {
     yield_to_the_simulation();
-    let mut report = WriterReport {
-        last_hash: GENESIS,
-        ..Default::default()
-    };
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {

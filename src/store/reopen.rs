@@ -1,0 +1,139 @@
+//! A run's store across a server restart. [`StoreSink::close`] commits
+//! everything handed over and stops the writer without finishing the run
+//! (the status stays `running`, no indexes are built); [`rebuild`] replays
+//! the closed file into a fresh simulation with `seedsim replay`'s own
+//! machinery, checking every event hash and tick state hash on the way;
+//! [`StoreSink::reopen`] appends to the same file, carrying the hash chain
+//! on from its last committed tick (next seq, previous hash), so the file
+//! still verifies and replays as one run.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use super::replay::{Outcome, Recording};
+use super::writer::WriterReport;
+use super::{StoreError, StoreSink, schema, sqlite, start_writer};
+use crate::events::chain::hex;
+use crate::sim::Simulation;
+
+/// A store whose writer has stopped mid-run, everything committed.
+pub struct Closed {
+    pub path: PathBuf,
+    report: WriterReport,
+    stall: Duration,
+    stalled_ticks: u64,
+}
+
+impl Closed {
+    /// Events committed so far.
+    pub fn events(&self) -> u64 {
+        self.report.events
+    }
+}
+
+/// A world rebuilt from the store, and how much of the record it replayed.
+pub struct Rebuilt {
+    pub sim: Simulation,
+    pub ticks: u64,
+    pub events: u64,
+}
+
+fn invalid(path: &Path, message: String) -> StoreError {
+    StoreError::Invalid {
+        path: path.display().to_string(),
+        message,
+    }
+}
+
+impl StoreSink {
+    /// Waits for the writer to commit everything it was handed and stops it;
+    /// the run is not finished (see [`StoreSink::reopen`]).
+    pub fn close(&mut self) -> Result<Closed, StoreError> {
+        let report = self.stop_writer()?;
+        Ok(Closed {
+            path: self.path.clone(),
+            report,
+            stall: self.stall,
+            stalled_ticks: self.stalled_ticks,
+        })
+    }
+
+    /// Opens a closed store for appending: its last committed tick must be
+    /// where the writer stopped (same last seq, same chain hash), and the
+    /// new writer carries on from there with the old totals.
+    pub fn reopen(closed: Closed) -> Result<StoreSink, StoreError> {
+        let path = closed.path;
+        let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+            .map_err(sqlite(&path))?;
+        match schema::meta(&conn, "format").map_err(sqlite(&path))? {
+            Some(f) if f == schema::FORMAT => {}
+            other => {
+                return Err(invalid(
+                    &path,
+                    format!("not a seedsim event store (format {other:?})"),
+                ));
+            }
+        }
+        schema::tune(&conn).map_err(sqlite(&path))?;
+        let (last_seq, chain): (i64, Vec<u8>) = conn
+            .query_row(
+                "SELECT last_seq, chain_hash FROM ticks ORDER BY tick DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(sqlite(&path))?;
+        let report = closed.report;
+        if last_seq as u64 != report.last_seq || chain.as_slice() != report.last_hash.as_slice() {
+            return Err(invalid(
+                &path,
+                format!(
+                    "reopened with a tail (seq {last_seq}) that is not the one the writer left \
+                     (seq {}, hash {})",
+                    report.last_seq,
+                    hex(&report.last_hash)
+                ),
+            ));
+        }
+        let (tx, writer) = start_writer(&path, conn, report)?;
+        Ok(StoreSink {
+            path,
+            tx: Some(tx),
+            writer: Some(writer),
+            stall: closed.stall,
+            stalled_ticks: closed.stalled_ticks,
+            failed: false,
+        })
+    }
+}
+
+/// Rebuilds the run recorded in a closed store by replaying all of it: the
+/// scenario, seed and inputs come from the file, every event hash and tick
+/// state hash is compared, and the record must end at `tick`.
+pub fn rebuild(path: &Path, threads: Option<usize>, tick: u64) -> Result<Rebuilt, StoreError> {
+    let mut recording = Recording::open(path)?;
+    let last = recording.ticks.last().map_or(0, |(t, _)| *t);
+    if last != tick {
+        return Err(invalid(
+            path,
+            format!("the store ends at tick {last}, not at the restart's tick {tick}"),
+        ));
+    }
+    let mut sim = recording.simulation(threads);
+    match recording.compare(&mut sim)? {
+        Outcome::Identical { ticks, events } => Ok(Rebuilt {
+            sim,
+            // Tick 0 is the initial state, not a replayed tick.
+            ticks: ticks.saturating_sub(1),
+            events,
+        }),
+        Outcome::Diverged(d) => Err(invalid(
+            path,
+            format!(
+                "the rebuilt world diverges from the record at tick {}, seq {}: expected {}, got {}",
+                d.tick, d.seq, d.expected, d.actual
+            ),
+        )),
+    }
+}
