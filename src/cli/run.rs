@@ -138,7 +138,7 @@ pub fn run(args: &RunArgs, forever: bool) -> ExitCode {
         scenario: scenario.name.clone(),
         scenario_file: args.common.scenario.display().to_string(),
         seed,
-        pace: args.pace,
+        pace: live_args.pace,
         threads: bevy::tasks::ComputeTaskPool::get().thread_num(),
         wall_secs: started.elapsed().as_secs_f64(),
     };
