@@ -35,6 +35,10 @@ pub struct Judge {
     population: PopulationSeen,
     /// Resident memory at the end of each memory assertion's warm-up.
     warm_rss: Vec<Option<u64>>,
+    /// Resident memory after the latest tick, when a memory assertion
+    /// measures growth: the end of the run is its last tick, not the
+    /// verification and replay that judging does afterwards.
+    last_rss: Option<u64>,
     /// The threshold that stopped the run, if one did.
     aborted: Option<Verdict>,
 }
@@ -165,6 +169,7 @@ impl Judge {
             early: vec![None; s.assertions.len()],
             population: PopulationSeen::default(),
             warm_rss: vec![None; s.assertions.len()],
+            last_rss: None,
             aborted: None,
         }
     }
@@ -179,6 +184,18 @@ impl Judge {
         let tick = world.resource::<SimClock>().tick;
         self.population
             .add(world.resource::<crate::population::Census>().total());
+        let growth = self.assertions.iter().any(|a| {
+            matches!(
+                a,
+                Assertion::Memory {
+                    growth_pct: Some(_),
+                    ..
+                }
+            )
+        });
+        if growth {
+            self.last_rss = current_rss_bytes();
+        }
         for i in 0..self.assertions.len() {
             match &self.assertions[i] {
                 Assertion::State {
@@ -399,7 +416,7 @@ impl Judge {
                 } => {
                     let peak =
                         crate::record::memory::peak_rss_bytes().unwrap_or(0) as f64 / 1048576.0;
-                    let now = current_rss_bytes().unwrap_or(0) as f64;
+                    let now = self.last_rss.or_else(current_rss_bytes).unwrap_or(0) as f64;
                     let mut passed = true;
                     let mut measured = Vec::new();
                     let mut expected = Vec::new();
