@@ -7,6 +7,7 @@
 //! histograms. The core is a library so the scenario runner can drive it
 //! in-process; the CLI is a thin layer over [`run_until`].
 
+mod answers;
 mod behaviour;
 mod client;
 mod config;

@@ -29,10 +29,7 @@ use super::link::{self, Phase, ReadOutcome};
 use super::pending::{Insert, Pending};
 use super::profile::View;
 use super::stats::{Stats, bump, drop_by};
-use crate::net::protocol::{
-    ActionKindMsg, ActionMsg, ClientMsg, Decision, ErrorCode, Login, PROTOCOL_VERSION, ServerMsg,
-    Subscription,
-};
+use crate::net::protocol::{ActionKindMsg, ActionMsg, ClientMsg, Login};
 
 pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -41,7 +38,7 @@ const ACKS_WAITING: usize = 256;
 /// Event seqs one client may wait for before the oldest is given up.
 const EVENTS_WAITING: usize = 1024;
 /// Nearby ids kept from a `welcome` (the server sends up to 8).
-const NEARBY_MAX: usize = 32;
+pub(super) const NEARBY_MAX: usize = 32;
 /// The next action of a burst follows one tick later.
 const QUICK: Duration = Duration::from_millis(100);
 
@@ -59,15 +56,15 @@ pub enum End {
 }
 
 /// What a request was, to make sense of its answer.
-struct Sent {
-    at: Instant,
+pub(super) struct Sent {
+    pub(super) at: Instant,
     /// When it last went out, what it said, and how often it went again.
-    last: Instant,
-    msg: ActionMsg,
-    resends: u8,
-    with: Option<u64>,
-    to: Option<[f32; 2]>,
-    zone: Option<u16>,
+    pub(super) last: Instant,
+    pub(super) msg: ActionMsg,
+    pub(super) resends: u8,
+    pub(super) with: Option<u64>,
+    pub(super) to: Option<[f32; 2]>,
+    pub(super) zone: Option<u16>,
 }
 
 /// A virtual player across its connections.
@@ -76,34 +73,34 @@ pub struct Player {
     pub config: Arc<AssaultConfig>,
     pub stats: Arc<Stats>,
     pub behaviour: Behaviour,
-    view: View,
+    pub(super) view: View,
     /// Request ids keep growing across reconnects, so a late answer from an
     /// old connection can never match a new request.
-    next_req: u64,
+    pub(super) next_req: u64,
     /// Actions left unanswered when the server closed for a restart: sent
     /// again on the next connection once it is welcomed.
-    carried: Vec<(u64, Sent)>,
+    pub(super) carried: Vec<(u64, Sent)>,
     /// When an unanswered action goes again under its req_id (the network
     /// may have lost it; the server executes a req_id only once).
-    rto: super::rto::Rto,
+    pub(super) rto: super::rto::Rto,
 }
 
 /// Where a connection stands.
-struct Conn {
-    sink: SplitSink<Ws, Message>,
-    acks: Pending<Sent>,
-    events: Pending<Instant>,
+pub(super) struct Conn {
+    pub(super) sink: SplitSink<Ws, Message>,
+    pub(super) acks: Pending<Sent>,
+    pub(super) events: Pending<Instant>,
     /// `hello` (then `welcome`) must arrive before this.
-    expect_by: Option<Instant>,
-    awaiting_welcome: bool,
-    welcomed: bool,
-    logged_in: bool,
-    next_action: Instant,
+    pub(super) expect_by: Option<Instant>,
+    pub(super) awaiting_welcome: bool,
+    pub(super) welcomed: bool,
+    pub(super) logged_in: bool,
+    pub(super) next_action: Instant,
     /// Set when no more actions go out.
-    draining: bool,
+    pub(super) draining: bool,
     /// At the client's own session end: the time by which it closes even if
     /// answers are still due.
-    leaving_by: Option<Instant>,
+    pub(super) leaving_by: Option<Instant>,
 }
 
 /// What the timer in the session loop is waiting for.
@@ -283,7 +280,7 @@ impl Player {
         Ok(())
     }
 
-    async fn send(&self, c: &mut Conn, msg: &ClientMsg) -> Result<(), ErrorClass> {
+    pub(super) async fn send(&self, c: &mut Conn, msg: &ClientMsg) -> Result<(), ErrorClass> {
         // Plain data always encodes; a failure would be a bug worth seeing.
         let text = serde_json::to_string(msg).map_err(|_| ErrorClass::Protocol)?;
         match timeout(self.config.timeout, c.sink.send(Message::text(text))).await {
@@ -293,7 +290,7 @@ impl Player {
         }
     }
 
-    async fn login(&mut self, c: &mut Conn) -> Result<(), ErrorClass> {
+    pub(super) async fn login(&mut self, c: &mut Conn) -> Result<(), ErrorClass> {
         if c.awaiting_welcome || c.draining {
             return Ok(());
         }
@@ -344,146 +341,6 @@ impl Player {
             Pace::Quick => QUICK,
         };
         c.next_action = Instant::now() + wait;
-        Ok(())
-    }
-
-    /// Handles one text frame; an error ends the connection.
-    async fn on_text(&mut self, c: &mut Conn, text: &str) -> Result<(), ErrorClass> {
-        let Ok(msg) = serde_json::from_str::<ServerMsg>(text) else {
-            self.stats.error(ErrorClass::Protocol);
-            return Ok(());
-        };
-        let now = Instant::now();
-        match msg {
-            ServerMsg::Hello { version, world, .. } => {
-                if version != PROTOCOL_VERSION {
-                    return Err(ErrorClass::Protocol);
-                }
-                self.view.learn_world(&world);
-                c.expect_by = None;
-                self.login(c).await?;
-            }
-            ServerMsg::Welcome {
-                entity,
-                x,
-                y,
-                zone,
-                mut nearby,
-                ..
-            } => {
-                nearby.truncate(NEARBY_MAX);
-                self.view.me = Some(entity);
-                self.view.pos = [x, y];
-                self.view.zone = zone;
-                self.view.nearby = nearby;
-                c.awaiting_welcome = false;
-                c.expect_by = None;
-                c.logged_in = true;
-                c.welcomed = true;
-                bump(&self.stats.logins);
-                for (req_id, mut sent) in self.carried.drain(..) {
-                    // Due for a resend at once, with its resends to come.
-                    sent.last = now.checked_sub(self.rto.timeout()).unwrap_or(now);
-                    sent.resends = 0;
-                    c.acks.insert(req_id, sent);
-                }
-                c.next_action = now + self.behaviour.jitter(self.config.think);
-                if self.config.track_self {
-                    // Only this entity's deltas; no viewer events (the
-                    // player's own still come).
-                    let sub = Subscription {
-                        entities: Some(vec![entity]),
-                        events: Some(Vec::new()),
-                        deltas: true,
-                        ..Subscription::default()
-                    };
-                    self.send(c, &ClientMsg::Subscribe(sub)).await?;
-                }
-            }
-            ServerMsg::Ack {
-                req_id,
-                decision,
-                rule,
-                seq,
-                ..
-            } => {
-                let Some(sent) = c.acks.take(req_id) else {
-                    bump(&self.stats.acks_unmatched);
-                    return Ok(());
-                };
-                drop_by(&self.stats.awaiting_acks, 1);
-                if sent.resends == 0 {
-                    self.rto.sample(now - sent.at);
-                    let us = self.rto.timeout().as_micros() as u64;
-                    self.stats
-                        .rto_max_us
-                        .fetch_max(us, std::sync::atomic::Ordering::Relaxed);
-                }
-                let profile = self.client.profile;
-                self.stats
-                    .acked(profile, now - sent.at, decision, rule.as_deref());
-                if let (Decision::Permitted, Some(to)) = (decision, sent.to) {
-                    self.view.pos = to;
-                }
-                if let (Decision::Permitted | Decision::Mutated, Some(zone)) = (decision, sent.zone)
-                {
-                    // The server walks the entity there, so the explorer
-                    // picks another zone next time.
-                    self.view.zone = zone;
-                }
-                if let Some(seq) = seq {
-                    bump(&self.stats.events_expected);
-                    if c.events.insert(seq, sent.at) == Insert::New {
-                        bump(&self.stats.awaiting_events);
-                    }
-                }
-            }
-            ServerMsg::Events { events, .. } => {
-                for event in events {
-                    if let Some(at) = c.events.take(event.seq) {
-                        drop_by(&self.stats.awaiting_events, 1);
-                        self.stats.event_seen(self.client.profile, now - at);
-                    }
-                }
-            }
-            ServerMsg::Error { code, req_id, .. } => {
-                self.stats.error(ErrorClass::Server(code));
-                if let Some(sent) = req_id.and_then(|r| c.acks.take(r)) {
-                    drop_by(&self.stats.awaiting_acks, 1);
-                    bump(&self.stats.answered);
-                    if code == ErrorCode::UnknownTarget
-                        && let Some(gone) = sent.with
-                    {
-                        self.view.nearby.retain(|id| *id != gone);
-                    }
-                }
-                match code {
-                    ErrorCode::EntityGone | ErrorCode::NotLoggedIn => {
-                        c.logged_in = false;
-                        self.login(c).await?;
-                    }
-                    // The server is closing this connection: act no more
-                    // here (an action sent as it closes would be lost with
-                    // the socket); unanswered ones are still resent.
-                    ErrorCode::ShuttingDown => c.draining = true,
-                    ErrorCode::AlreadyLoggedIn => {
-                        // The server still knows our entity: play on.
-                        c.awaiting_welcome = false;
-                        c.expect_by = None;
-                        c.logged_in = c.welcomed;
-                    }
-                    _ => {}
-                }
-            }
-            ServerMsg::Lagged { .. } => bump(&self.stats.lagged),
-            ServerMsg::Snapshot { entities, .. } => {
-                entities.iter().for_each(|e| self.view.learn_self(e));
-            }
-            ServerMsg::Delta { changed, .. } => {
-                changed.iter().for_each(|e| self.view.learn_self(e));
-            }
-            ServerMsg::Heatmap { .. } | ServerMsg::Metrics { .. } => {}
-        }
         Ok(())
     }
 }
