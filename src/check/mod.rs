@@ -3,6 +3,7 @@
 
 mod judge;
 mod measure;
+mod query;
 pub mod spec;
 mod store_checks;
 pub mod threshold;
