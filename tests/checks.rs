@@ -296,3 +296,31 @@ fn clients_can_run_in_a_child_process_and_a_load_too_big_for_the_machine_is_refu
     assert!(err.contains("file descriptors"), "{err}");
     assert!(err.contains("process: child"), "{err}");
 }
+
+#[test]
+fn no_blow_lands_on_a_player_who_is_leaving() {
+    // Fighters and griefers whose sessions end while others attack them:
+    // a session that ends this tick ends before anyone acts, so every
+    // attack that is carried out finds its target and does its damage.
+    let dir = scratch("leaving");
+    let path = scenario(
+        &dir,
+        120,
+        r#"
+    clients: (count: 120, arrival_rate: 30.0, session_ticks: 20, think_ms: 150, mix: { fighter: 2, griefer: 1 }),
+    assertions: [
+        Timing(name: "every attack does its damage at once", first: "attack", then: "damage", within_ticks: 0),
+    ],"#,
+    );
+    let (code, out, err) = run(&path, &dir.join("out"), &[]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("out/report.json")).unwrap())
+            .unwrap();
+    assert!(
+        report["totals"]["departures"].as_u64().unwrap() >= 50,
+        "{}",
+        report["totals"]
+    );
+    assert!(report["events"]["by_kind"]["attack"].as_u64().unwrap() >= 100);
+}

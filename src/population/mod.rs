@@ -66,8 +66,12 @@ impl Plugin for PopulationPlugin {
             .add_systems(
                 FixedUpdate,
                 (
-                    apply::apply_intents,
+                    // Lives and sessions that end this tick end before
+                    // anyone acts: nobody acts after their end, and no blow
+                    // lands on someone who is leaving (its damage would
+                    // find no one).
                     life::end_lives,
+                    apply::apply_intents,
                     motion::integrate_motion,
                     motion::announce_arrivals,
                 )

@@ -33,9 +33,9 @@ pub(super) fn damage(world: &mut World, ev: &Event) {
     let Some(mut vitals) = ev.handles.1.and_then(|v| world.get_mut::<Vitals>(v)) else {
         return;
     };
-    if !vitals.alive() {
-        return;
-    }
+    // Every attack Apply carried out struck a living target; when two blows
+    // fall in one tick and the first kills, the second still lands (on the
+    // body: its death reaction happens once), so the log explains both.
     vitals.health -= damage as f32;
     let health = vitals.health;
     world.resource_mut::<EventLog>().emit(
