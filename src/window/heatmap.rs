@@ -17,8 +17,10 @@ use crate::world::{SpatialGrid, Zones};
 const MAX_BINS: u32 = 96;
 /// Height above the ground and the zone tiles.
 const LIFT: f32 = 0.2;
+/// The opacity of a cell with one agent (empty cells are clear).
+const MIN_ALPHA: f32 = 0.15;
 /// The densest cell's opacity.
-const MAX_ALPHA: f32 = 0.75;
+const MAX_ALPHA: f32 = 0.6;
 
 #[derive(Resource, Debug)]
 struct Heatmap {
@@ -35,13 +37,15 @@ impl Plugin for HeatmapPlugin {
     }
 }
 
-/// Cold to hot: blue, cyan, yellow, red; `t` in 0..=1.
+/// Cold to hot: indigo, crimson, orange, pale yellow (`t` in 0..=1); an
+/// "inferno"-like ramp that, half transparent over the dark ground, stays
+/// apart from the realm colours the agents are drawn in.
 pub fn ramp(t: f32) -> LinearRgba {
     const STOPS: [(f32, f32, f32); 4] = [
-        (0.10, 0.20, 0.90),
-        (0.00, 0.80, 0.90),
-        (1.00, 0.90, 0.10),
-        (0.95, 0.15, 0.10),
+        (0.25, 0.10, 0.55),
+        (0.75, 0.15, 0.40),
+        (0.98, 0.55, 0.10),
+        (1.00, 0.95, 0.55),
     ];
     let t = t.clamp(0.0, 1.0) * (STOPS.len() - 1) as f32;
     let i = (t.floor() as usize).min(STOPS.len() - 2);
@@ -67,7 +71,7 @@ fn vertex_colours(counts: &[u32]) -> Vec<[f32; 4]> {
                 // Square root: a few crowded cells must not wash out the rest.
                 let t = (n as f32 / max).sqrt();
                 let rgb = ramp(t);
-                [rgb.red, rgb.green, rgb.blue, 0.25 + (MAX_ALPHA - 0.25) * t]
+                [rgb.red, rgb.green, rgb.blue, MIN_ALPHA + (MAX_ALPHA - MIN_ALPHA) * t]
             };
             [c; 4]
         })

@@ -94,7 +94,7 @@ fn setup_scene(
         ));
     }
 
-    let agent_size = (size.max_element() / 160.0).clamp(1.0, 12.0);
+    let agent_size = (size.max_element() / 130.0).clamp(1.0, 12.0);
     let realm_materials = Realm::ALL
         .iter()
         .map(|r| unlit(&mut materials, realm_colour(*r)))
