@@ -71,7 +71,12 @@ fn vertex_colours(counts: &[u32]) -> Vec<[f32; 4]> {
                 // Square root: a few crowded cells must not wash out the rest.
                 let t = (n as f32 / max).sqrt();
                 let rgb = ramp(t);
-                [rgb.red, rgb.green, rgb.blue, MIN_ALPHA + (MAX_ALPHA - MIN_ALPHA) * t]
+                [
+                    rgb.red,
+                    rgb.green,
+                    rgb.blue,
+                    MIN_ALPHA + (MAX_ALPHA - MIN_ALPHA) * t,
+                ]
             };
             [c; 4]
         })
