@@ -157,3 +157,24 @@ fn a_screenshot_of_the_smoke_scenario_shows_its_realms() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Checked before any window opens, so no display is needed.
+#[test]
+fn bad_window_arguments_and_scenarios_exit_2() {
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_seedsim"))
+            .arg("run")
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    let smoke = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/smoke.ron");
+    let o = run(&[smoke, "--window", "--no-store", "--screenshot", "shot.jpg"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains(".png"));
+    let o = run(&["no-such-scenario.ron", "--window"]);
+    assert_eq!(o.status.code(), Some(2));
+    // --screenshot only makes sense with --window.
+    let o = run(&[smoke, "--screenshot", "shot.png"]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -29,7 +29,7 @@ impl Orbit {
     pub fn framing(size: Vec2) -> Orbit {
         let focus = Vec3::new(size.x / 2.0, 0.0, size.y / 2.0);
         let (yaw, pitch) = (0.0, 60f32.to_radians());
-        let distance = size.max_element().max(1.0) * 1.05;
+        let distance = size.max_element().max(1.0) * 1.15;
         Orbit {
             focus,
             yaw,
