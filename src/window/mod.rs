@@ -94,13 +94,15 @@ pub fn run(driven: Rc<RefCell<Driven>>, opts: &WindowOpts) -> Result<CaptureOutc
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
         let scenario = driven.borrow().scenario.clone();
         let mut app = App::new();
-        // Before the plugins: their startup systems read the simulation.
-        app.insert_non_send(SimHandle(driven));
         app.add_plugins(WindowPlugin {
             scenario,
             opts,
             outcome: app_outcome,
         });
+        // After the plugins, whose build panics when there is no display
+        // (and Bevy then keeps the app, and this handle, from being
+        // dropped); before the first update, whose systems read it.
+        app.insert_non_send(SimHandle(driven));
         app.run()
     }));
     match result {
