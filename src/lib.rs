@@ -6,6 +6,7 @@
 //! Runs are described by scenario files ([`scenario`]) and are deterministic:
 //! the same scenario and seed give the same states, bit for bit, on any
 //! number of threads. Entities also live in the STAT7 address space ([`stat7`]).
+//! With the `window` feature, `window` shows a run in a Bevy window.
 
 pub mod actor;
 pub mod assault;
@@ -26,4 +27,6 @@ pub mod sim;
 pub mod stat7;
 pub mod store;
 pub mod suite;
+#[cfg(feature = "window")]
+pub mod window;
 pub mod world;

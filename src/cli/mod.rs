@@ -12,6 +12,8 @@ mod run;
 mod serve;
 mod store_cmds;
 mod test_cmd;
+#[cfg(feature = "window")]
+mod window;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -87,6 +89,27 @@ pub struct RunArgs {
     pub serve: bool,
     #[command(flatten)]
     pub net: NetOpts,
+    #[command(flatten)]
+    pub window: WindowArgs,
+}
+
+/// `run --window`: show the run in a window (needs the `window` feature).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct WindowArgs {
+    /// Show the run in a window, at real-time pace (speed set in its Run
+    /// panel). Needs a build with the `window` feature (the default).
+    #[arg(long)]
+    pub window: bool,
+    /// Render --frames frames once the scene is drawn, save the window as
+    /// this PNG and exit.
+    #[arg(long, requires = "window", value_name = "PATH")]
+    pub screenshot: Option<PathBuf>,
+    /// Frames to render before the screenshot.
+    #[arg(long, requires = "screenshot", default_value_t = 120, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub frames: u32,
+    /// Print the window's frame rate every this many seconds.
+    #[arg(long, requires = "window", value_name = "SECS")]
+    pub fps_log: Option<f64>,
 }
 
 /// `seedsim serve`: a live run (real time by default, until stopped).
@@ -148,6 +171,7 @@ pub fn main() -> ExitCode {
                 quiet: true,
                 serve: true,
                 net: args.net.clone(),
+                window: WindowArgs::default(),
             },
             args.ticks.is_none(),
         ),

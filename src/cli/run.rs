@@ -17,6 +17,12 @@ use crate::store::StoreConfig;
 
 /// Runs `args`; a live run (`--serve`) with `forever` runs until stopped.
 pub fn run(args: &RunArgs, forever: bool) -> ExitCode {
+    if args.window.window && !cfg!(feature = "window") {
+        eprintln!(
+            "error: --window needs a build with the `window` feature (this binary was built with --no-default-features); rebuild with `cargo build --features window`"
+        );
+        return ExitCode::from(EXIT_INVALID);
+    }
     let (scenario, text) = match load_file(&args.common.scenario) {
         Ok(s) => s,
         Err(e) => {
@@ -44,7 +50,26 @@ pub fn run(args: &RunArgs, forever: bool) -> ExitCode {
         store,
     };
 
-    let mut judge = Judge::new(&scenario);
+    if args.window.window {
+        if args.serve || scenario.clients.is_some() {
+            eprintln!(
+                "error: --window does not serve yet: it cannot be combined with --serve or a scenario with `clients`"
+            );
+            return ExitCode::from(EXIT_INVALID);
+        }
+        if let Some(path) = &args.window.screenshot
+            && path
+                .extension()
+                .is_none_or(|e| !e.eq_ignore_ascii_case("png"))
+        {
+            eprintln!(
+                "error: --screenshot {}: the file name must end in .png",
+                path.display()
+            );
+            return ExitCode::from(EXIT_INVALID);
+        }
+    }
+    let judge = Judge::new(&scenario);
     // Clients think in wall-clock time: a run with clients is served in
     // real time, on loopback ports of its own unless told where.
     let live_args = if scenario.clients.is_some() && !args.serve {
@@ -59,12 +84,13 @@ pub fn run(args: &RunArgs, forever: bool) -> ExitCode {
                 ws: "127.0.0.1:0".parse().expect("a literal address"),
                 token: args.net.token.clone(),
             },
+            window: args.window.clone(),
         }
     } else {
         RunArgs {
             common: args.common.clone(),
             ticks: args.ticks,
-            pace: if scenario.clients.is_some() {
+            pace: if scenario.clients.is_some() || args.window.window {
                 crate::sim::Pace::Realtime
             } else {
                 args.pace
@@ -72,10 +98,17 @@ pub fn run(args: &RunArgs, forever: bool) -> ExitCode {
             quiet: args.quiet,
             serve: args.serve,
             net: args.net.clone(),
+            window: args.window.clone(),
         }
     };
     let started = Instant::now();
-    let mut sim = match Simulation::recorded(&scenario, &config, args.pace) {
+    // The window paces the ticks itself (real time × its speed).
+    let pace = if args.window.window {
+        crate::sim::Pace::Fast
+    } else {
+        args.pace
+    };
+    let sim = match Simulation::recorded(&scenario, &config, pace) {
         Ok(sim) => sim,
         Err(e) => {
             eprintln!("error: cannot create the event store: {e}");
@@ -83,7 +116,20 @@ pub fn run(args: &RunArgs, forever: bool) -> ExitCode {
         }
     };
     let mut clients = None;
-    let server = if args.serve || scenario.clients.is_some() {
+    #[cfg(feature = "window")]
+    let (mut sim, mut judge, (window_failed, cut_short)) = if args.window.window {
+        let (sim, judge, end) =
+            super::window::show(sim, judge, ticks, &scenario.name, &args.window);
+        (sim, judge, (end.failed, end.cut_short))
+    } else {
+        (sim, judge, (false, false))
+    };
+    #[cfg(not(feature = "window"))]
+    let (mut sim, mut judge, (window_failed, cut_short)) = (sim, judge, (false, false));
+    let server = if args.window.window {
+        // Stepped by the window, which has closed by now.
+        None
+    } else if args.serve || scenario.clients.is_some() {
         let until = (!forever).then_some(ticks);
         match super::serve::live(&mut sim, &scenario, seed, &live_args, until, &mut judge) {
             Ok((server, report)) => {
@@ -169,6 +215,17 @@ pub fn run(args: &RunArgs, forever: bool) -> ExitCode {
                     args.common.scenario.display()
                 );
                 ExitCode::from(EXIT_FAILED)
+            } else if window_failed {
+                ExitCode::from(EXIT_FAILED)
+            } else if cut_short {
+                // The run's checks are about a whole run; a window closed
+                // early (or after its screenshot) did not fail them.
+                let _ = writeln!(
+                    stdout,
+                    "  the window closed at tick {} of {ticks}: checks judged on a partial run, not counted in the exit code",
+                    sim.tick()
+                );
+                ExitCode::SUCCESS
             } else if report.passed {
                 ExitCode::SUCCESS
             } else {

@@ -1,0 +1,180 @@
+//! The window end to end: `seedsim run scenarios/smoke.ron --window
+//! --screenshot` under `xvfb-run` (software Vulkan), then the PNG is
+//! decoded and must show a scene — many colours, and agents in at least
+//! three of the smoke scenario's realm colours.
+#![cfg(feature = "window")]
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The realms of smoke.ron's zones (wilds, village, market, forest) and
+/// their STAT7 colours.
+const SMOKE_REALMS: [(&str, [u8; 3]); 4] = [
+    ("void", [0x34, 0x49, 0x5e]),
+    ("narrative", [0xe7, 0x4c, 0x3c]),
+    ("data", [0x34, 0x98, 0xdb]),
+    ("pattern", [0x1a, 0xbc, 0x9c]),
+];
+/// A realm counts as shown from this many pixels of its colour.
+const MIN_PIXELS: usize = 20;
+const LIMIT: Duration = Duration::from_secs(240);
+
+fn has_xvfb_run() -> bool {
+    Command::new("sh")
+        .args(["-c", "command -v xvfb-run"])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Runs `cmd`, killing it after `limit`; returns (status, stdout+stderr).
+fn run_bounded(mut cmd: Command, limit: Duration) -> (Option<std::process::ExitStatus>, String) {
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("cannot start xvfb-run");
+    let mut out = child.stdout.take().expect("piped");
+    let mut err = child.stderr.take().expect("piped");
+    let readers = [
+        std::thread::spawn(move || {
+            let mut s = String::new();
+            let _ = out.read_to_string(&mut s);
+            s
+        }),
+        std::thread::spawn(move || {
+            let mut s = String::new();
+            let _ = err.read_to_string(&mut s);
+            s
+        }),
+    ];
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break Some(s);
+        }
+        if start.elapsed() > LIMIT.min(limit) {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let text = readers
+        .into_iter()
+        .map(|r| r.join().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n");
+    (status, text)
+}
+
+fn decode_rgb(path: &Path) -> (u32, u32, Vec<[u8; 3]>) {
+    let file = std::fs::File::open(path).expect("the screenshot exists");
+    let decoder = png::Decoder::new(std::io::BufReader::new(file));
+    let mut reader = decoder.read_info().expect("a PNG");
+    let mut buf = vec![0; reader.output_buffer_size().expect("a size")];
+    let info = reader.next_frame(&mut buf).expect("a frame");
+    let channels = match info.color_type {
+        png::ColorType::Rgb => 3,
+        png::ColorType::Rgba => 4,
+        other => panic!("unexpected PNG colour type {other:?}"),
+    };
+    assert_eq!(info.bit_depth, png::BitDepth::Eight);
+    let pixels = buf[..info.buffer_size()]
+        .chunks_exact(channels)
+        .map(|p| [p[0], p[1], p[2]])
+        .collect();
+    (info.width, info.height, pixels)
+}
+
+fn close(a: [u8; 3], b: [u8; 3]) -> bool {
+    a.iter()
+        .zip(b.iter())
+        .all(|(x, y)| (i16::from(*x) - i16::from(*y)).abs() <= 12)
+}
+
+#[test]
+fn a_screenshot_of_the_smoke_scenario_shows_its_realms() {
+    assert!(
+        has_xvfb_run(),
+        "xvfb-run is not installed: the window test needs it and a software Vulkan driver \
+         (Debian: apt-get install -y xvfb xauth mesa-vulkan-drivers libvulkan1)"
+    );
+    let dir = std::env::temp_dir().join(format!("seedsim-window-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let runtime = dir.join("xdg");
+    std::fs::create_dir_all(&runtime).expect("temp dir");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700));
+    }
+    let shot = dir.join("smoke.png");
+    let mut cmd = Command::new("xvfb-run");
+    cmd.args(["-a", "-s", "-screen 0 1280x800x24"])
+        .arg(env!("CARGO_BIN_EXE_seedsim"))
+        .arg("run")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/smoke.ron"))
+        .args([
+            "--window",
+            "--frames",
+            "30",
+            "--no-store",
+            "--quiet",
+            "--out",
+        ])
+        .arg(dir.join("run"))
+        .arg("--screenshot")
+        .arg(&shot)
+        .env("XDG_RUNTIME_DIR", &runtime);
+    let (status, output) = run_bounded(cmd, LIMIT);
+    let status = status.unwrap_or_else(|| {
+        panic!(
+            "the window did not exit within {} s:\n{output}",
+            LIMIT.as_secs()
+        )
+    });
+    assert!(
+        status.success(),
+        "the window run failed ({status}):\n{output}"
+    );
+
+    let (w, h, pixels) = decode_rgb(&shot);
+    assert!(w >= 640 && h >= 400, "a {w}×{h} screenshot");
+    let distinct: std::collections::HashSet<[u8; 3]> = pixels.iter().copied().collect();
+    assert!(
+        distinct.len() >= 50,
+        "the screenshot is nearly blank: {} distinct colours",
+        distinct.len()
+    );
+    let shown: Vec<(&str, usize)> = SMOKE_REALMS
+        .iter()
+        .map(|(name, rgb)| (*name, pixels.iter().filter(|p| close(**p, *rgb)).count()))
+        .collect();
+    let realms = shown.iter().filter(|(_, n)| *n >= MIN_PIXELS).count();
+    assert!(
+        realms >= 3,
+        "fewer than three realm colours in the screenshot (pixels per realm: {shown:?})"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Checked before any window opens, so no display is needed.
+#[test]
+fn bad_window_arguments_and_scenarios_exit_2() {
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_seedsim"))
+            .arg("run")
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    let smoke = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/smoke.ron");
+    let o = run(&[smoke, "--window", "--no-store", "--screenshot", "shot.jpg"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains(".png"));
+    let o = run(&["no-such-scenario.ron", "--window"]);
+    assert_eq!(o.status.code(), Some(2));
+    // --screenshot only makes sense with --window.
+    let o = run(&[smoke, "--screenshot", "shot.png"]);
+    assert_eq!(o.status.code(), Some(2));
+}
