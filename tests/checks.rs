@@ -33,6 +33,12 @@ fn scenario(dir: &Path, ticks: u64, checks: &str) -> PathBuf {
     path
 }
 
+/// The `report.json` a run wrote into `out`.
+fn report(out: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(out.join("report.json")).expect("report.json");
+    serde_json::from_str(&text).expect("report.json is JSON")
+}
+
 fn run(path: &Path, out: &Path, extra: &[&str]) -> (Option<i32>, String, String) {
     let o = Command::new(env!("CARGO_BIN_EXE_seedsim"))
         .arg("run")
@@ -87,9 +93,7 @@ fn every_kind_of_assertion_can_fail() {
         )),
         "{out}"
     );
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("out/report.json")).unwrap())
-            .unwrap();
+    let report = report(&dir.join("out"));
     assert_eq!(report["passed"], false);
     assert_eq!(report["verdicts"].as_array().map(Vec::len), Some(7));
 
@@ -175,9 +179,7 @@ fn abort_on_fail_stops_the_run_at_the_failing_threshold() {
     let (code, out, _) = run(&path, &dir.join("out"), &[]);
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("aborted the run at tick 10"), "{out}");
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("out/report.json")).unwrap())
-            .unwrap();
+    let report = report(&dir.join("out"));
     assert_eq!(
         report["ticks"], 10,
         "the run stopped at the first judgement"
@@ -209,9 +211,7 @@ fn a_scenario_with_clients_is_served_assaulted_and_judged_on_their_latency() {
         "{out}"
     );
     assert!(out.contains("✗ ack_ms: max < 0.001"), "{out}");
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("out/report.json")).unwrap())
-            .unwrap();
+    let report = report(&dir.join("out"));
     assert_eq!(report["clients"]["connections"]["succeeded"], 12);
     // Client metrics need clients.
     let path = scenario(
@@ -238,9 +238,7 @@ fn clients_can_arrive_at_a_rate_with_a_mix_of_profiles_for_a_while() {
     );
     let (code, out, err) = run(&path, &dir.join("out"), &[]);
     assert_eq!(code, Some(0), "{out}{err}");
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("out/report.json")).unwrap())
-            .unwrap();
+    let report = report(&dir.join("out"));
     let c = &report["clients"];
     assert_eq!(c["model"], "open", "{c}");
     assert_eq!(c["clients_started"], 8, "{c}");
@@ -277,9 +275,7 @@ fn clients_can_run_in_a_child_process_and_a_load_too_big_for_the_machine_is_refu
     );
     let (code, out, err) = run(&path, &dir.join("out"), &[]);
     assert_eq!(code, Some(0), "{out}{err}");
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("out/report.json")).unwrap())
-            .unwrap();
+    let report = report(&dir.join("out"));
     let c = &report["clients"];
     assert_eq!(c["connections"]["succeeded"], 10, "{c}");
     assert!(c["acks"].as_u64().unwrap() > 0, "{c}");
@@ -314,9 +310,7 @@ fn no_blow_lands_on_a_player_who_is_leaving() {
     );
     let (code, out, err) = run(&path, &dir.join("out"), &[]);
     assert_eq!(code, Some(0), "{out}{err}");
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("out/report.json")).unwrap())
-            .unwrap();
+    let report = report(&dir.join("out"));
     assert!(
         report["totals"]["departures"].as_u64().unwrap() >= 50,
         "{}",
