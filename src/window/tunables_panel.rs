@@ -74,6 +74,22 @@ pub fn check_patch(patch: &Value, params: &SimParams) -> Result<SimParams, Strin
         .map_err(|e| e.to_string())
 }
 
+/// Checks `patch` against the simulation's parameters and, if it applies,
+/// queues it as the recorded input that the next tick takes; else the
+/// error text. The window's one way to change the parameters.
+pub fn submit(world: &mut World, patch: Value) -> Result<(), String> {
+    let params = world
+        .get_resource::<SimParams>()
+        .ok_or("the simulation has no parameters")?;
+    check_patch(&patch, params)?;
+    world
+        .get_resource_mut::<QueuedInputs>()
+        .ok_or("the simulation takes no inputs")?
+        .0
+        .push(Input::Tune { patch });
+    Ok(())
+}
+
 /// The panel's state between frames.
 #[derive(Resource, Default)]
 struct TunablesPanel {
@@ -187,17 +203,8 @@ fn tunables_panel(
         let patch = build_patch(truth, draft);
         let mut driven = handle.0.borrow_mut();
         let tick = driven.sim.tick();
-        let world = driven.sim.world_mut();
-        let checked = match world.get_resource::<SimParams>() {
-            Some(params) => check_patch(&patch, params),
-            None => Err("the simulation has no parameters".to_string()),
-        };
-        match checked {
-            Ok(_) => {
-                world
-                    .resource_mut::<QueuedInputs>()
-                    .0
-                    .push(Input::Tune { patch });
+        match submit(driven.sim.world_mut(), patch) {
+            Ok(()) => {
                 panel.sent = Some((draft.clone(), tick));
                 panel.error = None;
             }
@@ -369,79 +376,5 @@ fn policies_ui(ui: &mut egui::Ui, t: &mut Tunables) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::scenario::load_file;
-
-    fn params() -> SimParams {
-        let (s, _) = load_file(std::path::Path::new("scenarios/smoke.ron")).unwrap();
-        SimParams::from_scenario(&s)
-    }
-
-    #[test]
-    fn the_patch_holds_only_what_changed() {
-        let p = params();
-        let truth = Tunables::of(&p);
-        assert!(is_empty_patch(&build_patch(&truth, &truth)));
-        let mut draft = truth.clone();
-        draft.birth_rate = Some(2.5);
-        draft.tick_budget = Some(77);
-        if let Some(row) = draft.weights.as_mut().and_then(|w| w.get_mut("merchant")) {
-            row.insert("trade".into(), 0.5);
-        }
-        let patch = build_patch(&truth, &draft);
-        assert_eq!(
-            patch,
-            serde_json::json!({
-                "birth_rate": 2.5,
-                "tick_budget": 77,
-                "weights": {"merchant": {"trade": 0.5}}
-            })
-        );
-        let q = check_patch(&patch, &p).unwrap();
-        assert_eq!(q.birth_rate, 2.5);
-        assert_eq!(q.tick_budget, 77);
-        assert_eq!(Tunables::of(&q), draft);
-    }
-
-    #[test]
-    fn a_threshold_change_replaces_the_policies_and_a_refused_patch_says_why() {
-        let p = params();
-        let truth = Tunables::of(&p);
-        let mut draft = truth.clone();
-        let rules = &mut draft.policies.as_mut().unwrap().rules;
-        let speed = rules
-            .iter_mut()
-            .find_map(|r| match &mut r.rule {
-                Rule::SpeedLimit { max_speed } => Some(max_speed),
-                _ => None,
-            })
-            .expect("the shipped policies have a speed limit");
-        *speed += 1.0;
-        let patch = build_patch(&truth, &draft);
-        assert_eq!(patch.as_object().unwrap().len(), 1, "{patch}");
-        assert!(patch.get("policies").is_some());
-        assert_eq!(
-            check_patch(&patch, &p).unwrap().policies,
-            *draft.policies.as_ref().unwrap()
-        );
-
-        let mut bad = truth.clone();
-        bad.death_rate = Some(0.0);
-        let e = check_patch(&build_patch(&truth, &bad), &p).unwrap_err();
-        assert!(e.starts_with("death_rate: must be above 0"), "{e}");
-        let mut bad = truth.clone();
-        for w in bad
-            .weights
-            .as_mut()
-            .unwrap()
-            .get_mut("guard")
-            .unwrap()
-            .values_mut()
-        {
-            *w = 0.0;
-        }
-        let e = check_patch(&build_patch(&truth, &bad), &p).unwrap_err();
-        assert!(e.starts_with("weights.guard: every weight"), "{e}");
-    }
-}
+#[path = "tunables_panel_tests.rs"]
+mod tests;
