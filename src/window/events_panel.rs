@@ -172,13 +172,14 @@ pub fn capture(ring: &mut EventRing, world: &World) {
     }
 }
 
-/// The line of one event: `seq tick kind actor→target payload`.
+/// The line of one event: `seq tick kind actor->target payload` (ASCII:
+/// egui's monospace font has no arrow glyph).
 pub fn line(l: &Logged) -> String {
     let e = &l.event;
     let who =
         |id: Option<crate::population::EntityId>| id.map_or("—".to_string(), |i| i.0.to_string());
     format!(
-        "{:>8} t{:<6} {:<18} {}→{}  {}",
+        "{:>8} t{:<6} {:<18} {}->{}  {}",
         e.seq,
         e.tick,
         e.payload.kind().as_str(),
@@ -197,7 +198,11 @@ fn summary(e: &Event) -> String {
     let mut s = fields
         .iter()
         .filter(|(k, _)| k.as_str() != "kind")
-        .map(|(k, v)| format!("{k}={v}"))
+        .map(|(k, v)| match v.as_f64() {
+            // Positions and energies are f32 widened to f64: 162.8309326171875.
+            Some(x) if !v.is_i64() && !v.is_u64() => format!("{k}={x:.1}"),
+            _ => format!("{k}={v}"),
+        })
         .collect::<Vec<_>>()
         .join(" ");
     if s.chars().count() > MAX {
@@ -261,6 +266,9 @@ fn events_panel(
         .default_width(440.0)
         .default_open(false)
         .show(ctx, |ui| {
+            // One line a row, whatever its length: `show_rows` needs rows of
+            // one height to know which are visible.
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
             filters_ui(ui, panel);
             if ring.is_empty() {
                 ui.label("No events yet.");

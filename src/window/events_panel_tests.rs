@@ -80,6 +80,26 @@ fn filters_by_kind_zone_and_entity() {
     assert!(seqs(both).is_empty());
     assert!(line(ring.get(2).unwrap()).contains("meal"));
     assert!(line(ring.get(2).unwrap()).contains("energy=1.0"));
+    let spawn = Logged {
+        event: event(
+            9,
+            None,
+            4,
+            Payload::Spawn {
+                agent: "trader",
+                x: 162.830_93,
+                y: 5.0,
+                wealth: 74,
+            },
+        ),
+        zone: None,
+    };
+    let text = line(&spawn);
+    assert!(text.contains("4->—"), "{text}");
+    assert!(
+        text.contains("agent=\"trader\" wealth=74 x=162.8 y=5.0"),
+        "{text}"
+    );
 }
 
 #[test]

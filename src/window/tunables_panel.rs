@@ -158,12 +158,12 @@ fn tunables_panel(
     let mut apply = false;
     let mut revert = false;
     egui::Window::new("Tunables")
-        .default_pos([12.0, 260.0])
+        .default_pos([12.0, 250.0])
         .default_open(false)
         .resizable(false)
         .show(ctx, |ui| {
             egui::ScrollArea::vertical()
-                .max_height(520.0)
+                .max_height(420.0)
                 .show(ui, |ui| {
                     rates_ui(ui, draft);
                     ui.separator();
@@ -189,7 +189,11 @@ fn tunables_panel(
                 );
             }
             if panel.sent.is_some() {
-                ui.label("Queued: the next tick takes and records it.");
+                ui.label(if pacing.finished {
+                    "The run ended before a tick took the change."
+                } else {
+                    "Queued: the next tick takes and records it."
+                });
             }
             if let Some(error) = &panel.error {
                 ui.colored_label(egui::Color32::LIGHT_RED, format!("refused: {error}"));
