@@ -102,8 +102,10 @@ struct TunablesPanel {
     sent: Option<(Tunables, u64)>,
     /// Index of the kind whose weights are shown.
     kind: usize,
-    /// Why the last "Apply" was refused.
-    error: Option<String>,
+    /// Why the last "Apply" was refused, and the patch it refused: shown
+    /// while the draft still makes that patch, so the text never describes
+    /// edits that are no longer there.
+    error: Option<(String, Value)>,
 }
 
 pub struct TunablesPanelPlugin;
@@ -195,7 +197,7 @@ fn tunables_panel(
                     "Queued: the next tick takes and records it."
                 });
             }
-            if let Some(error) = &panel.error {
+            if let Some((error, _)) = panel.error.as_ref().filter(|(_, p)| *p == patch) {
                 ui.colored_label(egui::Color32::LIGHT_RED, format!("refused: {error}"));
             }
         });
@@ -207,12 +209,12 @@ fn tunables_panel(
         let patch = build_patch(truth, draft);
         let mut driven = handle.0.borrow_mut();
         let tick = driven.sim.tick();
-        match submit(driven.sim.world_mut(), patch) {
+        match submit(driven.sim.world_mut(), patch.clone()) {
             Ok(()) => {
                 panel.sent = Some((draft.clone(), tick));
                 panel.error = None;
             }
-            Err(e) => panel.error = Some(e),
+            Err(e) => panel.error = Some((e, patch)),
         }
     }
     Ok(())
