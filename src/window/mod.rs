@@ -3,7 +3,8 @@
 //! steps it at real-time pace (100 ms a tick, divided by the chosen speed,
 //! at most [`MAX_TICKS_PER_FRAME`] ticks a frame) and shows it: every agent
 //! as a small mesh coloured by its zone's realm, the population heatmap on
-//! the ground, an orbit camera and an egui Run panel. The simulation is a
+//! the ground, an orbit camera and three egui panels: Run, Tunables (see
+//! [`tunables_panel`]) and Events (see [`events_panel`]). The simulation is a
 //! separate `App` stepped by one system (see [`pace`]); everything else only
 //! reads its world after a tick (see [`sync`], [`heatmap`]). The one way in
 //! is a recorded input — pause, resume and step are queued as
@@ -13,11 +14,13 @@
 
 mod camera;
 mod capture;
+mod events_panel;
 mod heatmap;
 mod pace;
 mod panels;
 mod scene;
 mod sync;
+mod tunables_panel;
 
 use std::cell::RefCell;
 use std::path::PathBuf;
@@ -159,6 +162,8 @@ impl Plugin for WindowPlugin {
             heatmap::HeatmapPlugin,
             camera::CameraPlugin,
             panels::PanelsPlugin,
+            tunables_panel::TunablesPanelPlugin,
+            events_panel::EventsPanelPlugin,
             capture::CapturePlugin {
                 opts: self.opts.clone(),
                 outcome: self.outcome.clone(),

@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use bevy::prelude::*;
 
+use super::events_panel::{self, EventRing};
 use super::{MAX_TICKS_PER_FRAME, SimHandle};
 use crate::input::{ControlAction, Input, QueuedInputs};
 use crate::sim::TICK;
@@ -123,6 +124,7 @@ fn step_simulation(
     time: Res<Time<Real>>,
     mut pacing: ResMut<Pacing>,
     mut ticked: ResMut<Ticked>,
+    mut ring: Option<ResMut<EventRing>>,
 ) {
     ticked.count = 0;
     let due = pacing.due(time.delta_secs_f64());
@@ -140,6 +142,10 @@ fn step_simulation(
             break;
         }
         pacing.last_tick_ms = start.elapsed().as_secs_f64() * 1000.0;
+        // The tick's sealed events are let go when the next tick begins.
+        if let Some(ring) = ring.as_deref_mut() {
+            events_panel::capture(ring, driven.sim.world());
+        }
         ticked.count += 1;
         if driven.sim.store_failed()
             || (!driven.judge.is_empty() && driven.judge.after_tick(driven.sim.world_mut()))
