@@ -6,6 +6,8 @@
 //! scenarios run side by side by `seedsim test --parallel 2` record exactly
 //! what each records alone.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -14,10 +16,7 @@ use serde_json::Value;
 const MARKET: &str = include_str!("../scenarios/market-day.ron");
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("seedsim-actors-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+    support::scratch("actors", name)
 }
 
 /// The market day with `edits` applied (each `(from, to)` must match).

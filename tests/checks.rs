@@ -4,33 +4,18 @@
 //! metric is an invalid scenario (exit 2), and `abort_on_fail` stops a run
 //! at the failing threshold.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("seedsim-checks-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+    support::scratch("checks", name)
 }
 
 /// smoke.ron shortened to `ticks`, its own checks replaced by `checks`.
 fn scenario(dir: &Path, ticks: u64, checks: &str) -> PathBuf {
-    let smoke =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/smoke.ron"))
-            .expect("smoke.ron");
-    let text = smoke.replace("ticks: 300,", &format!("ticks: {ticks},"));
-    // smoke.ron's own checks come last: keep what precedes them.
-    let body = match text.find("    // What must hold") {
-        Some(at) => &text[..at],
-        None => text
-            .trim_end()
-            .strip_suffix(')')
-            .expect("a scenario ends with )"),
-    };
-    let path = dir.join("checked.ron");
-    std::fs::write(&path, format!("{body}{checks}\n)\n")).expect("write scenario");
-    path
+    support::smoke_with(dir, "checked.ron", ticks, checks)
 }
 
 /// The `report.json` a run wrote into `out`.

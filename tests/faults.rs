@@ -6,16 +6,15 @@
 //! clients on real loopback sockets through disconnects, network chaos,
 //! malformed frames and slow viewers still get every action answered.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use rusqlite::Connection;
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("seedsim-faults-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+    support::scratch("faults", name)
 }
 
 /// smoke.ron shortened to `ticks`, its checks replaced by `faults`.
@@ -25,16 +24,7 @@ fn scenario(dir: &Path, ticks: u64, faults: &str) -> PathBuf {
 
 /// smoke.ron shortened to `ticks`, its checks replaced by `body`.
 fn scenario_with(dir: &Path, ticks: u64, body: &str) -> PathBuf {
-    let smoke =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/smoke.ron"))
-            .expect("smoke.ron");
-    let text = smoke.replace("ticks: 300,", &format!("ticks: {ticks},"));
-    let at = text
-        .find("    // What must hold")
-        .expect("smoke.ron's checks");
-    let path = dir.join("faulty.ron");
-    std::fs::write(&path, format!("{}{body})\n", &text[..at])).expect("write scenario");
-    path
+    support::smoke_with(dir, "faulty.ron", ticks, body)
 }
 
 fn seedsim(args: &[&str], path: &Path, extra: &[&str]) -> (Option<i32>, String) {
