@@ -114,14 +114,7 @@ fn a_screenshot_of_the_smoke_scenario_shows_its_realms() {
         .arg(env!("CARGO_BIN_EXE_seedsim"))
         .arg("run")
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/smoke.ron"))
-        .args([
-            "--window",
-            "--frames",
-            "30",
-            "--no-store",
-            "--quiet",
-            "--out",
-        ])
+        .args(["--window", "--frames", "30", "--quiet", "--out"])
         .arg(dir.join("run"))
         .arg("--screenshot")
         .arg(&shot)

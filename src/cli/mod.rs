@@ -71,7 +71,7 @@ pub struct ScenarioOpts {
     pub no_store: bool,
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct RunArgs {
     #[command(flatten)]
     pub common: ScenarioOpts,

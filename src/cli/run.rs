@@ -1,6 +1,9 @@
-//! `seedsim run`: load a scenario, run it at the chosen pace with progress,
-//! recording every event into `events.db` (unless `--no-store`), then print
-//! the summary and write `report.json` into the run folder.
+//! `seedsim run`: load a scenario, run it at the chosen pace with progress
+//! (or served live, or shown in a window), recording every event into
+//! `events.db` (unless `--no-store`), then print the summary and write
+//! `report.json` into the run folder. With `--window` the run, teardown
+//! included, happens on a thread of its own while the main thread runs the
+//! window (see `window`).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -70,6 +73,55 @@ pub fn run(args: &RunArgs, forever: bool) -> ExitCode {
         }
     }
     let judge = Judge::new(&scenario);
+    let plan = Plan {
+        args: args.clone(),
+        forever,
+        scenario,
+        seed,
+        ticks,
+        out_dir,
+        config,
+        judge,
+    };
+    #[cfg(feature = "window")]
+    if args.window.window {
+        return super::window::show(plan);
+    }
+    execute(plan, None)
+}
+
+/// Everything a run needs once its command line and scenario are checked.
+pub struct Plan {
+    pub args: RunArgs,
+    forever: bool,
+    pub scenario: crate::scenario::Scenario,
+    seed: u64,
+    pub ticks: u64,
+    out_dir: PathBuf,
+    config: RunConfig,
+    judge: Judge,
+}
+
+/// What drives the ticks when a window shows the run.
+#[cfg(feature = "window")]
+pub type WindowSource = crate::window::feed::Source;
+#[cfg(not(feature = "window"))]
+pub type WindowSource = std::convert::Infallible;
+
+/// Runs `plan` to the end and tears it down: store, sockets, report. With a
+/// `window` source the window's commands pace the ticks.
+pub fn execute(plan: Plan, window: Option<WindowSource>) -> ExitCode {
+    let Plan {
+        args,
+        forever,
+        scenario,
+        seed,
+        ticks,
+        out_dir,
+        config,
+        judge,
+    } = plan;
+    let args = &args;
     // Clients think in wall-clock time: a run with clients is served in
     // real time, on loopback ports of its own unless told where.
     let live_args = if scenario.clients.is_some() && !args.serve {
@@ -115,20 +167,26 @@ pub fn run(args: &RunArgs, forever: bool) -> ExitCode {
             return ExitCode::from(EXIT_FAILED);
         }
     };
+    let mut sim = sim;
+    let mut judge = judge;
     let mut clients = None;
-    #[cfg(feature = "window")]
-    let (mut sim, mut judge, (window_failed, cut_short)) = if args.window.window {
-        let (sim, judge, end) =
-            super::window::show(sim, judge, ticks, &scenario.name, &args.window);
-        (sim, judge, (end.failed, end.cut_short))
-    } else {
-        (sim, judge, (false, false))
-    };
-    #[cfg(not(feature = "window"))]
-    let (mut sim, mut judge, (window_failed, cut_short)) = (sim, judge, (false, false));
-    let server = if args.window.window {
-        // Stepped by the window, which has closed by now.
-        None
+    #[cfg_attr(not(feature = "window"), allow(unused_mut))]
+    let mut cut_short = false;
+    let server = if let Some(source) = window {
+        #[cfg(feature = "window")]
+        {
+            cut_short = crate::window::feed::local::drive(
+                &mut sim,
+                &mut judge,
+                ticks,
+                &scenario.name,
+                &source,
+            )
+            .cut_short;
+            None
+        }
+        #[cfg(not(feature = "window"))]
+        match source {}
     } else if args.serve || scenario.clients.is_some() {
         let until = (!forever).then_some(ticks);
         match super::serve::live(&mut sim, &scenario, seed, &live_args, until, &mut judge) {
@@ -214,8 +272,6 @@ pub fn run(args: &RunArgs, forever: bool) -> ExitCode {
                     "  FAILED: {p}; reproduce with: seedsim run {} --seed {seed}",
                     args.common.scenario.display()
                 );
-                ExitCode::from(EXIT_FAILED)
-            } else if window_failed {
                 ExitCode::from(EXIT_FAILED)
             } else if cut_short {
                 // The run's checks are about a whole run; a window closed

@@ -1,71 +1,50 @@
-//! `run --window`: hands the simulation to the window for as long as it is
-//! open and takes it back for the teardown (store, report) that every run
-//! ends with.
+//! `run --window`: the run (its ticks, store and report) goes to a thread of
+//! its own, `seedsim-sim`, and the main thread, which winit needs, runs the
+//! window on the run's feed. Closing the window ends the run there; the
+//! exit code is the run's, or a failure if the window failed.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::process::ExitCode;
 
-use super::WindowArgs;
-use crate::check::Judge;
-use crate::sim::Simulation;
-use crate::window::{Driven, WindowOpts};
+use super::EXIT_FAILED;
+use super::run::{Plan, execute};
+use crate::window::WindowOpts;
+use crate::window::feed;
 
-/// How the window ended.
-pub struct WindowEnd {
-    /// The window (or its screenshot) failed; reported on stderr already.
-    pub failed: bool,
-    /// Closed before the run's last tick, nothing having stopped the run.
-    pub cut_short: bool,
-}
-
-/// Runs the window; returns the simulation, its judge, and how it ended.
-pub fn show(
-    sim: Simulation,
-    judge: Judge,
-    ticks: u64,
-    scenario: &str,
-    args: &WindowArgs,
-) -> (Simulation, Judge, WindowEnd) {
-    let driven = Rc::new(RefCell::new(Driven {
-        sim,
-        scenario: scenario.to_string(),
-        judge,
-        ticks,
-        stopped: false,
-    }));
+/// Runs `plan` shown in a window.
+pub fn show(plan: Plan) -> ExitCode {
     let opts = WindowOpts {
-        screenshot: args.screenshot.clone(),
-        frames: args.frames,
-        fps_log: args.fps_log,
+        screenshot: plan.args.window.screenshot.clone(),
+        frames: plan.args.window.frames,
+        fps_log: plan.args.window.fps_log,
     };
-    let result = crate::window::run(driven.clone(), &opts);
-    let failed = match &result {
-        Ok(_) => false,
+    let (feed, source) = feed::channel();
+    let run = std::thread::Builder::new()
+        .name("seedsim-sim".into())
+        .spawn(move || execute(plan, Some(source)));
+    let run = match run {
+        Ok(handle) => handle,
         Err(e) => {
-            eprintln!("error: {e}");
-            true
+            eprintln!("error: cannot start the simulation's thread: {e}");
+            return ExitCode::from(EXIT_FAILED);
         }
     };
-    match Rc::try_unwrap(driven) {
-        Ok(cell) => {
-            let Driven {
-                sim,
-                judge,
-                ticks,
-                stopped,
-                ..
-            } = cell.into_inner();
-            let cut_short = !stopped && sim.tick() < ticks;
-            (sim, judge, WindowEnd { failed, cut_short })
-        }
-        // The window's app is dropped when its event loop ends, so this
-        // cannot happen unless Bevy keeps the app alive; stop loudly
-        // rather than report a run we cannot finish.
+    // None: the run could not start (it said why) and its thread is ending.
+    let window_failed = match feed.info() {
+        Some(info) => match crate::window::run(feed, info, &opts) {
+            Ok(_) => false,
+            Err(e) => {
+                eprintln!("error: {e}");
+                true
+            }
+        },
+        None => false,
+    };
+    match run.join() {
+        Ok(_) if window_failed => ExitCode::from(EXIT_FAILED),
+        Ok(code) => code,
         Err(_) => {
-            eprintln!(
-                "error: the window did not hand the simulation back; the run's store was not finished"
-            );
-            std::process::exit(i32::from(super::EXIT_FAILED));
+            eprintln!("error: the simulation's thread panicked; its store may be unfinished");
+            ExitCode::from(EXIT_FAILED)
         }
     }
 }

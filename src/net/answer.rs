@@ -106,7 +106,9 @@ fn entities(world: &mut World, f: &EntityFilter, tick: u64) -> EntityPage {
     }
 }
 
-fn entity(world: &mut World, id: u64, tick: u64) -> Option<Value> {
+/// One entity in full, as `GET /api/entities/{id}` shows it (the recent
+/// events are added by the caller that keeps them).
+pub fn entity(world: &mut World, id: u64, tick: u64) -> Option<Value> {
     let entity = world
         .resource::<crate::population::EntityIndex>()
         .get(EntityId(id))?;

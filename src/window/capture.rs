@@ -15,8 +15,9 @@ use bevy::render::render_resource::PipelineCache;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
 use bevy::render::{Render, RenderApp, RenderSystems};
 
+use super::receive::Latest;
 use super::sync::Mirror;
-use super::{SimHandle, WindowError, WindowOpts};
+use super::{WindowError, WindowOpts};
 
 /// How long a screenshot may take to become possible (software rendering
 /// compiles every shader on the CPU first).
@@ -132,7 +133,7 @@ fn watch_pipelines(cache: Res<PipelineCache>, compiling: Res<Compiling>) {
         .store(cache.waiting_pipelines().count(), Ordering::Relaxed);
 }
 
-fn count_frames(mut rate: ResMut<FrameRate>, handle: NonSend<SimHandle>, mirror: Res<Mirror>) {
+fn count_frames(mut rate: ResMut<FrameRate>, latest: Res<Latest>, mirror: Res<Mirror>) {
     rate.frames += 1;
     let elapsed = rate.since.elapsed();
     let interval = rate.log.unwrap_or(Duration::from_secs(1));
@@ -141,13 +142,12 @@ fn count_frames(mut rate: ResMut<FrameRate>, handle: NonSend<SimHandle>, mirror:
     }
     rate.fps = f64::from(rate.frames) / elapsed.as_secs_f64();
     if rate.log.is_some() {
-        let driven = handle.0.borrow();
         println!(
             "fps {:.1} ({} frames in {:.1} s), tick {}, agents drawn {}",
             rate.fps,
             rate.frames,
             elapsed.as_secs_f64(),
-            driven.sim.tick(),
+            latest.frame.tick,
             mirror.visuals.len()
         );
     }

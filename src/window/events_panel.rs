@@ -16,21 +16,13 @@ use std::collections::{HashSet, VecDeque};
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::SimHandle;
-use super::pace::StepSet;
-use crate::events::{EVENT_KINDS, Event, EventKind, TickEvents};
-use crate::population::Position;
-use crate::world::{ZoneId, Zones};
+pub use super::feed::Logged;
+use super::receive::Link;
+use crate::events::{EVENT_KINDS, Event, EventKind};
+use crate::world::ZoneId;
 
 /// Events kept; when full, the oldest are dropped.
 pub const RING_CAPACITY: usize = 2_000;
-
-/// One event as kept: the event and its actor's zone after its tick.
-#[derive(Clone, Debug)]
-pub struct Logged {
-    pub event: Event,
-    pub zone: Option<ZoneId>,
-}
 
 /// Which events a view shows; `None` means any.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -77,9 +69,13 @@ impl EventRing {
         }
     }
 
-    /// Adds an event; seqs come in increasing order, which keeps the ring
-    /// sorted for [`EventRing::get`].
+    /// Adds an event. Seqs come in increasing order, which keeps the ring
+    /// sorted for [`EventRing::get`]; one that does not (a replay's timeline
+    /// went back) starts the ring afresh.
     pub fn push(&mut self, event: Event, zone: Option<ZoneId>) {
+        if self.rows.back().is_some_and(|l| l.event.seq >= event.seq) {
+            self.rows.clear();
+        }
         if self.rows.len() == self.capacity {
             self.rows.pop_front();
             self.dropped += 1;
@@ -93,10 +89,6 @@ impl EventRing {
 
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
-    }
-
-    pub fn capacity(&self) -> usize {
-        self.capacity
     }
 
     /// The row at `index` (0 = oldest).
@@ -153,25 +145,6 @@ impl EventRing {
     }
 }
 
-/// Copies the tick just sealed into the ring (at most a ring's worth: the
-/// rest would be dropped at once), with each actor's zone.
-pub fn capture(ring: &mut EventRing, world: &World) {
-    let Some(sealed) = world.get_resource::<TickEvents>() else {
-        return;
-    };
-    let zones = world.get_resource::<Zones>();
-    let events = &sealed.0;
-    let skip = events.len().saturating_sub(ring.capacity());
-    for event in events.iter().skip(skip) {
-        let zone = zones.and_then(|zones| {
-            let entity = event.handles.0?;
-            let pos = world.get::<Position>(entity)?;
-            Some(zones.zone_at(pos.0).id)
-        });
-        ring.push(event.clone(), zone);
-    }
-}
-
 /// The line of one event: `seq tick kind actor->target payload` (ASCII:
 /// egui's monospace font has no arrow glyph).
 pub fn line(l: &Logged) -> String {
@@ -219,7 +192,6 @@ struct EventsPanel {
     selected: Option<u64>,
     /// Zone names for the filter, read once from the simulation.
     zones: Vec<(ZoneId, String)>,
-    captured_initial: bool,
 }
 
 pub struct EventsPanelPlugin;
@@ -228,29 +200,19 @@ impl Plugin for EventsPanelPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<EventRing>()
             .init_resource::<EventsPanel>()
-            .add_systems(Update, capture_initial.before(StepSet))
+            .add_systems(Startup, zone_names)
             .add_systems(EguiPrimaryContextPass, events_panel);
     }
 }
 
-/// The initial population's events (tick 0), still sealed when the window
-/// opens; and the zone names for the filter.
-fn capture_initial(
-    handle: NonSend<SimHandle>,
-    mut ring: ResMut<EventRing>,
-    mut panel: ResMut<EventsPanel>,
-) {
-    if std::mem::replace(&mut panel.captured_initial, true) {
-        return;
-    }
-    let driven = handle.0.borrow();
-    let world = driven.sim.world();
-    if driven.sim.tick() == 0 {
-        capture(&mut ring, world);
-    }
-    if let Some(zones) = world.get_resource::<Zones>() {
-        panel.zones = zones.all().iter().map(|z| (z.id, z.name.clone())).collect();
-    }
+/// The zone names for the filter.
+fn zone_names(link: Res<Link>, mut panel: ResMut<EventsPanel>) {
+    panel.zones = link
+        .info
+        .zones
+        .iter()
+        .map(|z| (ZoneId(z.id), z.name.clone()))
+        .collect();
 }
 
 fn events_panel(

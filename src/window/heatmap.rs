@@ -1,20 +1,15 @@
-//! The population heatmap on the ground: one mesh of `bins_x` × `bins_y`
-//! flat quads whose vertex colours are rewritten in place after every tick
-//! (a colour ramp over the spatial grid's counts, empty cells transparent),
-//! so the whole heatmap is one entity and one draw call.
+//! The population heatmap on the ground: one mesh of `cols` × `rows` flat
+//! quads whose vertex colours are rewritten in place with every frame (a
+//! colour ramp over the frame's counts, empty cells transparent), so the
+//! whole heatmap is one entity and one draw call. The mesh is made when
+//! the first frame says how many bins there are (and again if that changes).
 
 use bevy::asset::RenderAssetUsages;
 use bevy::mesh::{Indices, PrimitiveTopology, VertexAttributeValues};
 use bevy::prelude::*;
 
-use super::SimHandle;
-use super::pace::{StepSet, Ticked};
+use super::receive::{Latest, ReceiveSet};
 use super::scene::WorldSize;
-use crate::world::{SpatialGrid, Zones};
-
-/// Most bins along an axis: the grid's own cells up to this, so a big
-/// world's heatmap stays a few thousand quads.
-const MAX_BINS: u32 = 96;
 /// Height above the ground and the zone tiles.
 const LIFT: f32 = 0.2;
 /// The opacity of a cell with one agent (empty cells are clear).
@@ -24,6 +19,7 @@ const MAX_ALPHA: f32 = 0.6;
 
 #[derive(Resource, Debug)]
 struct Heatmap {
+    entity: Entity,
     mesh: Handle<Mesh>,
     bins: (u32, u32),
 }
@@ -32,8 +28,7 @@ pub struct HeatmapPlugin;
 
 impl Plugin for HeatmapPlugin {
     fn build(&self, app: &mut App) {
-        app.add_systems(Startup, setup_heatmap)
-            .add_systems(Update, update_heatmap.after(StepSet));
+        app.add_systems(Update, update_heatmap.after(ReceiveSet));
     }
 }
 
@@ -83,22 +78,14 @@ fn vertex_colours(counts: &[u32]) -> Vec<[f32; 4]> {
         .collect()
 }
 
-fn setup_heatmap(
-    mut commands: Commands,
-    handle: NonSend<SimHandle>,
-    size: Res<WorldSize>,
-    mut meshes: ResMut<Assets<Mesh>>,
-    mut materials: ResMut<Assets<StandardMaterial>>,
-) {
-    let driven = handle.0.borrow();
-    let (cols, rows) = driven.sim.world().resource::<Zones>().dims();
-    let bins = (cols.clamp(1, MAX_BINS), rows.clamp(1, MAX_BINS));
+/// A heatmap mesh of `bins` over a world of `size`, coloured by `counts`.
+fn heatmap_mesh(size: Vec2, bins: (u32, u32), counts: &[u32]) -> Mesh {
     let (bx, by) = bins;
-    let cell = Vec2::new(size.0.x / bx as f32, size.0.y / by as f32);
+    let cell = Vec2::new(size.x / bx as f32, size.y / by as f32);
     let mut positions = Vec::with_capacity((bx * by * 4) as usize);
     let mut indices = Vec::with_capacity((bx * by * 6) as usize);
-    // Bin (x, y) of the grid's heatmap covers world x in [x, x+1) cells and
-    // world y (the ground's z) in [y, y+1).
+    // Bin (x, y) covers world x in [x, x+1) cells and world y (the
+    // ground's z) in [y, y+1).
     for y in 0..by {
         for x in 0..bx {
             let (x0, z0) = (x as f32 * cell.x, y as f32 * cell.y);
@@ -115,53 +102,66 @@ fn setup_heatmap(
         }
     }
     let n = positions.len();
-    // Kept in the main world too: the colours are rewritten every tick.
-    let mesh = Mesh::new(
+    debug_assert_eq!(n, counts.len() * 4);
+    // Kept in the main world too: the colours are rewritten every frame.
+    Mesh::new(
         PrimitiveTopology::TriangleList,
         RenderAssetUsages::MAIN_WORLD | RenderAssetUsages::RENDER_WORLD,
     )
     .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
     .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, vec![[0.0, 1.0, 0.0]; n])
-    .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, vec![[0.0f32; 4]; n])
-    .with_inserted_indices(Indices::U32(indices));
-    let mesh = meshes.add(mesh);
-    commands.spawn((
-        Mesh3d(mesh.clone()),
-        MeshMaterial3d(materials.add(StandardMaterial {
-            // Vertex colours are multiplied by the base colour.
-            base_color: Color::WHITE,
-            unlit: true,
-            alpha_mode: AlphaMode::Blend,
-            cull_mode: None,
-            ..default()
-        })),
-        Transform::IDENTITY,
-    ));
-    commands.insert_resource(Heatmap { mesh, bins });
+    .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, vertex_colours(counts))
+    .with_inserted_indices(Indices::U32(indices))
 }
 
 fn update_heatmap(
-    handle: NonSend<SimHandle>,
-    ticked: Res<Ticked>,
-    heatmap: Option<Res<Heatmap>>,
+    mut commands: Commands,
+    latest: Res<Latest>,
+    size: Res<WorldSize>,
+    mut heatmap: Option<ResMut<Heatmap>>,
     mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
 ) {
-    let Some(heatmap) = heatmap else { return };
-    if !ticked.changed {
+    if !latest.changed {
         return;
     }
-    let driven = handle.0.borrow();
-    let Some(grid) = driven.sim.world().get_resource::<SpatialGrid>() else {
+    let heat = &latest.frame.heat;
+    let bins = (heat.cols, heat.rows);
+    if bins.0 == 0 || bins.1 == 0 || heat.counts.len() != (bins.0 * bins.1) as usize {
+        return;
+    }
+    if heatmap.as_ref().is_none_or(|h| h.bins != bins) {
+        if let Some(old) = heatmap.as_ref() {
+            commands.entity(old.entity).despawn();
+        }
+        let mesh = meshes.add(heatmap_mesh(size.0, bins, &heat.counts));
+        let entity = commands
+            .spawn((
+                Mesh3d(mesh.clone()),
+                MeshMaterial3d(materials.add(StandardMaterial {
+                    // Vertex colours are multiplied by the base colour.
+                    base_color: Color::WHITE,
+                    unlit: true,
+                    alpha_mode: AlphaMode::Blend,
+                    cull_mode: None,
+                    ..default()
+                })),
+                Transform::IDENTITY,
+            ))
+            .id();
+        commands.insert_resource(Heatmap { entity, mesh, bins });
+        return;
+    }
+    let Some(heatmap) = heatmap.as_deref_mut() else {
         return;
     };
-    let counts = grid.heatmap(heatmap.bins.0, heatmap.bins.1);
     let Some(mut mesh) = meshes.get_mut(&heatmap.mesh) else {
         return;
     };
     if let Ok(Some(VertexAttributeValues::Float32x4(colours))) =
         mesh.try_attribute_mut_option(Mesh::ATTRIBUTE_COLOR)
     {
-        let fresh = vertex_colours(&counts);
+        let fresh = vertex_colours(&heat.counts);
         if colours.len() == fresh.len() {
             colours.copy_from_slice(&fresh);
         }

@@ -1,44 +1,35 @@
-//! The window (`seedsim run <scenario> --window`): a Bevy app of its own,
-//! with the windowed plugins, that owns the scenario's [`Simulation`] and
-//! steps it at real-time pace (100 ms a tick, divided by the chosen speed,
-//! at most [`MAX_TICKS_PER_FRAME`] ticks a frame) and shows it: every agent
-//! as a small mesh coloured by its zone's realm, the population heatmap on
-//! the ground, an orbit camera and three egui panels: Run, Tunables (see
-//! [`tunables_panel`]) and Events (see [`events_panel`]). The simulation is a
-//! separate `App` stepped by one system (see [`pace`]); everything else only
-//! reads its world after a tick (see [`sync`], [`heatmap`]). The one way in
-//! is a recorded input — pause, resume and step are queued as
-//! `Input::Control` through `QueuedInputs`, exactly as the live server does
-//! — so a windowed run computes the same ticks as a headless one and its
-//! `events.db` replays like any other.
+//! The window: a Bevy app of its own (winit, the renderer, egui) that draws
+//! what a [`feed`] brings — a simulation on its own thread (`run --window`),
+//! a stored run under a timeline (`replay --window`) or a live server
+//! (`view`) — and sends back what the user asks for as [`feed::Command`]s.
+//! It never steps or reads a simulation itself: a frame as slow as software
+//! rendering makes it costs the ticks nothing. Each frame takes the latest
+//! [`feed::Frame`] ([`receive`]) and redraws from it: every agent as a small
+//! mesh coloured by its zone's realm ([`sync`]), the population heatmap on
+//! the ground ([`heatmap`]), an orbit camera ([`camera`]) and the egui
+//! panels: Run ([`panels`]), Tunables ([`tunables_panel`]) and Events
+//! ([`events_panel`]).
 
 mod camera;
 mod capture;
 mod events_panel;
+pub mod feed;
 mod heatmap;
-mod pace;
 mod panels;
+mod receive;
 mod scene;
 mod sync;
 mod tunables_panel;
 
-use std::cell::RefCell;
 use std::path::PathBuf;
-use std::rc::Rc;
 
 use bevy::prelude::*;
 use bevy::window::{ExitCondition, WindowResolution};
 use bevy::winit::{UpdateMode, WinitSettings};
 
-use crate::check::Judge;
-use crate::sim::Simulation;
+use feed::{Command, Feed, Info};
 
 pub use capture::CaptureOutcome;
-
-/// Most ticks one frame runs: a slow frame (software rendering, a big
-/// world) makes the simulation fall behind its speed rather than freeze the
-/// window catching up.
-pub const MAX_TICKS_PER_FRAME: u32 = 4;
 
 /// How the window runs, from the command line.
 #[derive(Clone, Debug, Default)]
@@ -64,28 +55,10 @@ pub enum WindowError {
     Screenshot(String),
 }
 
-/// The simulation the window drives, and what follows its ticks. Shared
-/// through an `Rc` so that the caller gets it back for the teardown (store,
-/// report) after the window's app is gone.
-pub struct Driven {
-    pub sim: Simulation,
-    /// The scenario's name, for the title.
-    pub scenario: String,
-    pub judge: Judge,
-    /// The run's length: stepping stops after this tick.
-    pub ticks: u64,
-    /// Set when a tick panicked, the store failed or a threshold stopped the run.
-    pub stopped: bool,
-}
-
-/// The window's handle on the simulation (a non-send resource: the
-/// simulation's `App` lives on the main thread, like the window's).
-#[derive(Clone)]
-pub(crate) struct SimHandle(pub Rc<RefCell<Driven>>);
-
-/// Opens the window and runs until it is closed (or the screenshot is
-/// taken). The simulation is handed back through `driven` either way.
-pub fn run(driven: Rc<RefCell<Driven>>, opts: &WindowOpts) -> Result<CaptureOutcome, WindowError> {
+/// Opens the window on `feed` (whose source has described its world as
+/// `info`) and runs until it is closed (or the screenshot is taken). The
+/// source is told to quit when the window goes.
+pub fn run(feed: Feed, info: Info, opts: &WindowOpts) -> Result<CaptureOutcome, WindowError> {
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
         return Err(WindowError::NoDisplay);
     }
@@ -95,17 +68,16 @@ pub fn run(driven: Rc<RefCell<Driven>>, opts: &WindowOpts) -> Result<CaptureOutc
     // Winit and the renderer panic when they cannot get a display or an
     // adapter; that must end as an error message and an exit code.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
-        let scenario = driven.borrow().scenario.clone();
+        let title = info.title.clone();
         let mut app = App::new();
         app.add_plugins(WindowPlugin {
-            scenario,
+            title,
             opts,
             outcome: app_outcome,
         });
-        // After the plugins, whose build panics when there is no display
-        // (and Bevy then keeps the app, and this handle, from being
-        // dropped); before the first update, whose systems read it.
-        app.insert_non_send(SimHandle(driven));
+        // After the plugins, whose build panics when there is no display;
+        // before the first update, whose systems read it.
+        app.insert_resource(receive::Link::new(feed, info));
         app.run()
     }));
     match result {
@@ -118,14 +90,14 @@ pub fn run(driven: Rc<RefCell<Driven>>, opts: &WindowOpts) -> Result<CaptureOutc
 
 /// Everything the window adds to its app.
 struct WindowPlugin {
-    scenario: String,
+    title: String,
     opts: WindowOpts,
     outcome: capture::Outcome,
 }
 
 impl Plugin for WindowPlugin {
     fn build(&self, app: &mut App) {
-        let scenario_name = &self.scenario;
+        let title = &self.title;
         let screenshot = self.opts.screenshot.is_some();
         app.add_plugins(
             DefaultPlugins
@@ -135,7 +107,7 @@ impl Plugin for WindowPlugin {
                 .disable::<bevy::log::LogPlugin>()
                 .set(bevy::window::WindowPlugin {
                     primary_window: Some(Window {
-                        title: format!("seedsim — {scenario_name}"),
+                        title: format!("seedsim — {title}"),
                         resolution: WindowResolution::new(1280, 800),
                         ..default()
                     }),
@@ -155,9 +127,10 @@ impl Plugin for WindowPlugin {
             focused_mode: UpdateMode::Continuous,
             unfocused_mode: UpdateMode::Continuous,
         })
+        .add_systems(Last, quit_source)
         .add_plugins((
+            receive::ReceivePlugin,
             scene::ScenePlugin,
-            pace::PacePlugin,
             sync::SyncPlugin,
             heatmap::HeatmapPlugin,
             camera::CameraPlugin,
@@ -169,5 +142,13 @@ impl Plugin for WindowPlugin {
                 outcome: self.outcome.clone(),
             },
         ));
+    }
+}
+
+/// The window is going: the source stops (a local run then finishes its
+/// store and report).
+fn quit_source(mut exits: MessageReader<AppExit>, mut link: ResMut<receive::Link>) {
+    if exits.read().next().is_some() {
+        link.send(Command::Quit);
     }
 }

@@ -1,47 +1,56 @@
-//! The egui panels. This slice has the Run panel: pause, resume, one step,
-//! the speed (0.25× to 64× real time), the tick, what the last tick cost,
-//! the population and how many agents are drawn, and the camera's reset.
+//! The Run panel: pause, resume, one step, the speed (0.25× to 64× real
+//! time), the tick, what the last tick cost, the population, how many
+//! agents are drawn, the frame rate, and the camera's reset. The buttons
+//! only send commands; what the panel shows is what the source's latest
+//! frame says.
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::SimHandle;
 use super::camera::ResetCamera;
 use super::capture::FrameRate;
-use super::pace::{MAX_SPEED, MIN_SPEED, Pacing};
+use super::feed::{Command, MAX_SPEED, MIN_SPEED, SourceKind};
+use super::receive::{Latest, Link};
 use super::sync::Mirror;
 use crate::input::ControlAction;
-use crate::record::TickFrame;
+
+/// The speed the slider shows: the user's, sent when changed.
+#[derive(Resource, Debug)]
+struct Speed(f32);
 
 pub struct PanelsPlugin;
 
 impl Plugin for PanelsPlugin {
     fn build(&self, app: &mut App) {
-        app.add_systems(EguiPrimaryContextPass, run_panel);
+        app.insert_resource(Speed(1.0))
+            .add_systems(EguiPrimaryContextPass, run_panel);
     }
 }
 
 fn run_panel(
     mut contexts: EguiContexts,
-    handle: NonSend<SimHandle>,
-    mut pacing: ResMut<Pacing>,
+    mut link: ResMut<Link>,
+    latest: Res<Latest>,
+    mut speed: ResMut<Speed>,
     mut reset: ResMut<ResetCamera>,
     mirror: Res<Mirror>,
     fps: Res<FrameRate>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
-    let (tick, ticks, population) = {
-        let driven = handle.0.borrow();
-        let frame = driven.sim.world().resource::<TickFrame>();
-        (driven.sim.tick(), driven.ticks, frame.population)
-    };
+    let frame = &latest.frame;
+    let ticks = link
+        .info
+        .ticks
+        .map_or_else(|| "…".to_string(), |t| t.to_string());
+    let paced = !matches!(link.info.kind, SourceKind::Remote { .. });
     let mut action = None;
+    let before = speed.0;
     egui::Window::new("Run")
         .default_pos([12.0, 12.0])
         .resizable(false)
         .show(ctx, |ui| {
             ui.horizontal(|ui| {
-                if pacing.paused {
+                if frame.paused {
                     if ui.button("▶ Resume").clicked() {
                         action = Some(ControlAction::Resume);
                     }
@@ -52,20 +61,22 @@ fn run_panel(
                     action = Some(ControlAction::Step);
                 }
             });
-            ui.add(
-                egui::Slider::new(&mut pacing.speed, MIN_SPEED..=MAX_SPEED)
-                    .logarithmic(true)
-                    .text("speed ×"),
-            );
+            if paced {
+                ui.add(
+                    egui::Slider::new(&mut speed.0, MIN_SPEED..=MAX_SPEED)
+                        .logarithmic(true)
+                        .text("speed ×"),
+                );
+            }
             egui::Grid::new("run_stats").num_columns(2).show(ui, |ui| {
                 ui.label("tick");
-                ui.label(format!("{tick} / {ticks}"));
+                ui.label(format!("{} / {ticks}", frame.tick));
                 ui.end_row();
                 ui.label("last tick");
-                ui.label(format!("{:.2} ms", pacing.last_tick_ms));
+                ui.label(format!("{:.2} ms", frame.stats.tick_ms));
                 ui.end_row();
                 ui.label("population");
-                ui.label(population.to_string());
+                ui.label(frame.stats.population.to_string());
                 ui.end_row();
                 ui.label("drawn");
                 ui.label(mirror.visuals.len().to_string());
@@ -74,15 +85,27 @@ fn run_panel(
                 ui.label(format!("{:.1} fps", fps.fps));
                 ui.end_row();
             });
-            if pacing.finished {
-                ui.label("The run is over: close the window for the report.");
+            if frame.finished {
+                ui.label(match link.info.kind {
+                    SourceKind::Local => "The run is over: close the window for the report.",
+                    _ => "At the end of the run.",
+                });
+            }
+            if latest.closed {
+                ui.colored_label(egui::Color32::LIGHT_RED, "The source has stopped.");
+            }
+            if let Some(why) = &link.refused {
+                ui.colored_label(egui::Color32::LIGHT_RED, why.as_str());
             }
             if ui.button("Reset camera (R)").clicked() {
                 reset.0 = true;
             }
         });
     if let Some(action) = action {
-        pacing.control(&handle, action);
+        link.send(Command::Control(action));
+    }
+    if speed.0 != before {
+        link.send(Command::Speed(speed.0));
     }
     Ok(())
 }

@@ -6,9 +6,8 @@
 
 use bevy::prelude::*;
 
-use super::SimHandle;
+use super::receive::Link;
 use crate::stat7::Realm;
-use crate::world::Zones;
 
 /// The ground's colour (sRGB); distinct from every realm colour, `void` included.
 const GROUND: Color = Color::srgb(0.085, 0.095, 0.11);
@@ -64,13 +63,11 @@ fn unlit(materials: &mut Assets<StandardMaterial>, colour: Color) -> Handle<Stan
 
 fn setup_scene(
     mut commands: Commands,
-    handle: NonSend<SimHandle>,
+    link: Res<Link>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
 ) {
-    let driven = handle.0.borrow();
-    let zones = driven.sim.world().resource::<Zones>();
-    let size = zones.size();
+    let size = link.info.size.max(Vec2::ONE);
     commands.insert_resource(WorldSize(size));
 
     commands.spawn((
@@ -80,7 +77,7 @@ fn setup_scene(
     ));
     // Later zones win where zones overlap: each is drawn a little higher.
     let ground = GROUND.to_srgba();
-    for (i, zone) in zones.all().iter().enumerate() {
+    for (i, zone) in link.info.zones.iter().enumerate() {
         let extent = zone.max - zone.min;
         if extent.x <= 0.0 || extent.y <= 0.0 {
             continue;

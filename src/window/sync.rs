@@ -1,19 +1,14 @@
-//! Mirrors the simulation's agents into visual entities, keyed by
-//! `EntityId`: after each tick, new agents get a mesh, agents gone lose
-//! theirs, and the rest move (and change material when they cross into a
-//! zone of another realm). It only reads the simulation's world.
+//! Mirrors the frame's agents into visual entities, keyed by id: with each
+//! new frame, new agents get a mesh, agents gone lose theirs, and the rest
+//! move (and change material when they cross into a zone of another realm).
 
 use std::collections::HashMap;
 
-use bevy::ecs::query::QueryState;
 use bevy::prelude::*;
 
-use super::SimHandle;
-use super::pace::{StepSet, Ticked};
+use super::receive::{Latest, ReceiveSet};
 use super::scene::Palette;
-use crate::population::{EntityId, Position};
 use crate::stat7::Realm;
-use crate::world::Zones;
 
 /// A visual entity standing for one agent (the [`Mirror`] knows which).
 #[derive(Component, Debug)]
@@ -23,14 +18,9 @@ pub struct AgentVisual;
 /// that last saw it (agents not seen in a pass are gone).
 #[derive(Resource, Default)]
 pub struct Mirror {
-    pub visuals: HashMap<EntityId, (Entity, Realm, u64)>,
+    pub visuals: HashMap<u64, (Entity, Realm, u64)>,
     pass: u64,
 }
-
-/// A read-only query over the simulation's world, kept between frames so
-/// its archetype cache is not rebuilt each time.
-#[derive(Default)]
-struct AgentQuery(Option<QueryState<(&'static EntityId, &'static Position)>>);
 
 /// Runs after the simulation steps, before anything that reads the visuals.
 #[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
@@ -41,40 +31,27 @@ pub struct SyncPlugin;
 impl Plugin for SyncPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<Mirror>()
-            .add_systems(Update, sync_agents.in_set(SyncSet).after(StepSet));
+            .add_systems(Update, sync_agents.in_set(SyncSet).after(ReceiveSet));
     }
 }
 
 fn sync_agents(
     mut commands: Commands,
-    handle: NonSend<SimHandle>,
-    ticked: Res<Ticked>,
+    latest: Res<Latest>,
     palette: Res<Palette>,
     mut mirror: ResMut<Mirror>,
-    mut query: Local<AgentQuery>,
     mut visuals: Query<(&mut Transform, &mut MeshMaterial3d<StandardMaterial>), With<AgentVisual>>,
 ) {
-    if !ticked.changed {
+    if !latest.changed {
         return;
     }
-    let driven = handle.0.borrow();
-    let world = driven.sim.world();
-    let Some(zones) = world.get_resource::<Zones>() else {
-        return;
-    };
-    if query.0.is_none() {
-        query.0 = world.try_query();
-    }
-    let Some(state) = query.0.as_mut() else {
-        return;
-    };
     mirror.pass += 1;
     let pass = mirror.pass;
     let lift = palette.agent_size / 2.0 + 0.5;
-    for (id, pos) in state.iter(world) {
-        let realm = zones.zone_at(pos.0).realm;
-        let at = Vec3::new(pos.0.x, lift, pos.0.y);
-        match mirror.visuals.get_mut(id) {
+    for agent in latest.frame.agents.iter() {
+        let realm = agent.realm;
+        let at = Vec3::new(agent.pos.x, lift, agent.pos.y);
+        match mirror.visuals.get_mut(&agent.id) {
             Some((entity, drawn, seen)) => {
                 *seen = pass;
                 if let Ok((mut transform, mut material)) = visuals.get_mut(*entity) {
@@ -96,7 +73,7 @@ fn sync_agents(
                         Transform::from_translation(at),
                     ))
                     .id();
-                mirror.visuals.insert(*id, (entity, realm, pass));
+                mirror.visuals.insert(agent.id, (entity, realm, pass));
             }
         }
     }

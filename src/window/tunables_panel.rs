@@ -1,22 +1,21 @@
-//! The Tunables panel: the simulation's [`SimParams`] as the admin API sees
+//! The Tunables panel: the simulation's parameters as the admin API sees
 //! them ([`Tunables`]), editable in a draft. The panel never writes the
-//! parameters itself: "Apply" builds a JSON patch of what the draft changed,
-//! checks it with the same parsing and validation as `PUT /api/tunables`,
-//! and queues it as an `Input::Tune` into `QueuedInputs`, exactly like the
-//! live loop. The next tick takes it, records it in the store and changes
-//! the parameters, so a run tuned in the window replays bit for bit. What
-//! the panel shows when the draft is clean is read back from the simulation
-//! after each tick: always the truth, never the wish.
+//! parameters itself: "Apply" sends a JSON patch of what the draft changed
+//! to the source, which checks it as `PUT /api/tunables` does (a live
+//! server's own API does exactly that) and queues it as a recorded
+//! `Input::Tune`. The next tick takes it, records it in the store and
+//! changes the parameters, so a run tuned in the window replays bit for
+//! bit. What the panel shows when the draft is clean is what the latest
+//! frame says: always the truth, never the wish.
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use serde_json::{Map, Value};
 
-use super::SimHandle;
-use super::pace::{Pacing, Ticked};
+use super::feed::{Command, Notice, SourceKind};
+use super::receive::{Latest, Link, Notices};
 use crate::govern::Rule;
-use crate::input::{Input, QueuedInputs, Tunables};
-use crate::population::SimParams;
+use crate::input::Tunables;
 use crate::population::kinds::{Activity, AgentKind};
 
 /// The JSON patch that turns `truth` into `draft`: only the fields that
@@ -66,30 +65,6 @@ pub fn is_empty_patch(patch: &Value) -> bool {
     patch.as_object().is_none_or(Map::is_empty)
 }
 
-/// Checks a patch as the REST API does (parse, then apply to a copy):
-/// the parameters it would give, or the error text to show.
-pub fn check_patch(patch: &Value, params: &SimParams) -> Result<SimParams, String> {
-    Tunables::parse(patch.clone())
-        .and_then(|t| t.applied_to(params))
-        .map_err(|e| e.to_string())
-}
-
-/// Checks `patch` against the simulation's parameters and, if it applies,
-/// queues it as the recorded input that the next tick takes; else the
-/// error text. The window's one way to change the parameters.
-pub fn submit(world: &mut World, patch: Value) -> Result<(), String> {
-    let params = world
-        .get_resource::<SimParams>()
-        .ok_or("the simulation has no parameters")?;
-    check_patch(&patch, params)?;
-    world
-        .get_resource_mut::<QueuedInputs>()
-        .ok_or("the simulation takes no inputs")?
-        .0
-        .push(Input::Tune { patch });
-    Ok(())
-}
-
 /// The panel's state between frames.
 #[derive(Resource, Default)]
 struct TunablesPanel {
@@ -97,6 +72,8 @@ struct TunablesPanel {
     truth: Option<Tunables>,
     /// What the user is editing; equal to `truth` when clean.
     draft: Option<Tunables>,
+    /// The draft sent, waiting for the source's answer.
+    asked: Option<(Tunables, Value)>,
     /// The draft that was queued, and the tick after which it was; kept on
     /// screen until a tick has taken it.
     sent: Option<(Tunables, u64)>,
@@ -117,18 +94,29 @@ impl Plugin for TunablesPanelPlugin {
     }
 }
 
-/// Reads the parameters back after a tick, and keeps the draft unless the
-/// user has edits that no tick has taken yet.
-fn refresh(panel: &mut TunablesPanel, handle: &SimHandle, ticked: &Ticked) {
-    if panel.truth.is_some() && !ticked.changed {
+/// Reads the parameters from a new frame, and keeps the draft unless the
+/// user has edits that no tick has taken yet; takes the source's answers.
+fn refresh(panel: &mut TunablesPanel, latest: &Latest, notices: &mut Notices) {
+    notices.0.retain(|n| match n {
+        Notice::Tuned { tick, result } => {
+            if let Some((draft, patch)) = panel.asked.take() {
+                match result {
+                    Ok(()) => panel.sent = Some((draft, *tick)),
+                    Err(e) => panel.error = Some((e.clone(), patch)),
+                }
+            }
+            false
+        }
+        _ => true,
+    });
+    if panel.truth.is_some() && !latest.changed {
         return;
     }
-    let driven = handle.0.borrow();
-    let tick = driven.sim.tick();
-    let Some(params) = driven.sim.world().get_resource::<SimParams>() else {
+    let Some(params) = latest.frame.tunables.as_deref() else {
         return;
     };
-    let truth = Tunables::of(params);
+    let tick = latest.frame.tick;
+    let truth = params.clone();
     let clean = panel.draft == panel.truth;
     let taken = panel.sent.as_ref().is_some_and(|(_, at)| tick > *at);
     let was_sent = panel
@@ -146,13 +134,20 @@ fn refresh(panel: &mut TunablesPanel, handle: &SimHandle, ticked: &Ticked) {
 
 fn tunables_panel(
     mut contexts: EguiContexts,
-    handle: NonSend<SimHandle>,
-    ticked: Res<Ticked>,
-    pacing: Res<Pacing>,
+    mut link: ResMut<Link>,
+    latest: Res<Latest>,
+    mut notices: ResMut<Notices>,
     mut panel: ResMut<TunablesPanel>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
-    refresh(&mut panel, &handle, &ticked);
+    refresh(&mut panel, &latest, &mut notices);
+    let finished = latest.frame.finished || latest.closed;
+    let tunable = match &link.info.kind {
+        SourceKind::Local => Ok(()),
+        SourceKind::Remote { can_tune: true, .. } => Ok(()),
+        SourceKind::Remote { .. } => Err("read only: give `view` the server's --token to tune"),
+        SourceKind::Replay { .. } => Err("a replay shows what was recorded: it cannot be tuned"),
+    };
     let panel = &mut *panel;
     let (Some(truth), Some(draft)) = (panel.truth.as_ref(), panel.draft.as_mut()) else {
         return Ok(());
@@ -177,7 +172,7 @@ fn tunables_panel(
             let patch = build_patch(truth, draft);
             let dirty = !is_empty_patch(&patch);
             ui.horizontal(|ui| {
-                let can_apply = dirty && !pacing.finished;
+                let can_apply = dirty && !finished && tunable.is_ok() && panel.asked.is_none();
                 apply = ui
                     .add_enabled(can_apply, egui::Button::new("Apply"))
                     .clicked();
@@ -190,8 +185,14 @@ fn tunables_panel(
                         .monospace(),
                 );
             }
+            if let Err(why) = tunable {
+                ui.label(why);
+            }
+            if panel.asked.is_some() {
+                ui.label("Sent: waiting for the source's answer.");
+            }
             if panel.sent.is_some() {
-                ui.label(if pacing.finished {
+                ui.label(if finished {
                     "The run ended before a tick took the change."
                 } else {
                     "Queued: the next tick takes and records it."
@@ -207,14 +208,9 @@ fn tunables_panel(
     }
     if apply {
         let patch = build_patch(truth, draft);
-        let mut driven = handle.0.borrow_mut();
-        let tick = driven.sim.tick();
-        match submit(driven.sim.world_mut(), patch.clone()) {
-            Ok(()) => {
-                panel.sent = Some((draft.clone(), tick));
-                panel.error = None;
-            }
-            Err(e) => panel.error = Some((e, patch)),
+        panel.error = None;
+        if link.send(Command::Tune(patch.clone())) {
+            panel.asked = Some((draft.clone(), patch));
         }
     }
     Ok(())

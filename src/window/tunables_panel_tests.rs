@@ -2,7 +2,9 @@
 //! (a short smoke run that must replay); no window needed.
 
 use super::*;
+use crate::population::SimParams;
 use crate::scenario::load_file;
+use crate::window::feed::local::{check_patch, submit};
 
 fn params() -> SimParams {
     let (s, _) = load_file(std::path::Path::new("scenarios/smoke.ron")).unwrap();
