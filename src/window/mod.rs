@@ -18,6 +18,7 @@ mod heatmap;
 mod panels;
 mod receive;
 mod scene;
+mod select;
 mod sync;
 mod tunables_panel;
 
@@ -130,6 +131,7 @@ impl Plugin for WindowPlugin {
         .add_systems(Last, quit_source)
         .add_plugins((
             receive::ReceivePlugin,
+            select::SelectPlugin,
             scene::ScenePlugin,
             sync::SyncPlugin,
             heatmap::HeatmapPlugin,
