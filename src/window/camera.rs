@@ -82,6 +82,9 @@ fn spawn_camera(mut commands: Commands, size: Res<WorldSize>) {
         Camera3d::default(),
         // Colours as given (the realm palette), not tone-mapped.
         Tonemapping::None,
+        // Software rendering (llvmpipe) spends nearly all of a frame shading
+        // fragments; four samples a pixel would quadruple that.
+        Msaa::Off,
         Projection::Perspective(PerspectiveProjection {
             far: orbit.distance * 20.0,
             ..default()
