@@ -60,8 +60,13 @@ impl Outcome {
 #[derive(Resource, Debug)]
 pub struct FrameRate {
     pub fps: f64,
+    /// Ticks the source ran per second over the last interval, as the
+    /// frames show them.
+    pub ticks_per_sec: f64,
     since: Instant,
     frames: u32,
+    /// The tick shown when the interval began.
+    since_tick: u64,
     /// Print every this often.
     log: Option<Duration>,
 }
@@ -90,6 +95,8 @@ impl Plugin for CapturePlugin {
     fn build(&self, app: &mut App) {
         app.insert_resource(FrameRate {
             fps: 0.0,
+            ticks_per_sec: 0.0,
+            since_tick: 0,
             since: Instant::now(),
             frames: 0,
             log: self
@@ -141,18 +148,22 @@ fn count_frames(mut rate: ResMut<FrameRate>, latest: Res<Latest>, mirror: Res<Mi
         return;
     }
     rate.fps = f64::from(rate.frames) / elapsed.as_secs_f64();
+    let tick = latest.frame.tick;
+    // A timeline going back (a replay's seek) is not a negative rate.
+    rate.ticks_per_sec = tick.saturating_sub(rate.since_tick) as f64 / elapsed.as_secs_f64();
     if rate.log.is_some() {
         println!(
-            "fps {:.1} ({} frames in {:.1} s), tick {}, agents drawn {}",
+            "fps {:.1} ({} frames in {:.1} s), tick {tick}, {:.1} ticks/s, agents drawn {}",
             rate.fps,
             rate.frames,
             elapsed.as_secs_f64(),
-            latest.frame.tick,
+            rate.ticks_per_sec,
             mirror.visuals.len()
         );
     }
     rate.frames = 0;
     rate.since = Instant::now();
+    rate.since_tick = tick;
 }
 
 fn plan_screenshot(

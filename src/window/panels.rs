@@ -84,6 +84,9 @@ fn run_panel(
                 ui.label("frame rate");
                 ui.label(format!("{:.1} fps", fps.fps));
                 ui.end_row();
+                ui.label("tick rate");
+                ui.label(format!("{:.1} ticks/s", fps.ticks_per_sec));
+                ui.end_row();
             });
             if frame.finished {
                 ui.label(match link.info.kind {

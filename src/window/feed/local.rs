@@ -4,8 +4,9 @@
 //! step are queued as `Input::Control` and tunes as `Input::Tune`, exactly
 //! as the live server does, so the run's record has them and the run
 //! replays — and it hands the window a frame at most every
-//! [`PUBLISH_EVERY`] (a faster speed would only build frames nobody sees).
-//! The window can be as slow as it likes: the ticks do not wait for it.
+//! [`PUBLISH_EVERY`], and only once the window has taken the last one (a
+//! faster speed or a slow window would only build frames nobody sees). The
+//! window can be as slow as it likes: the ticks do not wait for it.
 
 use std::time::{Duration, Instant};
 
@@ -21,6 +22,9 @@ use crate::sim::Simulation;
 
 /// Shortest time between two frames handed to the window (about 60 a second).
 pub const PUBLISH_EVERY: Duration = Duration::from_millis(16);
+/// How often a source with a frame to hand over looks whether the window
+/// has taken the last one.
+const POLL_WINDOW: Duration = Duration::from_millis(4);
 /// Longest a batch of ticks may run before commands are looked at again.
 const BATCH: Duration = Duration::from_millis(50);
 
@@ -192,7 +196,12 @@ pub fn drive(
             d.pacing.until_next()
         };
         if dirty {
-            let left = PUBLISH_EVERY.saturating_sub(published.elapsed());
+            // Due to publish, or (when it is past due) waiting for the
+            // window to take the last frame: look again shortly, not at once.
+            let left = match PUBLISH_EVERY.saturating_sub(published.elapsed()) {
+                Duration::ZERO => POLL_WINDOW,
+                left => left,
+            };
             wait = Some(wait.map_or(left, |w| w.min(left)));
         }
         let first = match wait {
@@ -224,7 +233,7 @@ pub fn drive(
         if d.run_due() > 0 {
             dirty = true;
         }
-        if dirty && published.elapsed() >= PUBLISH_EVERY {
+        if dirty && published.elapsed() >= PUBLISH_EVERY && d.source.wants_frame() {
             d.publish();
             published = Instant::now();
             dirty = false;

@@ -269,6 +269,13 @@ impl Source {
         });
     }
 
+    /// Whether the window has taken the last frame: a source builds the
+    /// next one only then, so a window drawing one frame a second costs
+    /// the source one frame's work a second, not sixty.
+    pub fn wants_frame(&self) -> bool {
+        self.mailbox.with(|b| b.frame.is_none())
+    }
+
     /// Hands events over; beyond [`EVENT_BACKLOG`] the oldest go.
     pub fn log(&self, events: impl IntoIterator<Item = Logged>) {
         self.mailbox.with(|b| {
@@ -351,7 +358,9 @@ mod tests {
             ..Frame::default()
         });
         source.log((0..EVENT_BACKLOG as u64 + 10).map(logged));
+        assert!(!source.wants_frame(), "the window has not taken it");
         let d = feed.take();
+        assert!(source.wants_frame());
         assert_eq!(d.frame.map(|f| f.tick), Some(2));
         assert_eq!(d.skipped_frames, 1);
         assert_eq!(d.events.len(), EVENT_BACKLOG);
