@@ -84,7 +84,12 @@ fn the_window_paces_pauses_steps_and_tunes_a_run_on_its_own_thread() {
     feed.send(Command::Tune(patch)).unwrap();
     feed.send(Command::Tune(serde_json::json!({"birth_rate": -3})))
         .unwrap();
-    let answers = wait_for(&feed, |d| d.notices.len() == 2).notices;
+    // The two answers may come in two deliveries: gather them.
+    let mut answers = Vec::new();
+    wait_for(&feed, |d| {
+        answers.extend(d.notices.iter().cloned());
+        answers.len() >= 2
+    });
     assert!(matches!(answers[0], Notice::Tuned { result: Ok(()), .. }));
     let Notice::Tuned {
         result: Err(why), ..
