@@ -17,6 +17,7 @@ mod events_panel;
 pub mod feed;
 mod heatmap;
 mod panels;
+mod picking;
 mod plots_history;
 mod plots_panel;
 mod receive;
@@ -142,6 +143,7 @@ impl Plugin for WindowPlugin {
             panels::PanelsPlugin,
             tunables_panel::TunablesPanelPlugin,
             events_panel::EventsPanelPlugin,
+            picking::PickingPlugin,
             plots_panel::PlotsPanelPlugin,
             capture::CapturePlugin {
                 opts: self.opts.clone(),
