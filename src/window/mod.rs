@@ -16,6 +16,7 @@ mod capture;
 mod events_panel;
 pub mod feed;
 mod heatmap;
+mod inspector_panel;
 mod panels;
 mod picking;
 mod plots_history;
@@ -144,6 +145,7 @@ impl Plugin for WindowPlugin {
             tunables_panel::TunablesPanelPlugin,
             events_panel::EventsPanelPlugin,
             picking::PickingPlugin,
+            inspector_panel::InspectorPanelPlugin,
             plots_panel::PlotsPanelPlugin,
             capture::CapturePlugin {
                 opts: self.opts.clone(),
