@@ -14,8 +14,10 @@ use super::plots_history::History;
 use super::receive::{Latest, ReceiveSet};
 use crate::population::kinds::AgentKind;
 
-/// Each plot's height in the panel.
+/// Each plot's height in the panel; the population's is taller, for its
+/// legend of up to a dozen kinds.
 const PLOT_HEIGHT: f32 = 130.0;
+const POPULATION_HEIGHT: f32 = 220.0;
 
 /// The history the panel draws.
 #[derive(Resource, Debug, Default)]
@@ -64,27 +66,40 @@ fn plots_panel(mut contexts: EguiContexts, plots: Res<Plots>) -> Result {
 }
 
 fn plots_ui(ui: &mut egui::Ui, h: &History) {
-    plot(ui, "tick time (ms)", "plot_tick_ms", |p| {
+    plot(ui, "tick time (ms)", "plot_tick_ms", PLOT_HEIGHT, |p| {
         p.line(Line::new("mean ms", h.tick_ms()));
     });
-    plot(ui, "population by kind", "plot_population", |p| {
-        for k in h.kinds_present() {
-            let name = AgentKind::all().nth(k).map_or("?", AgentKind::name);
-            p.line(Line::new(name, h.population_of(k)));
-        }
-    });
-    plot(ui, "events per second", "plot_events", |p| {
+    let population = POPULATION_HEIGHT;
+    plot(
+        ui,
+        "population by kind",
+        "plot_population",
+        population,
+        |p| {
+            for k in h.kinds_present() {
+                let name = AgentKind::all().nth(k).map_or("?", AgentKind::name);
+                p.line(Line::new(name, h.population_of(k)));
+            }
+        },
+    );
+    plot(ui, "events per second", "plot_events", PLOT_HEIGHT, |p| {
         p.line(Line::new("events/s", h.events_per_second()));
     });
     if h.rules().is_empty() {
         ui.label("denials: none so far");
         return;
     }
-    plot(ui, "denials per tick, by rule", "plot_denials", |p| {
-        for (i, rule) in h.rules().iter().enumerate() {
-            p.line(Line::new(rule.as_str(), h.denial_rate(i)));
-        }
-    });
+    plot(
+        ui,
+        "denials per tick, by rule",
+        "plot_denials",
+        PLOT_HEIGHT,
+        |p| {
+            for (i, rule) in h.rules().iter().enumerate() {
+                p.line(Line::new(rule.as_str(), h.denial_rate(i)));
+            }
+        },
+    );
 }
 
 /// One titled plot, ticks along x, sharing the x axis with the others so
@@ -93,11 +108,12 @@ fn plot<'a>(
     ui: &mut egui::Ui,
     title: &str,
     id: &str,
+    height: f32,
     lines: impl FnOnce(&mut egui_plot::PlotUi<'a>) + 'a,
 ) {
     ui.label(egui::RichText::new(title).strong());
     Plot::new(id)
-        .height(PLOT_HEIGHT)
+        .height(height)
         .legend(Legend::default())
         .link_axis("plots_ticks", [true, false])
         .include_y(0.0)
