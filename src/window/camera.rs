@@ -1,7 +1,10 @@
 //! The orbit camera: left drag orbits around a focus point on the ground,
 //! right drag pans it, the wheel zooms, R (or the panel's button) goes back
 //! to the start, which frames the whole world. Input that egui takes (a
-//! drag on a panel) does not move the camera.
+//! drag on a panel) does not move the camera. A new pick
+//! ([`Selection::fly_to`]) eases the focus to the picked agent's visual
+//! over [`FLIGHT_SECS`], following it if it moves meanwhile; a pan or a
+//! reset ends the flight.
 
 use bevy::core_pipeline::tonemapping::Tonemapping;
 use bevy::input::mouse::{AccumulatedMouseMotion, AccumulatedMouseScroll, MouseScrollUnit};
@@ -9,6 +12,11 @@ use bevy::prelude::*;
 use bevy_egui::input::{egui_wants_any_keyboard_input, egui_wants_any_pointer_input};
 
 use super::scene::WorldSize;
+use super::select::Selection;
+use super::sync::{AgentVisual, Mirror};
+
+/// How long the focus takes to reach a picked agent.
+pub const FLIGHT_SECS: f32 = 0.5;
 
 /// Where the camera looks from: angles around `focus` and a distance.
 #[derive(Resource, Debug, Clone, Copy, PartialEq)]
@@ -69,6 +77,7 @@ impl Plugin for CameraPlugin {
                 (
                     mouse_controls.run_if(not(egui_wants_any_pointer_input)),
                     reset_key.run_if(not(egui_wants_any_keyboard_input)),
+                    fly_to_selection,
                     place_camera,
                 )
                     .chain(),
@@ -129,6 +138,65 @@ fn reset_key(keys: Res<ButtonInput<KeyCode>>, mut reset: ResMut<ResetCamera>) {
     }
 }
 
+/// Where the focus is `elapsed` seconds into a flight from `from` to `to`
+/// (smoothstep: no jolt at either end), and whether the flight is over.
+pub fn flight_focus(from: Vec3, to: Vec3, elapsed: f32) -> (Vec3, bool) {
+    let t = (elapsed / FLIGHT_SECS).clamp(0.0, 1.0);
+    let eased = t * t * (3.0 - 2.0 * t);
+    (from.lerp(to, eased), t >= 1.0)
+}
+
+/// A flight under way: to which agent, from where, for how long so far.
+#[derive(Debug, Clone, Copy)]
+struct Flight {
+    id: u64,
+    from: Vec3,
+    elapsed: f32,
+}
+
+// A system's parameters: each is one thing the flight reads.
+#[allow(clippy::too_many_arguments)]
+fn fly_to_selection(
+    mut selection: ResMut<Selection>,
+    mirror: Res<Mirror>,
+    visuals: Query<&Transform, (With<AgentVisual>, Without<Camera3d>)>,
+    time: Res<Time>,
+    buttons: Res<ButtonInput<MouseButton>>,
+    reset: Res<ResetCamera>,
+    orbit: Option<ResMut<Orbit>>,
+    mut flight: Local<Option<Flight>>,
+) {
+    let Some(mut orbit) = orbit else { return };
+    if selection.fly_to {
+        selection.fly_to = false;
+        *flight = selection.selected.map(|id| Flight {
+            id,
+            from: orbit.focus,
+            elapsed: 0.0,
+        });
+    }
+    if reset.0 || buttons.pressed(MouseButton::Right) {
+        *flight = None;
+    }
+    let Some(f) = flight.as_mut() else { return };
+    // The agent may have left (or not be drawn yet): then there is nowhere to go.
+    let Some(to) = mirror
+        .visuals
+        .get(&f.id)
+        .and_then(|(entity, ..)| visuals.get(*entity).ok())
+        .map(|t| t.translation)
+    else {
+        *flight = None;
+        return;
+    };
+    f.elapsed += time.delta_secs();
+    let (focus, done) = flight_focus(f.from, to, f.elapsed);
+    orbit.focus = focus;
+    if done {
+        *flight = None;
+    }
+}
+
 fn place_camera(
     orbit: Option<ResMut<Orbit>>,
     mut reset: ResMut<ResetCamera>,
@@ -163,5 +231,18 @@ mod tests {
         moved.distance = 10.0;
         moved.reset();
         assert_eq!(moved, o);
+    }
+
+    #[test]
+    fn a_flight_eases_from_start_to_target_and_ends() {
+        let (from, to) = (Vec3::ZERO, Vec3::new(10.0, 0.0, -4.0));
+        assert_eq!(flight_focus(from, to, 0.0), (from, false));
+        let (early, _) = flight_focus(from, to, FLIGHT_SECS * 0.1);
+        let (mid, done) = flight_focus(from, to, FLIGHT_SECS * 0.5);
+        assert!(!done);
+        assert!((mid - to / 2.0).length() < 1e-5, "halfway at half time");
+        assert!(early.length() < 0.1 * to.length(), "slow to start");
+        assert_eq!(flight_focus(from, to, FLIGHT_SECS), (to, true));
+        assert_eq!(flight_focus(from, to, FLIGHT_SECS * 3.0), (to, true));
     }
 }

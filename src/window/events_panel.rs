@@ -10,6 +10,7 @@
 //! per event kept); events whose actor is gone by then (a death, a
 //! departure) or that have none have no zone and only pass the "any zone"
 //! filter. Only the visible rows are drawn (`ScrollArea::show_rows`).
+//! Clicking an event also selects its actor ([`Selection::pick`]).
 
 use std::collections::{HashSet, VecDeque};
 
@@ -18,6 +19,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 pub use super::feed::Logged;
 use super::receive::Link;
+use super::select::Selection;
 use crate::events::{EVENT_KINDS, Event, EventKind};
 use crate::world::ZoneId;
 
@@ -219,6 +221,7 @@ fn events_panel(
     mut contexts: EguiContexts,
     ring: Res<EventRing>,
     mut panel: ResMut<EventsPanel>,
+    mut selection: ResMut<Selection>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let panel = &mut *panel;
@@ -263,6 +266,12 @@ fn events_panel(
         });
     if clicked.is_some() {
         panel.selected = clicked;
+        let actor = clicked
+            .and_then(|seq| ring.get(seq))
+            .and_then(|l| l.event.actor);
+        if let Some(actor) = actor {
+            selection.pick(Some(actor.0));
+        }
     }
     Ok(())
 }

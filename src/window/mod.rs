@@ -7,15 +7,20 @@
 //! [`feed::Frame`] ([`receive`]) and redraws from it: every agent as a small
 //! mesh coloured by its zone's realm ([`sync`]), the population heatmap on
 //! the ground ([`heatmap`]), an orbit camera ([`camera`]) and the egui
-//! panels: Run ([`panels`]), Tunables ([`tunables_panel`]) and Events
-//! ([`events_panel`]).
+//! panels: Run ([`panels`]), Tunables ([`tunables_panel`]), Events
+//! ([`events_panel`]), Inspector ([`inspector_panel`]) and Plots
+//! ([`plots_panel`]). Agents are picked with the pointer ([`picking`]).
 
 mod camera;
 mod capture;
 mod events_panel;
 pub mod feed;
 mod heatmap;
+mod inspector_panel;
 mod panels;
+mod picking;
+mod plots_history;
+mod plots_panel;
 mod receive;
 mod scene;
 mod select;
@@ -139,6 +144,9 @@ impl Plugin for WindowPlugin {
             panels::PanelsPlugin,
             tunables_panel::TunablesPanelPlugin,
             events_panel::EventsPanelPlugin,
+            picking::PickingPlugin,
+            inspector_panel::InspectorPanelPlugin,
+            plots_panel::PlotsPanelPlugin,
             capture::CapturePlugin {
                 opts: self.opts.clone(),
                 outcome: self.outcome.clone(),
