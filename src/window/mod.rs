@@ -20,6 +20,7 @@ mod receive;
 mod scene;
 mod select;
 mod sync;
+mod timeline_panel;
 mod tunables_panel;
 
 use std::path::PathBuf;
@@ -139,6 +140,7 @@ impl Plugin for WindowPlugin {
             panels::PanelsPlugin,
             tunables_panel::TunablesPanelPlugin,
             events_panel::EventsPanelPlugin,
+            timeline_panel::TimelinePanelPlugin,
             capture::CapturePlugin {
                 opts: self.opts.clone(),
                 outcome: self.outcome.clone(),
