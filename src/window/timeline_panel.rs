@@ -40,7 +40,10 @@ impl Scrub {
     /// A new frame of `tick` arrived (`finished`: the source can go no
     /// further than it).
     pub fn on_frame(&mut self, tick: u64, finished: bool) {
-        if self.asked.is_some_and(|a| a == tick || (finished && a > tick)) {
+        if self
+            .asked
+            .is_some_and(|a| a == tick || (finished && a > tick))
+        {
             self.asked = None;
         }
     }
@@ -75,9 +78,10 @@ impl Scrub {
         }
     }
 
-    /// The tick a seek is going to, while the frame shown is another.
+    /// The tick a seek is going to (the newest wanted, sent or not), while
+    /// the frame shown is another.
     pub fn seeking(&self, shown: u64) -> Option<u64> {
-        self.asked.or(self.pending).filter(|t| *t != shown)
+        self.pending.or(self.asked).filter(|t| *t != shown)
     }
 }
 
@@ -156,7 +160,11 @@ fn timeline_panel(
                 {
                     action = Some(ControlAction::Step);
                 }
-                if ui.button("⏭").on_hover_text("On to the last tick").clicked() {
+                if ui
+                    .button("⏭")
+                    .on_hover_text("On to the last tick")
+                    .clicked()
+                {
                     seek = scrub.on_slider(ticks, false, now);
                 }
                 ui.label(format!("tick {} / {ticks}", frame.tick));
@@ -208,7 +216,8 @@ mod tests {
         let soon = t0 + Duration::from_millis(20);
         assert_eq!(s.on_slider(11, true, soon), None, "too soon");
         assert_eq!(s.on_slider(12, true, soon), None);
-        assert_eq!(s.seeking(10), Some(10), "a frame of 10 is awaited");
+        assert_eq!(s.seeking(10), Some(12), "12 is wanted, not sent yet");
+        assert_eq!(s.asked, Some(10));
         let later = t0 + SEEK_EVERY;
         assert_eq!(s.due(later), Some(12), "the newest held back");
         s.sent(12, true, later);

@@ -90,7 +90,11 @@ fn open(path: &Path) -> Result<(Recording, Vec<u128>), StoreError> {
         let hash = u128::from_str_radix(hex, 16)
             .ok()
             .filter(|_| hex.len() == 32)
-            .ok_or_else(|| invalid(format!("tick {tick}'s state hash {hex:?} is not 32 hex digits")))?;
+            .ok_or_else(|| {
+                invalid(format!(
+                    "tick {tick}'s state hash {hex:?} is not 32 hex digits"
+                ))
+            })?;
         hashes.push(hash);
     }
     Ok((recording, hashes))

@@ -246,7 +246,9 @@ fn the_frame_cache_keeps_to_its_budget_dropping_the_oldest() {
         agents: Arc::new(vec![
             Agent {
                 id: 1,
-                kind: crate::population::kinds::AgentKind::Npc(crate::population::kinds::Archetype::Villager),
+                kind: crate::population::kinds::AgentKind::Npc(
+                    crate::population::kinds::Archetype::Villager
+                ),
                 pos: bevy::math::Vec2::ZERO,
                 zone: 0,
                 realm: crate::stat7::Realm::Void,
