@@ -18,7 +18,6 @@
 //! budget (oldest dropped first): a seek to a tick drawn before shows that
 //! frame at once while the simulation catches up behind it.
 
-use std::collections::{BTreeMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -26,12 +25,16 @@ use crossbeam_channel::RecvTimeoutError;
 
 use super::local::PUBLISH_EVERY;
 use super::observe::{self, Observer};
-use super::{Agent, Command, EVENT_BACKLOG, Frame, Info, Notice, Pacing, Source, SourceKind};
+use super::{Command, EVENT_BACKLOG, Frame, Info, Notice, Pacing, Source, SourceKind};
 use crate::input::ControlAction;
 use crate::record::StateHash;
 use crate::sim::Simulation;
 use crate::store::StoreError;
 use crate::store::replay::Recording;
+
+#[path = "replay_cache.rs"]
+mod cache;
+pub use cache::FrameCache;
 
 /// Longest a batch of ticks (a seek, or ticks due) runs before commands
 /// are looked at again.
@@ -98,79 +101,6 @@ fn open(path: &Path) -> Result<(Recording, Vec<u128>), StoreError> {
         hashes.push(hash);
     }
     Ok((recording, hashes))
-}
-
-/// Drawn frames by tick, within a byte budget; the oldest go first.
-pub struct FrameCache {
-    budget: usize,
-    bytes: usize,
-    frames: BTreeMap<u64, (Frame, usize)>,
-    order: VecDeque<u64>,
-}
-
-/// What a frame holds on to, roughly (its agents dominate).
-fn frame_bytes(frame: &Frame) -> usize {
-    std::mem::size_of::<Frame>()
-        + frame.agents.len() * std::mem::size_of::<Agent>()
-        + frame.heat.counts.len() * std::mem::size_of::<u32>()
-        + frame
-            .stats
-            .denials
-            .iter()
-            .map(|(rule, _)| rule.len() + std::mem::size_of::<(String, u64)>())
-            .sum::<usize>()
-}
-
-impl FrameCache {
-    pub fn new(budget: usize) -> FrameCache {
-        FrameCache {
-            budget,
-            bytes: 0,
-            frames: BTreeMap::new(),
-            order: VecDeque::new(),
-        }
-    }
-
-    /// Keeps `frame` (without its inspected entity, which is asked per
-    /// frame); a tick already kept is not replaced (a replay redraws the
-    /// same tick the same way).
-    pub fn insert(&mut self, frame: &Frame) {
-        let size = frame_bytes(frame);
-        if size > self.budget || self.frames.contains_key(&frame.tick) {
-            return;
-        }
-        while self.bytes + size > self.budget {
-            let Some(oldest) = self.order.pop_front() else {
-                break;
-            };
-            if let Some((_, s)) = self.frames.remove(&oldest) {
-                self.bytes -= s;
-            }
-        }
-        let kept = Frame {
-            inspected: None,
-            ..frame.clone()
-        };
-        self.frames.insert(frame.tick, (kept, size));
-        self.order.push_back(frame.tick);
-        self.bytes += size;
-    }
-
-    pub fn get(&self, tick: u64) -> Option<&Frame> {
-        self.frames.get(&tick).map(|(f, _)| f)
-    }
-
-    pub fn bytes(&self) -> usize {
-        self.bytes
-    }
-
-    pub fn len(&self) -> usize {
-        self.frames.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.frames.is_empty()
-    }
 }
 
 /// The replay as it plays.
@@ -260,6 +190,12 @@ impl Player<'_> {
 
     fn seek(&mut self, tick: u64) {
         let tick = tick.min(self.last);
+        // Shown before the rebuild, the slow part. (If the rebuild fails,
+        // the frame of where the world really is follows.)
+        if let Some(frame) = self.cache.get(tick) {
+            let frame = frame.clone();
+            self.send(frame);
+        }
         if tick < self.sim.tick() || (self.broken && tick != self.sim.tick()) {
             if !self.rebuild() {
                 return;
@@ -270,10 +206,6 @@ impl Player<'_> {
             }
         }
         self.target = Some(tick);
-        if let Some(frame) = self.cache.get(tick) {
-            let frame = frame.clone();
-            self.send(frame);
-        }
     }
 
     /// Runs a batch of the seek under way; true once it has landed.
