@@ -1,5 +1,8 @@
 //! `seedsim verify`, `seedsim replay` and `seedsim events`: the commands that
-//! read a run's `events.db`.
+//! read a run's `events.db`. `replay --window` plays the run back in the
+//! window under a timeline instead of comparing it in one go: the replay
+//! runs on a thread of its own (`seedsim-replay`) and the main thread, which
+//! winit needs, runs the window on its feed.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -24,6 +27,10 @@ pub struct ReplayArgs {
     /// Compute threads (the result must not depend on it).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
     pub threads: Option<u64>,
+    /// `--window`: play the run back in a window with a timeline (every
+    /// tick's state hash is still checked as it is stepped).
+    #[command(flatten)]
+    pub window: super::WindowArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -100,6 +107,9 @@ pub fn verify_cmd(args: &VerifyArgs) -> ExitCode {
 }
 
 pub fn replay_cmd(args: &ReplayArgs) -> ExitCode {
+    if args.window.window {
+        return replay_window(args);
+    }
     match replay(&args.db, args.threads.map(|t| t as usize)) {
         Ok(Outcome::Identical { ticks, events }) => {
             println!("identical: {ticks} ticks, {events} events, every hash matches");
@@ -115,6 +125,91 @@ pub fn replay_cmd(args: &ReplayArgs) -> ExitCode {
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(EXIT_INVALID)
+        }
+    }
+}
+
+/// `replay --window`: checked here, shown by the window; the exit code is
+/// 2 for a bad command line or recording, 1 if the window failed or the
+/// replay diverged from the recording, else 0.
+fn replay_window(args: &ReplayArgs) -> ExitCode {
+    #[cfg(not(feature = "window"))]
+    {
+        let _ = args;
+        eprintln!(
+            "error: --window needs a build with the `window` feature (this binary was built with --no-default-features); rebuild with `cargo build --features window`"
+        );
+        ExitCode::from(EXIT_INVALID)
+    }
+    #[cfg(feature = "window")]
+    {
+        if let Some(path) = &args.window.screenshot
+            && path
+                .extension()
+                .is_none_or(|e| !e.eq_ignore_ascii_case("png"))
+        {
+            eprintln!(
+                "error: --screenshot {}: the file name must end in .png",
+                path.display()
+            );
+            return ExitCode::from(EXIT_INVALID);
+        }
+        show_replay(args)
+    }
+}
+
+#[cfg(feature = "window")]
+fn show_replay(args: &ReplayArgs) -> ExitCode {
+    use crate::window::feed::{self, replay};
+    let opts = crate::window::WindowOpts {
+        screenshot: args.window.screenshot.clone(),
+        frames: args.window.frames,
+        fps_log: args.window.fps_log,
+    };
+    let replay_opts = replay::ReplayOpts {
+        threads: args.threads.map(|t| t as usize),
+        ..replay::ReplayOpts::default()
+    };
+    let (feed, source) = feed::channel();
+    let db = args.db.clone();
+    // The simulation is not Send: it is built on the thread that steps it.
+    let thread = std::thread::Builder::new()
+        .name("seedsim-replay".into())
+        .spawn(move || replay::play(&db, replay_opts, &source));
+    let thread = match thread {
+        Ok(handle) => handle,
+        Err(e) => {
+            eprintln!("error: cannot start the replay's thread: {e}");
+            return ExitCode::from(EXIT_FAILED);
+        }
+    };
+    // None: the recording could not be read; the thread says why.
+    let window_failed = match feed.info() {
+        Some(info) => match crate::window::run(feed, info, &opts) {
+            Ok(_) => false,
+            Err(e) => {
+                eprintln!("error: {e}");
+                true
+            }
+        },
+        None => false,
+    };
+    match thread.join() {
+        Ok(Err(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_INVALID)
+        }
+        Ok(Ok(played)) => match played.diverged {
+            Some(tick) => {
+                println!("diverged at tick {tick}: the replay's state differs from the recording");
+                ExitCode::from(EXIT_FAILED)
+            }
+            None if window_failed => ExitCode::from(EXIT_FAILED),
+            None => ExitCode::SUCCESS,
+        },
+        Err(_) => {
+            eprintln!("error: the replay's thread panicked");
+            ExitCode::from(EXIT_FAILED)
         }
     }
 }

@@ -25,6 +25,7 @@ mod receive;
 mod scene;
 mod select;
 mod sync;
+mod timeline_panel;
 mod tunables_panel;
 
 use std::path::PathBuf;
@@ -144,13 +145,16 @@ impl Plugin for WindowPlugin {
             panels::PanelsPlugin,
             tunables_panel::TunablesPanelPlugin,
             events_panel::EventsPanelPlugin,
-            picking::PickingPlugin,
-            inspector_panel::InspectorPanelPlugin,
-            plots_panel::PlotsPanelPlugin,
             capture::CapturePlugin {
                 opts: self.opts.clone(),
                 outcome: self.outcome.clone(),
             },
+        ))
+        .add_plugins((
+            picking::PickingPlugin,
+            inspector_panel::InspectorPanelPlugin,
+            plots_panel::PlotsPanelPlugin,
+            timeline_panel::TimelinePanelPlugin,
         ));
     }
 }

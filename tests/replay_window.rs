@@ -1,0 +1,221 @@
+//! `seedsim replay <events.db> --window` end to end: a short run is
+//! recorded with the binary, then played back in the window under
+//! `xvfb-run` (software Vulkan) until a screenshot; the PNG must show a
+//! scene and the Timeline panel's slider, filled as far as the replay got.
+//! Its command line is checked without a display: a bad recording or a bad
+//! screenshot name exits 2, and a headless build refuses `--window` naming
+//! the feature it lacks.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn seedsim(args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_seedsim"))
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+/// Records `ticks` ticks of the smoke scenario; the events.db's path.
+fn record(dir: &Path, ticks: u64) -> std::path::PathBuf {
+    let scenario = support::smoke_with(dir, "short.ron", ticks, "");
+    let run = dir.join("run");
+    let o = seedsim(&[
+        "run".as_ref(),
+        scenario.as_os_str(),
+        "--quiet".as_ref(),
+        "--out".as_ref(),
+        run.as_os_str(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    run.join("events.db")
+}
+
+#[cfg(not(feature = "window"))]
+#[test]
+fn a_headless_build_refuses_a_replay_window_naming_the_feature() {
+    let dir = support::scratch("replay-window", "headless");
+    let db = record(&dir, 5);
+    let o = seedsim(&["replay".as_ref(), db.as_os_str(), "--window".as_ref()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("`window` feature"), "{err}");
+    // Without --window the replay compares as before.
+    let o = seedsim(&["replay".as_ref(), db.as_os_str()]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("identical"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(feature = "window")]
+#[test]
+fn bad_replay_window_arguments_exit_2_before_any_window() {
+    let dir = support::scratch("replay-window", "args");
+    let missing = dir.join("no-such.db");
+    let o = seedsim(&["replay".as_ref(), missing.as_os_str(), "--window".as_ref()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("no-such.db") && err.contains("no such file"),
+        "{err}"
+    );
+    let o = seedsim(&[
+        "replay".as_ref(),
+        missing.as_os_str(),
+        "--window".as_ref(),
+        "--screenshot".as_ref(),
+        "shot.jpg".as_ref(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains(".png"));
+    // --screenshot only makes sense with --window.
+    let o = seedsim(&[
+        "replay".as_ref(),
+        missing.as_os_str(),
+        "--screenshot".as_ref(),
+        "shot.png".as_ref(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(feature = "window")]
+mod shown {
+    use std::io::Read;
+    use std::path::Path;
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    const LIMIT: Duration = Duration::from_secs(300);
+    /// egui's dark theme fills a slider's track up to its value with this.
+    const SLIDER_FILL: [u8; 3] = [0, 92, 128];
+
+    fn has_xvfb_run() -> bool {
+        Command::new("sh")
+            .args(["-c", "command -v xvfb-run"])
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    /// Runs `cmd`, killing it after [`LIMIT`]; (status, stdout + stderr).
+    fn run_bounded(mut cmd: Command) -> (Option<std::process::ExitStatus>, String) {
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("cannot start xvfb-run");
+        let pipes: [Box<dyn Read + Send>; 2] = [
+            Box::new(child.stdout.take().expect("piped")),
+            Box::new(child.stderr.take().expect("piped")),
+        ];
+        let readers = pipes.map(|mut pipe| {
+            std::thread::spawn(move || {
+                let mut s = String::new();
+                let _ = pipe.read_to_string(&mut s);
+                s
+            })
+        });
+        let start = Instant::now();
+        let status = loop {
+            if let Some(s) = child.try_wait().expect("wait") {
+                break Some(s);
+            }
+            if start.elapsed() > LIMIT {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        };
+        let text = readers.map(|r| r.join().unwrap_or_default()).join("\n");
+        (status, text)
+    }
+
+    fn decode_rgb(path: &Path) -> (u32, u32, Vec<[u8; 3]>) {
+        let file = std::fs::File::open(path).expect("the screenshot exists");
+        let mut reader = png::Decoder::new(std::io::BufReader::new(file))
+            .read_info()
+            .expect("a PNG");
+        let mut buf = vec![0; reader.output_buffer_size().expect("a size")];
+        let info = reader.next_frame(&mut buf).expect("a frame");
+        let channels = match info.color_type {
+            png::ColorType::Rgb => 3,
+            png::ColorType::Rgba => 4,
+            other => panic!("unexpected PNG colour type {other:?}"),
+        };
+        assert_eq!(info.bit_depth, png::BitDepth::Eight);
+        let pixels = buf[..info.buffer_size()]
+            .chunks_exact(channels)
+            .map(|p| [p[0], p[1], p[2]])
+            .collect();
+        (info.width, info.height, pixels)
+    }
+
+    fn close(a: [u8; 3], b: [u8; 3]) -> bool {
+        a.iter()
+            .zip(b.iter())
+            .all(|(x, y)| (i16::from(*x) - i16::from(*y)).abs() <= 12)
+    }
+
+    #[test]
+    fn a_replay_in_the_window_shows_the_scene_and_its_timeline() {
+        if !has_xvfb_run() {
+            eprintln!(
+                "skipped: xvfb-run is not installed (apt-get install -y xvfb xauth mesa-vulkan-drivers libvulkan1)"
+            );
+            return;
+        }
+        let dir = super::support::scratch("replay-window", "shown");
+        // Ten ticks: at real time the replay reaches its end in a second,
+        // long before the screenshot.
+        let db = super::record(&dir, 10);
+        let runtime = dir.join("xdg");
+        std::fs::create_dir_all(&runtime).expect("temp dir");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700));
+        }
+        let shot = dir.join("replay.png");
+        let mut cmd = Command::new("xvfb-run");
+        cmd.args(["-a", "-s", "-screen 0 1280x800x24"])
+            .arg(env!("CARGO_BIN_EXE_seedsim"))
+            .arg("replay")
+            .arg(&db)
+            .args(["--window", "--frames", "30", "--screenshot"])
+            .arg(&shot)
+            .env("XDG_RUNTIME_DIR", &runtime);
+        let (status, output) = run_bounded(cmd);
+        let status = status.unwrap_or_else(|| {
+            panic!(
+                "the window did not exit within {} s:\n{output}",
+                LIMIT.as_secs()
+            )
+        });
+        assert!(
+            status.success(),
+            "the replay window failed ({status}):\n{output}"
+        );
+
+        let (w, h, pixels) = decode_rgb(&shot);
+        assert!(w >= 640 && h >= 400, "a {w}×{h} screenshot");
+        let distinct: std::collections::HashSet<[u8; 3]> = pixels.iter().copied().collect();
+        assert!(
+            distinct.len() >= 50,
+            "nearly blank: {} colours",
+            distinct.len()
+        );
+        // The Timeline sits at the bottom, centred; its slider's fill shows
+        // how far the replay got (the whole track at the end).
+        let (w, h) = (w as usize, h as usize);
+        let fill = (h * 85 / 100..h)
+            .flat_map(|y| (w / 4..w * 3 / 4).map(move |x| y * w + x))
+            .filter(|i| close(pixels[*i], SLIDER_FILL))
+            .count();
+        assert!(
+            fill >= 200,
+            "no timeline slider at the bottom ({fill} pixels of its fill)"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
