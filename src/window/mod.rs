@@ -8,19 +8,28 @@
 //! mesh coloured by its zone's realm ([`sync`]), the population heatmap on
 //! the ground ([`heatmap`]), an orbit camera ([`camera`]) and the egui
 //! panels: Run ([`panels`]), Tunables ([`tunables_panel`]) and Events
-//! ([`events_panel`]).
+//! ([`events_panel`]). The View panel ([`view_panel`]) changes how agents
+//! are placed ([`projection`]), coloured ([`colour`]), filtered ([`view`]),
+//! linked to their parents ([`lineage`]) and flashed by cascades ([`pulse`]).
 
 mod camera;
 mod capture;
+mod colour;
 mod events_panel;
 pub mod feed;
 mod heatmap;
+mod lineage;
 mod panels;
+mod projection;
+mod pulse;
 mod receive;
 mod scene;
+mod search;
 mod select;
 mod sync;
 mod tunables_panel;
+mod view;
+mod view_panel;
 
 use std::path::PathBuf;
 
@@ -139,6 +148,12 @@ impl Plugin for WindowPlugin {
             panels::PanelsPlugin,
             tunables_panel::TunablesPanelPlugin,
             events_panel::EventsPanelPlugin,
+            (
+                view::ViewPlugin,
+                lineage::LineagePlugin,
+                pulse::PulsePlugin,
+                view_panel::ViewPanelPlugin,
+            ),
             capture::CapturePlugin {
                 opts: self.opts.clone(),
                 outcome: self.outcome.clone(),
