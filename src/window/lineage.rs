@@ -23,7 +23,8 @@ pub const MAX_LINES: usize = 2_000;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum LineageMode {
     Off,
-    /// The selected agent's parent, its parent's parent, and so on.
+    /// The selected agent's parent, its parent's parent, and so on (with
+    /// nothing selected, the hovered agent's).
     #[default]
     Ancestry,
     /// Every child whose parent is alive.
@@ -209,7 +210,8 @@ fn draw_chains(
     let chains = chains(
         &latest.frame.agents,
         settings.lineage,
-        selection.selected,
+        // With nothing picked, the agent under the pointer: a preview.
+        selection.selected.or(selection.hovered),
         |a| settings.shows(a.realm),
         MAX_LINES,
     );
@@ -253,7 +255,7 @@ mod tests {
             kind: AgentKind::Npc(Archetype::Villager),
             pos: Vec2::ZERO,
             zone: 0,
-            realm: if id % 2 == 0 {
+            realm: if id.is_multiple_of(2) {
                 Realm::Data
             } else {
                 Realm::Void

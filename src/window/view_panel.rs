@@ -1,4 +1,4 @@
-//! The View panel (collapsed at start, right of the Run panel): how agents
+//! The View panel (collapsed at start, between the Run and Events panels): how agents
 //! are placed (world, a STAT7 projection on chosen axes, a cross-section),
 //! coloured and sized; the realm legend with counts, the realm filter and
 //! slice; lineage chains; cascade pulses; the heatmap's look; and the
@@ -79,7 +79,7 @@ fn view_panel(
     }
     let mut pick = None;
     egui::Window::new("View")
-        .default_pos([240.0, 12.0])
+        .default_pos([370.0, 12.0])
         .default_open(false)
         .resizable(false)
         .show(ctx, |ui| {
@@ -174,8 +174,10 @@ fn view_panel(
             });
             match v.lineage {
                 LineageMode::Off => {}
-                LineageMode::Ancestry if selection.selected.is_none() => {
-                    ui.label("Select an agent to see its ancestry.");
+                LineageMode::Ancestry
+                    if selection.selected.or(selection.hovered).is_none() =>
+                {
+                    ui.label("Select (or point at) an agent to see its ancestry.");
                 }
                 _ => {
                     ui.label(format!("{} lines", lineage.drawn));
