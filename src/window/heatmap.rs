@@ -3,13 +3,22 @@
 //! colour ramp over the frame's counts, empty cells transparent), so the
 //! whole heatmap is one entity and one draw call. The mesh is made when
 //! the first frame says how many bins there are (and again if that changes).
+//! The View panel picks the ramp, the opacity and whether it shows at all.
+//! The source's counts are of every agent at its world position; when only
+//! some realms are counted, or agents are placed by a STAT7 projection,
+//! the window counts the frame's agents itself — where they are drawn —
+//! into the same bins, so the heatmap always matches the scene.
 
 use bevy::asset::RenderAssetUsages;
 use bevy::mesh::{Indices, PrimitiveTopology, VertexAttributeValues};
 use bevy::prelude::*;
 
-use super::receive::{Latest, ReceiveSet};
+use super::colour::through;
+use super::projection::Placement;
+use super::receive::Latest;
 use super::scene::WorldSize;
+use super::sync::{Placed, SyncSet};
+use super::view::{HeatRamp, HeatSettings, ViewSettings, realm_index};
 /// Height above the ground and the zone tiles.
 const LIFT: f32 = 0.2;
 /// The opacity of a cell with one agent (empty cells are clear).
@@ -28,34 +37,59 @@ pub struct HeatmapPlugin;
 
 impl Plugin for HeatmapPlugin {
     fn build(&self, app: &mut App) {
-        app.add_systems(Update, update_heatmap.after(ReceiveSet));
+        app.add_systems(Update, update_heatmap.after(SyncSet));
     }
 }
 
-/// Cold to hot: indigo, crimson, orange, pale yellow (`t` in 0..=1); an
-/// "inferno"-like ramp that, half transparent over the dark ground, stays
-/// apart from the realm colours the agents are drawn in.
-pub fn ramp(t: f32) -> LinearRgba {
-    const STOPS: [(f32, f32, f32); 4] = [
-        (0.25, 0.10, 0.55),
-        (0.75, 0.15, 0.40),
-        (0.98, 0.55, 0.10),
-        (1.00, 0.95, 0.55),
-    ];
-    let t = t.clamp(0.0, 1.0) * (STOPS.len() - 1) as f32;
-    let i = (t.floor() as usize).min(STOPS.len() - 2);
-    let f = t - i as f32;
-    let (a, b) = (STOPS[i], STOPS[i + 1]);
-    let srgb = Color::srgb(
-        a.0 + (b.0 - a.0) * f,
-        a.1 + (b.1 - a.1) * f,
-        a.2 + (b.2 - a.2) * f,
-    );
-    srgb.to_linear()
+/// `t` (0..=1) on the chosen ramp. Inferno (indigo, crimson, orange,
+/// pale yellow), the default, stays apart from the realm colours the
+/// agents are drawn in, half transparent over the dark ground.
+pub fn ramp_of(which: HeatRamp, t: f32) -> LinearRgba {
+    let stops: &[[f32; 3]] = match which {
+        HeatRamp::Inferno => &[
+            [0.25, 0.10, 0.55],
+            [0.75, 0.15, 0.40],
+            [0.98, 0.55, 0.10],
+            [1.00, 0.95, 0.55],
+        ],
+        HeatRamp::Viridis => &[
+            [0.27, 0.00, 0.33],
+            [0.23, 0.32, 0.55],
+            [0.13, 0.57, 0.55],
+            [0.37, 0.79, 0.38],
+            [0.99, 0.91, 0.14],
+        ],
+        HeatRamp::Greys => &[[0.25, 0.25, 0.27], [1.0, 1.0, 1.0]],
+    };
+    through(stops, t).to_linear()
+}
+
+/// Counts of `points` (world x, ground y) in `bins` over a world of `size`,
+/// row-major from the origin as the source's heatmap; points outside go to
+/// the nearest edge cell.
+pub fn count(points: impl Iterator<Item = Vec2>, size: Vec2, bins: (u32, u32)) -> Vec<u32> {
+    let (bx, by) = bins;
+    let mut out = vec![0u32; (bx * by) as usize];
+    if bx == 0 || by == 0 {
+        return out;
+    }
+    let cell = |v: f32, extent: f32, n: u32| -> u32 {
+        let i = (v / extent.max(1e-6) * n as f32).floor();
+        if i.is_finite() {
+            (i.max(0.0) as u32).min(n - 1)
+        } else {
+            0
+        }
+    };
+    for p in points {
+        let (x, y) = (cell(p.x, size.x, bx), cell(p.y, size.y, by));
+        out[(y * bx + x) as usize] += 1;
+    }
+    out
 }
 
 /// The colour of every vertex of a heatmap of `counts` (four per bin).
-fn vertex_colours(counts: &[u32]) -> Vec<[f32; 4]> {
+fn vertex_colours(counts: &[u32], look: &HeatSettings) -> Vec<[f32; 4]> {
     let max = counts.iter().copied().max().unwrap_or(0).max(1) as f32;
     counts
         .iter()
@@ -65,12 +99,12 @@ fn vertex_colours(counts: &[u32]) -> Vec<[f32; 4]> {
             } else {
                 // Square root: a few crowded cells must not wash out the rest.
                 let t = (n as f32 / max).sqrt();
-                let rgb = ramp(t);
+                let rgb = ramp_of(look.ramp, t);
                 [
                     rgb.red,
                     rgb.green,
                     rgb.blue,
-                    MIN_ALPHA + (MAX_ALPHA - MIN_ALPHA) * t,
+                    (MIN_ALPHA + (MAX_ALPHA - MIN_ALPHA) * t) * look.opacity.clamp(0.0, 1.0),
                 ]
             };
             [c; 4]
@@ -79,7 +113,7 @@ fn vertex_colours(counts: &[u32]) -> Vec<[f32; 4]> {
 }
 
 /// A heatmap mesh of `bins` over a world of `size`, coloured by `counts`.
-fn heatmap_mesh(size: Vec2, bins: (u32, u32), counts: &[u32]) -> Mesh {
+fn heatmap_mesh(size: Vec2, bins: (u32, u32), counts: &[u32], look: &HeatSettings) -> Mesh {
     let (bx, by) = bins;
     let cell = Vec2::new(size.x / bx as f32, size.y / by as f32);
     let mut positions = Vec::with_capacity((bx * by * 4) as usize);
@@ -110,19 +144,49 @@ fn heatmap_mesh(size: Vec2, bins: (u32, u32), counts: &[u32]) -> Mesh {
     )
     .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
     .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, vec![[0.0, 1.0, 0.0]; n])
-    .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, vertex_colours(counts))
+    .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, vertex_colours(counts, look))
     .with_inserted_indices(Indices::U32(indices))
 }
 
+/// The counts the heatmap shows: the source's own, or the window's of the
+/// agents drawn where they are drawn, of the realms counted.
+fn counts_shown(
+    latest: &Latest,
+    settings: &ViewSettings,
+    placed: &Placed,
+    size: Vec2,
+    bins: (u32, u32),
+) -> Option<Vec<u32>> {
+    let heat = &latest.frame.heat;
+    if settings.placement == Placement::World && settings.heat.counts_all() {
+        return None;
+    }
+    let agents = &latest.frame.agents;
+    if placed.0.len() != agents.len() {
+        return Some(vec![0; heat.counts.len()]);
+    }
+    let realms = settings.heat.realms;
+    let points = agents
+        .iter()
+        .zip(&placed.0)
+        .filter(|(a, _)| realms[realm_index(a.realm)] && settings.shows(a.realm))
+        .map(|(_, p)| Vec2::new(p.x, p.z));
+    Some(count(points, size, bins))
+}
+
+#[allow(clippy::too_many_arguments)]
 fn update_heatmap(
     mut commands: Commands,
     latest: Res<Latest>,
+    settings: Res<ViewSettings>,
+    placed: Res<Placed>,
     size: Res<WorldSize>,
     mut heatmap: Option<ResMut<Heatmap>>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
+    mut visibility: Query<&mut Visibility>,
 ) {
-    if !latest.changed {
+    if !(latest.changed || settings.is_changed()) {
         return;
     }
     let heat = &latest.frame.heat;
@@ -130,11 +194,14 @@ fn update_heatmap(
     if bins.0 == 0 || bins.1 == 0 || heat.counts.len() != (bins.0 * bins.1) as usize {
         return;
     }
+    let own = counts_shown(&latest, &settings, &placed, size.0, bins);
+    let counts = own.as_deref().unwrap_or(&heat.counts);
+    let look = settings.heat;
     if heatmap.as_ref().is_none_or(|h| h.bins != bins) {
         if let Some(old) = heatmap.as_ref() {
             commands.entity(old.entity).despawn();
         }
-        let mesh = meshes.add(heatmap_mesh(size.0, bins, &heat.counts));
+        let mesh = meshes.add(heatmap_mesh(size.0, bins, counts, &look));
         let entity = commands
             .spawn((
                 Mesh3d(mesh.clone()),
@@ -147,6 +214,11 @@ fn update_heatmap(
                     ..default()
                 })),
                 Transform::IDENTITY,
+                if look.on {
+                    Visibility::Inherited
+                } else {
+                    Visibility::Hidden
+                },
             ))
             .id();
         commands.insert_resource(Heatmap { entity, mesh, bins });
@@ -155,13 +227,23 @@ fn update_heatmap(
     let Some(heatmap) = heatmap.as_deref_mut() else {
         return;
     };
+    if let Ok(mut v) = visibility.get_mut(heatmap.entity) {
+        v.set_if_neq(if look.on {
+            Visibility::Inherited
+        } else {
+            Visibility::Hidden
+        });
+    }
+    if !look.on {
+        return;
+    }
     let Some(mut mesh) = meshes.get_mut(&heatmap.mesh) else {
         return;
     };
     if let Ok(Some(VertexAttributeValues::Float32x4(colours))) =
         mesh.try_attribute_mut_option(Mesh::ATTRIBUTE_COLOR)
     {
-        let fresh = vertex_colours(&heat.counts);
+        let fresh = vertex_colours(counts, &look);
         if colours.len() == fresh.len() {
             colours.copy_from_slice(&fresh);
         }
@@ -174,12 +256,47 @@ mod tests {
 
     #[test]
     fn empty_cells_are_clear_and_the_densest_is_hot() {
-        let c = vertex_colours(&[0, 1, 100]);
+        let c = vertex_colours(&[0, 1, 100], &HeatSettings::default());
         assert_eq!(c.len(), 12);
         assert_eq!(c[0], [0.0; 4]);
         assert!(c[4][3] > 0.0 && c[4][3] < c[8][3]);
         assert!((c[8][3] - MAX_ALPHA).abs() < 1e-6);
-        let hot = ramp(1.0);
+        let hot = ramp_of(HeatRamp::Inferno, 1.0);
         assert!(hot.red > hot.blue);
+    }
+
+    #[test]
+    fn opacity_and_ramp_change_the_cells() {
+        let half = HeatSettings {
+            opacity: 0.5,
+            ramp: HeatRamp::Greys,
+            ..HeatSettings::default()
+        };
+        let c = vertex_colours(&[0, 100], &half);
+        assert!((c[4][3] - MAX_ALPHA * 0.5).abs() < 1e-6);
+        assert!(
+            c[4][0] > 0.99 && c[4][2] > 0.99,
+            "the top of greys is white"
+        );
+        let v = ramp_of(HeatRamp::Viridis, 1.0);
+        assert!(v.green > v.blue, "viridis ends yellow");
+    }
+
+    #[test]
+    fn window_side_counts_bin_like_the_source() {
+        let size = Vec2::new(100.0, 50.0);
+        let points = [
+            Vec2::new(0.0, 0.0),
+            Vec2::new(99.9, 49.9),
+            Vec2::new(100.0, 50.0),
+            Vec2::new(-5.0, 10.0),
+            Vec2::new(60.0, 10.0),
+        ];
+        let c = count(points.into_iter(), size, (4, 2));
+        assert_eq!(c.len(), 8);
+        assert_eq!(c[0], 2, "the origin and one left of the world");
+        assert_eq!(c[7], 2, "the far corner and one on its edge");
+        assert_eq!(c[2], 1);
+        assert_eq!(c.iter().sum::<u32>(), 5);
     }
 }

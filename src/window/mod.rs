@@ -8,25 +8,36 @@
 //! mesh coloured by its zone's realm ([`sync`]), the population heatmap on
 //! the ground ([`heatmap`]), an orbit camera ([`camera`]) and the egui
 //! panels: Run ([`panels`]), Tunables ([`tunables_panel`]), Events
-//! ([`events_panel`]), Inspector ([`inspector_panel`]) and Plots
-//! ([`plots_panel`]). Agents are picked with the pointer ([`picking`]).
+//! ([`events_panel`]), Inspector ([`inspector_panel`]), Plots
+//! ([`plots_panel`]) and, for a replay, Timeline ([`timeline_panel`]).
+//! Agents are picked with the pointer ([`picking`]). The View panel
+//! ([`view_panel`]) changes how agents are placed ([`projection`]),
+//! coloured ([`colour`]), filtered ([`view`]), linked to their parents
+//! ([`lineage`]) and flashed by cascades ([`pulse`]).
 
 mod camera;
 mod capture;
+mod colour;
 mod events_panel;
 pub mod feed;
 mod heatmap;
 mod inspector_panel;
+mod lineage;
 mod panels;
 mod picking;
 mod plots_history;
 mod plots_panel;
+mod projection;
+mod pulse;
 mod receive;
 mod scene;
+mod search;
 mod select;
 mod sync;
 mod timeline_panel;
 mod tunables_panel;
+mod view;
+mod view_panel;
 
 use std::path::PathBuf;
 
@@ -145,6 +156,12 @@ impl Plugin for WindowPlugin {
             panels::PanelsPlugin,
             tunables_panel::TunablesPanelPlugin,
             events_panel::EventsPanelPlugin,
+            (
+                view::ViewPlugin,
+                lineage::LineagePlugin,
+                pulse::PulsePlugin,
+                view_panel::ViewPanelPlugin,
+            ),
             capture::CapturePlugin {
                 opts: self.opts.clone(),
                 outcome: self.outcome.clone(),

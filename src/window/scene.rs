@@ -2,43 +2,46 @@
 //! flat tile in a dimmed shade of its realm's colour, and the shared assets
 //! every agent is drawn with. Everything is unlit: colours read true to the
 //! STAT7 palette (the screenshot test looks for them) and software
-//! rendering has no lights to shade.
+//! rendering has no lights to shade. The zone tiles stand for world
+//! places, so they are hidden while a STAT7 placement is shown.
 
 use bevy::prelude::*;
 
+use super::colour::{BUCKETS, Bucket};
+use super::projection::Placement;
 use super::receive::Link;
-use crate::stat7::Realm;
+use super::view::ViewSettings;
+
+pub use super::colour::realm_colour;
 
 /// The ground's colour (sRGB); distinct from every realm colour, `void` included.
 const GROUND: Color = Color::srgb(0.085, 0.095, 0.11);
 /// How much of its realm's colour a zone tile takes (the rest is ground).
 const ZONE_TINT: f32 = 0.22;
 
-/// A realm's colour, from the one palette in `stat7`.
-pub fn realm_colour(realm: Realm) -> Color {
-    Srgba::hex(realm.colour_hex())
-        .map(Color::from)
-        .unwrap_or(Color::WHITE)
-}
-
-/// One mesh for every agent and one material per realm: Bevy batches
-/// entities that share mesh and material, so the agents cost one batch per
-/// realm in view (at most 7 draws), not a draw call each.
+/// One mesh for every agent and one material per colour [`Bucket`]: Bevy
+/// batches entities that share mesh and material, so the agents cost one
+/// batch per bucket in view (7 by realm, a few more by kind or a ramp),
+/// not a draw call each.
 #[derive(Resource, Debug, Clone)]
 pub struct Palette {
     pub agent_mesh: Handle<Mesh>,
-    realm_materials: Vec<Handle<StandardMaterial>>,
+    /// Indexed by [`Bucket::index`].
+    looks: Vec<Handle<StandardMaterial>>,
     /// An agent's edge length in metres (scaled to the world so that a big
     /// world's agents stay visible when framed whole).
     pub agent_size: f32,
 }
 
 impl Palette {
-    pub fn material(&self, realm: Realm) -> Handle<StandardMaterial> {
-        let i = Realm::ALL.iter().position(|r| *r == realm).unwrap_or(0);
-        self.realm_materials[i].clone()
+    pub fn look(&self, bucket: Bucket) -> Handle<StandardMaterial> {
+        self.looks[bucket.index()].clone()
     }
 }
+
+/// A zone's tile on the ground.
+#[derive(Component, Debug)]
+struct ZoneTile;
 
 /// The world's extent in metres (x, z on the ground plane).
 #[derive(Resource, Debug, Clone, Copy)]
@@ -49,7 +52,23 @@ pub struct ScenePlugin;
 impl Plugin for ScenePlugin {
     fn build(&self, app: &mut App) {
         app.insert_resource(ClearColor(Color::srgb(0.03, 0.035, 0.04)))
-            .add_systems(PreStartup, setup_scene);
+            .add_systems(PreStartup, setup_scene)
+            .add_systems(Update, show_tiles);
+    }
+}
+
+/// Zone tiles only where agents stand at their world positions.
+fn show_tiles(settings: Res<ViewSettings>, mut tiles: Query<&mut Visibility, With<ZoneTile>>) {
+    if !settings.is_changed() {
+        return;
+    }
+    let want = if settings.placement == Placement::World {
+        Visibility::Inherited
+    } else {
+        Visibility::Hidden
+    };
+    for mut v in &mut tiles {
+        v.set_if_neq(want);
     }
 }
 
@@ -85,6 +104,7 @@ fn setup_scene(
         let tint = ground.mix(&realm_colour(zone.realm).to_srgba(), ZONE_TINT);
         let centre = (zone.min + zone.max) / 2.0;
         commands.spawn((
+            ZoneTile,
             Mesh3d(meshes.add(Plane3d::default().mesh().size(extent.x, extent.y))),
             MeshMaterial3d(unlit(&mut materials, tint.into())),
             Transform::from_xyz(centre.x, 0.01 * (i + 1) as f32, centre.y),
@@ -92,13 +112,14 @@ fn setup_scene(
     }
 
     let agent_size = (size.max_element() / 130.0).clamp(1.0, 12.0);
-    let realm_materials = Realm::ALL
-        .iter()
-        .map(|r| unlit(&mut materials, realm_colour(*r)))
+    let looks: Vec<_> = Bucket::all()
+        .into_iter()
+        .map(|b| unlit(&mut materials, b.colour()))
         .collect();
+    debug_assert_eq!(looks.len(), BUCKETS);
     commands.insert_resource(Palette {
         agent_mesh: meshes.add(Cuboid::from_length(agent_size)),
-        realm_materials,
+        looks,
         agent_size,
     });
 }
