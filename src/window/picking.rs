@@ -140,7 +140,7 @@ fn pointer_ray(
 fn pick(
     window: Query<&Window, With<PrimaryWindow>>,
     camera: Query<(&Camera, &GlobalTransform), With<Camera3d>>,
-    visuals: Query<&Transform, With<AgentVisual>>,
+    visuals: Query<(&Transform, &Visibility), With<AgentVisual>>,
     mirror: Res<Mirror>,
     palette: Option<Res<Palette>>,
     buttons: Res<ButtonInput<MouseButton>>,
@@ -163,7 +163,11 @@ fn pick(
     let candidates = mirror
         .visuals
         .iter()
-        .filter_map(|(id, (entity, ..))| visuals.get(*entity).ok().map(|t| (*id, t)));
+        .filter_map(|(id, (entity, ..))| match visuals.get(*entity) {
+            // What the View panel hides cannot be clicked either.
+            Ok((_, Visibility::Hidden)) | Err(_) => None,
+            Ok((t, _)) => Some((*id, t)),
+        });
     let hit = nearest(ray, palette.agent_size / 2.0, candidates).map(|(id, _)| id);
     // Only a real change touches the resource: others react to its changes.
     if selection.hovered != hit {
