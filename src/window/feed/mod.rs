@@ -17,6 +17,7 @@
 pub mod local;
 pub mod observe;
 mod pacing;
+pub mod remote;
 
 use std::sync::{Arc, Mutex};
 
