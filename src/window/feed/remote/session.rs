@@ -41,7 +41,8 @@ const OWN_PACE: &str = "a live server runs at its own pace";
 
 /// A REST call's answer, back in the session.
 enum Answer {
-    Tuned(Result<(), String>),
+    /// The answer to `PUT /api/tunables`: the parameters the next tick takes.
+    Tuned(Result<Value, String>),
     Tunables(Result<Tunables, String>),
     Inspected(u64, Result<Value, String>),
     Control(ControlAction, Result<Value, String>),
@@ -186,9 +187,12 @@ impl Session<'_> {
             Command::Tune(patch) => {
                 let refused = if self.api.token.is_none() {
                     Some(READ_ONLY.to_string())
-                } else if !self.call(Method::Put, "/api/tunables".into(), Some(patch), |r| {
-                    Answer::Tuned(r.map(|_| ()))
-                }) {
+                } else if !self.call(
+                    Method::Put,
+                    "/api/tunables".into(),
+                    Some(patch),
+                    Answer::Tuned,
+                ) {
                     Some("too many requests in flight; try again".to_string())
                 } else {
                     None
@@ -218,11 +222,20 @@ impl Session<'_> {
         self.dirty = true;
         match answer {
             Answer::Tuned(result) => {
-                if result.is_ok() {
-                    self.fetch_tunables();
+                if let Ok(answer) = &result {
+                    // A GET now could still show the old values (the tick
+                    // that takes the change has not run): the answer has
+                    // the new ones.
+                    match serde_json::from_value::<Tunables>(answer["tunables"].clone()) {
+                        Ok(t) => self.tunables = Some(Arc::new(t)),
+                        Err(_) => self.fetch_tunables(),
+                    }
                 }
                 let tick = self.mirror.tick;
-                self.source.notify(Notice::Tuned { tick, result });
+                self.source.notify(Notice::Tuned {
+                    tick,
+                    result: result.map(|_| ()),
+                });
             }
             Answer::Tunables(Ok(t)) => self.tunables = Some(Arc::new(t)),
             Answer::Tunables(Err(e)) => self
