@@ -8,6 +8,7 @@
 //! token the window is read only (its panels say why).
 
 pub mod address;
+mod connect;
 pub mod http;
 pub mod mirror;
 mod session;

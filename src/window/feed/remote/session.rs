@@ -15,26 +15,21 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 use tokio::time::timeout;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 use super::super::{Command, Notice, Source};
 use super::http::{Api, Method};
 use super::mirror::{Mirror, describe};
 use super::{Config, Ended, RemoteError};
 use crate::input::{ControlAction, Tunables};
-use crate::net::protocol::{ClientMsg, PROTOCOL_VERSION, ServerMsg, Subscription, WorldInfo};
+use crate::net::protocol::{ClientMsg, ServerMsg, Subscription};
 
 /// How often commands are looked at and a changed frame handed over
 /// (about 60 a second).
 pub const POLL: Duration = Duration::from_millis(16);
 /// How often the inspected entity is asked for again.
 pub const INSPECT_EVERY: Duration = Duration::from_millis(500);
-/// Longest wait for the connection and for the server's `hello`.
-pub const CONNECT_WAIT: Duration = Duration::from_secs(5);
 /// REST calls running at once; more are refused with a notice.
 pub const MAX_IN_FLIGHT: usize = 16;
-/// Largest stream message taken (a snapshot of a big world is a few MiB).
-pub const MAX_MESSAGE: usize = 64 << 20;
 
 const READ_ONLY: &str = "read only: give `view` the server's --token (or SEEDSIM_TOKEN)";
 const OWN_PACE: &str = "a live server runs at its own pace";
@@ -53,59 +48,6 @@ fn action_name(a: ControlAction) -> &'static str {
         ControlAction::Pause => "pause",
         ControlAction::Resume => "resume",
         ControlAction::Step => "step",
-    }
-}
-
-type Ws =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-/// Connects and waits for the server's `hello`.
-async fn open(url: &str) -> Result<(Ws, u64, WorldInfo), RemoteError> {
-    let refused = |reason: String| RemoteError::Connect {
-        url: url.to_string(),
-        reason,
-    };
-    let config = WebSocketConfig::default()
-        .max_message_size(Some(MAX_MESSAGE))
-        .max_frame_size(Some(MAX_MESSAGE));
-    let (mut ws, _) = timeout(
-        CONNECT_WAIT,
-        tokio_tungstenite::connect_async_with_config(url, Some(config), true),
-    )
-    .await
-    .map_err(|_| refused(format!("no answer within {}s", CONNECT_WAIT.as_secs())))?
-    .map_err(|e| refused(e.to_string()))?;
-    let not_seedsim = |reason: String| RemoteError::NotAServer {
-        url: url.to_string(),
-        reason,
-    };
-    let hello = timeout(CONNECT_WAIT, async {
-        loop {
-            match ws.next().await {
-                Some(Ok(Message::Text(t))) => {
-                    break serde_json::from_str::<ServerMsg>(&t).map_err(|e| e.to_string());
-                }
-                Some(Ok(Message::Close(_))) | None => break Err("it closed the connection".into()),
-                Some(Ok(_)) => continue,
-                Some(Err(e)) => break Err(e.to_string()),
-            }
-        }
-    })
-    .await
-    .map_err(|_| not_seedsim(format!("no hello within {}s", CONNECT_WAIT.as_secs())))?
-    .map_err(not_seedsim)?;
-    match hello {
-        ServerMsg::Hello {
-            version,
-            tick,
-            world,
-        } if version == PROTOCOL_VERSION => Ok((ws, tick, world)),
-        ServerMsg::Hello { version, .. } => Err(not_seedsim(format!(
-            "it speaks protocol version {version}; this build speaks {PROTOCOL_VERSION}"
-        ))),
-        other => Err(not_seedsim(format!(
-            "its first message was not a hello: {other:?}"
-        ))),
     }
 }
 
@@ -327,7 +269,7 @@ impl Session<'_> {
 /// Runs the session until the window closes or the server goes.
 pub async fn run(config: Config, source: Source) -> Result<Ended, RemoteError> {
     let url = config.endpoints.ws_url.clone();
-    let (ws, tick, world) = open(&url).await?;
+    let (ws, tick, world) = super::connect::open(&url).await?;
     let api = Api {
         at: config.endpoints.api.clone(),
         token: config.token.clone(),
