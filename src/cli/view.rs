@@ -8,9 +8,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::{EXIT_FAILED, EXIT_INVALID};
+use super::EXIT_INVALID;
 
 /// The environment variable `view` reads the token from without `--token`.
+#[cfg(feature = "window")]
 pub const TOKEN_ENV: &str = "SEEDSIM_TOKEN";
 
 #[derive(Debug, Clone, clap::Args)]
@@ -54,6 +55,7 @@ pub fn view(args: &ViewArgs) -> ExitCode {
 
 #[cfg(feature = "window")]
 fn windowed(args: &ViewArgs) -> ExitCode {
+    use super::EXIT_FAILED;
     use crate::window::WindowOpts;
     use crate::window::feed::remote::{self, Config, Endpoints};
 
