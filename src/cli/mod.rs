@@ -12,6 +12,7 @@ mod run;
 mod serve;
 mod store_cmds;
 mod test_cmd;
+mod view;
 #[cfg(feature = "window")]
 mod window;
 
@@ -50,6 +51,9 @@ pub enum Command {
     /// Runs scenario files as a suite, each in its own process, and writes
     /// summary.json, junit.xml and report.html.
     Test(test_cmd::TestArgs),
+    /// Opens the window on a live server (`serve`) over its WebSocket
+    /// stream; pauses, steps and tunes it with --token.
+    View(view::ViewArgs),
 }
 
 /// What to run, shared by `run` and `serve`.
@@ -181,6 +185,7 @@ pub fn main() -> ExitCode {
         Command::Events(args) => store_cmds::events_cmd(&args),
         Command::Assault(args) => assault::run(&args),
         Command::Test(args) => test_cmd::test(&args),
+        Command::View(args) => view::view(&args),
     }
 }
 

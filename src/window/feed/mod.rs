@@ -17,6 +17,7 @@
 pub mod local;
 pub mod observe;
 mod pacing;
+pub mod remote;
 pub mod replay;
 
 use std::sync::{Arc, Mutex};
