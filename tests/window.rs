@@ -1,7 +1,8 @@
 //! The window end to end: `seedsim run scenarios/smoke.ron --window
 //! --screenshot` under `xvfb-run` (software Vulkan), then the PNG is
 //! decoded and must show a scene — many colours, and agents in at least
-//! three of the smoke scenario's realm colours.
+//! three of the smoke scenario's realm colours; and a scenario with
+//! clients, served and watched from the window.
 #![cfg(feature = "window")]
 
 use std::io::Read;
@@ -170,4 +171,59 @@ fn bad_window_arguments_and_scenarios_exit_2() {
     // --screenshot only makes sense with --window.
     let o = run(&[smoke, "--screenshot", "shot.png"]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// A scenario with clients is served as without a window (the clients
+/// play through its sockets) and the window watches it as a viewer; closing
+/// the window (here: after its screenshot) stops the run, which still ends
+/// with its store, its checks and the clients' report.
+#[test]
+fn a_scenario_with_clients_is_served_and_watched_from_the_window() {
+    if !has_xvfb_run() {
+        eprintln!("skipped: xvfb-run is not installed");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("seedsim-window-served-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let runtime = dir.join("xdg");
+    std::fs::create_dir_all(&runtime).expect("temp dir");
+    let shot = dir.join("griefers.png");
+    let mut cmd = Command::new("xvfb-run");
+    cmd.args(["-a", "-s", "-screen 0 1280x800x24"])
+        .arg(env!("CARGO_BIN_EXE_seedsim"))
+        .arg("run")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/griefers.ron"))
+        .args(["--window", "--frames", "20", "--quiet", "--out"])
+        .arg(dir.join("run"))
+        .arg("--screenshot")
+        .arg(&shot)
+        .env("XDG_RUNTIME_DIR", &runtime);
+    let (status, output) = run_bounded(cmd, LIMIT);
+    let status = status.unwrap_or_else(|| panic!("the window did not exit in time:\n{output}"));
+    assert!(
+        status.success(),
+        "the served window run failed ({status}):\n{output}"
+    );
+    let (_, _, pixels) = decode_rgb(&shot);
+    let distinct: std::collections::HashSet<[u8; 3]> = pixels.iter().copied().collect();
+    assert!(
+        distinct.len() >= 50,
+        "a blank screenshot: {} colours",
+        distinct.len()
+    );
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("run/report.json")).expect("report.json"),
+    )
+    .expect("JSON");
+    let clients = &report["clients"];
+    assert!(
+        clients["logins"].as_u64().unwrap_or(0) > 0 && clients["acks"].as_u64().unwrap_or(0) > 0,
+        "the clients played while the window watched: {clients}"
+    );
+    assert_eq!(clients["acks_missing"], 0, "{clients}");
+    assert!(
+        dir.join("run/events.db").exists(),
+        "the served run recorded its store"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -53,24 +53,17 @@ pub fn run(args: &RunArgs, forever: bool) -> ExitCode {
         store,
     };
 
-    if args.window.window {
-        if args.serve || scenario.clients.is_some() {
-            eprintln!(
-                "error: --window does not serve yet: it cannot be combined with --serve or a scenario with `clients`"
-            );
-            return ExitCode::from(EXIT_INVALID);
-        }
-        if let Some(path) = &args.window.screenshot
-            && path
-                .extension()
-                .is_none_or(|e| !e.eq_ignore_ascii_case("png"))
-        {
-            eprintln!(
-                "error: --screenshot {}: the file name must end in .png",
-                path.display()
-            );
-            return ExitCode::from(EXIT_INVALID);
-        }
+    if args.window.window
+        && let Some(path) = &args.window.screenshot
+        && path
+            .extension()
+            .is_none_or(|e| !e.eq_ignore_ascii_case("png"))
+    {
+        eprintln!(
+            "error: --screenshot {}: the file name must end in .png",
+            path.display()
+        );
+        return ExitCode::from(EXIT_INVALID);
     }
     let judge = Judge::new(&scenario);
     let plan = Plan {
@@ -102,15 +95,35 @@ pub struct Plan {
     judge: Judge,
 }
 
-/// What drives the ticks when a window shows the run.
+impl Plan {
+    /// Whether the run is served live (`--serve`, or clients to answer).
+    #[cfg(feature = "window")]
+    pub fn served(&self) -> bool {
+        self.args.serve || self.scenario.clients.is_some()
+    }
+}
+
+/// The feed end a windowed run is driven by (none without the feature).
 #[cfg(feature = "window")]
-pub type WindowSource = crate::window::feed::Source;
+type LocalSource = crate::window::feed::Source;
 #[cfg(not(feature = "window"))]
-pub type WindowSource = std::convert::Infallible;
+type LocalSource = std::convert::Infallible;
+
+/// How a window shows the run.
+#[cfg_attr(not(feature = "window"), allow(dead_code))]
+pub enum Shown {
+    /// The window's feed drives the ticks (`window::feed::local`).
+    #[cfg(feature = "window")]
+    Local(crate::window::feed::Source),
+    /// The run is served as usual; the window attaches as a viewer to
+    /// where this is told it listens.
+    Served(crossbeam_channel::Sender<super::serve::Served>),
+}
 
 /// Runs `plan` to the end and tears it down: store, sockets, report. With a
-/// `window` source the window's commands pace the ticks.
-pub fn execute(plan: Plan, window: Option<WindowSource>) -> ExitCode {
+/// window, its commands pace the ticks ([`Shown::Local`]) or it watches the
+/// live server ([`Shown::Served`]).
+pub fn execute(plan: Plan, window: Option<Shown>) -> ExitCode {
     let Plan {
         args,
         forever,
@@ -154,8 +167,14 @@ pub fn execute(plan: Plan, window: Option<WindowSource>) -> ExitCode {
         }
     };
     let started = Instant::now();
+    let (local, announce): (Option<LocalSource>, _) = match window {
+        #[cfg(feature = "window")]
+        Some(Shown::Local(source)) => (Some(source), None),
+        Some(Shown::Served(tx)) => (None, Some(tx)),
+        None => (None, None),
+    };
     // The window paces the ticks itself (real time × its speed).
-    let pace = if args.window.window {
+    let pace = if local.is_some() {
         crate::sim::Pace::Fast
     } else {
         args.pace
@@ -172,7 +191,7 @@ pub fn execute(plan: Plan, window: Option<WindowSource>) -> ExitCode {
     let mut clients = None;
     #[cfg_attr(not(feature = "window"), allow(unused_mut))]
     let mut cut_short = false;
-    let server = if let Some(source) = window {
+    let server = if let Some(source) = local {
         #[cfg(feature = "window")]
         {
             cut_short = crate::window::feed::local::drive(
@@ -189,7 +208,15 @@ pub fn execute(plan: Plan, window: Option<WindowSource>) -> ExitCode {
         match source {}
     } else if args.serve || scenario.clients.is_some() {
         let until = (!forever).then_some(ticks);
-        match super::serve::live(&mut sim, &scenario, seed, &live_args, until, &mut judge) {
+        match super::serve::live(
+            &mut sim,
+            &scenario,
+            seed,
+            &live_args,
+            until,
+            &mut judge,
+            announce.as_ref(),
+        ) {
             Ok((server, report)) => {
                 clients = report;
                 Some(server)

@@ -26,9 +26,22 @@ fn random_token() -> std::io::Result<String> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
+/// Where a live run serves, for a window that shows it (`run --window`
+/// with clients or `--serve`) and the flag that stops the run.
+#[cfg_attr(not(feature = "window"), allow(dead_code))]
+#[derive(Clone, Debug)]
+pub struct Served {
+    pub http: std::net::SocketAddr,
+    pub ws: std::net::SocketAddr,
+    pub token: String,
+    /// Set when the window closes: the run stops as on Ctrl-C.
+    pub stop: Arc<AtomicBool>,
+}
+
 /// Serves `sim` until stopped (with the scenario's clients playing, if it
 /// has any); returns the server, still open, so the caller can finish the
-/// store before the sockets close, and the clients' report.
+/// store before the sockets close, and the clients' report. `announce`
+/// is told where the server listens once it does.
 pub fn live(
     sim: &mut Simulation,
     scenario: &Scenario,
@@ -36,6 +49,7 @@ pub fn live(
     args: &RunArgs,
     until_tick: Option<u64>,
     judge: &mut Judge,
+    announce: Option<&crossbeam_channel::Sender<Served>>,
 ) -> Result<(Server, Option<AssaultReport>), LiveError> {
     let (token, generated) = match &args.net.token {
         Some(t) => (t.clone(), false),
@@ -58,6 +72,15 @@ pub fn live(
         eprintln!("admin token (control, tunables): {token}");
     }
     eprintln!("Ctrl-C stops the run; the event store is flushed and verified first.");
+    if let Some(tx) = announce {
+        // A window that has gone no longer needs to know.
+        let _ = tx.send(Served {
+            http: server.http_addr,
+            ws: server.ws_addr,
+            token: token.clone(),
+            stop: stop.clone(),
+        });
+    }
     let mut load = match &scenario.clients {
         Some(c) => match ClientLoad::start(server.ws_addr, c, seed) {
             Ok(load) => Some(load),

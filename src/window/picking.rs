@@ -160,14 +160,15 @@ fn pick(
         }
         return;
     };
-    let candidates = mirror
-        .visuals
-        .iter()
-        .filter_map(|(id, (entity, ..))| match visuals.get(*entity) {
-            // What the View panel hides cannot be clicked either.
-            Ok((_, Visibility::Hidden)) | Err(_) => None,
-            Ok((t, _)) => Some((*id, t)),
-        });
+    let candidates =
+        mirror
+            .visuals
+            .iter()
+            .filter_map(|(id, (entity, ..))| match visuals.get(*entity) {
+                // What the View panel hides cannot be clicked either.
+                Ok((_, Visibility::Hidden)) | Err(_) => None,
+                Ok((t, _)) => Some((*id, t)),
+            });
     let hit = nearest(ray, palette.agent_size / 2.0, candidates).map(|(id, _)| id);
     // Only a real change touches the resource: others react to its changes.
     if selection.hovered != hit {
