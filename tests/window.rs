@@ -171,6 +171,9 @@ fn bad_window_arguments_and_scenarios_exit_2() {
     // --screenshot only makes sense with --window.
     let o = run(&[smoke, "--screenshot", "shot.png"]);
     assert_eq!(o.status.code(), Some(2));
+    let o = run(&[smoke, "--window", "--speed", "100"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("0.25 to 64"));
 }
 
 /// A scenario with clients is served as without a window (the clients

@@ -114,6 +114,18 @@ pub struct WindowArgs {
     /// Print the window's frame rate every this many seconds.
     #[arg(long, requires = "window", value_name = "SECS")]
     pub fps_log: Option<f64>,
+    /// The speed to start at, 0.25 to 64 (× real time; the Run panel changes it).
+    #[arg(long, requires = "window", value_name = "X", value_parser = parse_speed)]
+    pub speed: Option<f32>,
+}
+
+fn parse_speed(s: &str) -> Result<f32, String> {
+    let x: f32 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
+    if (0.25..=64.0).contains(&x) {
+        Ok(x)
+    } else {
+        Err(format!("{x} is out of range: the speed is 0.25 to 64"))
+    }
 }
 
 /// `seedsim serve`: a live run (real time by default, until stopped).

@@ -165,6 +165,7 @@ fn show_replay(args: &ReplayArgs) -> ExitCode {
         screenshot: args.window.screenshot.clone(),
         frames: args.window.frames,
         fps_log: args.window.fps_log,
+        speed: args.window.speed,
     };
     let replay_opts = replay::ReplayOpts {
         threads: args.threads.map(|t| t as usize),

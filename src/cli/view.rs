@@ -122,6 +122,8 @@ fn windowed(args: &ViewArgs) -> ExitCode {
         screenshot: args.screenshot.clone(),
         frames: args.frames,
         fps_log: args.fps_log,
+        // A live server runs at its own pace.
+        speed: None,
     };
     // The window tells the source to quit when it goes (and drops the feed).
     let window = crate::window::run(feed, info, &opts);

@@ -24,6 +24,7 @@ pub fn show(plan: Plan) -> ExitCode {
         screenshot: plan.args.window.screenshot.clone(),
         frames: plan.args.window.frames,
         fps_log: plan.args.window.fps_log,
+        speed: plan.args.window.speed,
     };
     if plan.served() {
         return served(plan, &opts);

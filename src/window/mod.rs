@@ -58,6 +58,8 @@ pub struct WindowOpts {
     pub frames: u32,
     /// Print the frame rate every this many seconds.
     pub fps_log: Option<f64>,
+    /// The speed to start at (a paced source: local or replay).
+    pub speed: Option<f32>,
 }
 
 /// Why the window could not run.
@@ -153,7 +155,9 @@ impl Plugin for WindowPlugin {
             sync::SyncPlugin,
             heatmap::HeatmapPlugin,
             camera::CameraPlugin,
-            panels::PanelsPlugin,
+            panels::PanelsPlugin {
+                speed: self.opts.speed,
+            },
             tunables_panel::TunablesPanelPlugin,
             events_panel::EventsPanelPlugin,
             (

@@ -18,11 +18,19 @@ use crate::input::ControlAction;
 #[derive(Resource, Debug)]
 struct Speed(f32);
 
-pub struct PanelsPlugin;
+pub struct PanelsPlugin {
+    /// The speed to start at (`--speed`).
+    pub speed: Option<f32>,
+}
 
 impl Plugin for PanelsPlugin {
     fn build(&self, app: &mut App) {
-        app.insert_resource(Speed(1.0))
+        if let Some(speed) = self.speed {
+            app.add_systems(Startup, move |mut link: ResMut<Link>| {
+                link.send(Command::Speed(speed));
+            });
+        }
+        app.insert_resource(Speed(self.speed.unwrap_or(1.0)))
             .add_systems(EguiPrimaryContextPass, run_panel);
     }
 }
