@@ -1,7 +1,11 @@
-//! The population heatmap on the ground: one mesh of `cols` × `rows` flat
-//! quads whose vertex colours are rewritten in place with every frame (a
-//! colour ramp over the frame's counts, empty cells transparent), so the
-//! whole heatmap is one entity and one draw call. The mesh is made when
+//! The ground and its population heatmap: one opaque mesh of `cols` ×
+//! `rows` flat quads whose vertex colours are rewritten in place with every
+//! frame — each bin's zone tint (the bare ground while a STAT7 placement is
+//! shown) with the heat blended over it on the CPU (a colour ramp over the
+//! frame's counts, empty cells showing the ground alone). So the whole
+//! ground is one entity, one draw call and one layer of fragments: a
+//! transparent heatmap over separate ground and zone tiles cost software
+//! rendering (llvmpipe) almost half of every frame. The mesh is made when
 //! the first frame says how many bins there are (and again if that changes).
 //! The View panel picks the ramp, the opacity and whether it shows at all.
 //! The source's counts are of every agent at its world position; when only
@@ -14,12 +18,13 @@ use bevy::mesh::{Indices, PrimitiveTopology, VertexAttributeValues};
 use bevy::prelude::*;
 
 use super::colour::through;
+use super::feed::ZoneView;
 use super::projection::Placement;
-use super::receive::Latest;
-use super::scene::WorldSize;
+use super::receive::{Latest, Link};
+use super::scene::{WorldSize, ground_colour, zone_tint};
 use super::sync::{Placed, SyncSet};
 use super::view::{HeatRamp, HeatSettings, ViewSettings, realm_index};
-/// Height above the ground and the zone tiles.
+/// Height of the ground mesh (agents stand on it).
 const LIFT: f32 = 0.2;
 /// The opacity of a cell with one agent (empty cells are clear).
 const MIN_ALPHA: f32 = 0.15;
@@ -28,16 +33,64 @@ const MAX_ALPHA: f32 = 0.6;
 
 #[derive(Resource, Debug)]
 struct Heatmap {
-    entity: Entity,
     mesh: Handle<Mesh>,
     bins: (u32, u32),
+    /// The ground under each bin, and whether it is tinted by zones.
+    bases: Vec<LinearRgba>,
+    tinted: bool,
+}
+
+/// The ground under each bin: the tint of the zone its centre is in (the
+/// last zone that contains it, else the zone with id 0, as the simulation's
+/// own zone lookup does), or the bare ground when `tinted` is false.
+pub fn bases(zones: &[ZoneView], size: Vec2, bins: (u32, u32), tinted: bool) -> Vec<LinearRgba> {
+    let (bx, by) = bins;
+    let cell = Vec2::new(size.x / bx.max(1) as f32, size.y / by.max(1) as f32);
+    let fallback = zones.iter().find(|z| z.id == 0);
+    (0..by)
+        .flat_map(|y| (0..bx).map(move |x| (x, y)))
+        .map(|(x, y)| {
+            let centre = Vec2::new((x as f32 + 0.5) * cell.x, (y as f32 + 0.5) * cell.y);
+            let zone = zones
+                .iter()
+                .rev()
+                .find(|z| {
+                    centre.x >= z.min.x
+                        && centre.x < z.max.x
+                        && centre.y >= z.min.y
+                        && centre.y < z.max.y
+                })
+                .or(fallback);
+            match zone {
+                Some(z) if tinted => zone_tint(z.realm).to_linear(),
+                _ => ground_colour().to_linear(),
+            }
+        })
+        .collect()
+}
+
+/// The heat (four vertices a bin, alpha = how much of it shows) over each
+/// bin's ground, opaque.
+fn blend(bases: &[LinearRgba], heat: &[[f32; 4]]) -> Vec<[f32; 4]> {
+    heat.chunks_exact(4)
+        .zip(bases)
+        .flat_map(|(quad, base)| {
+            quad.iter().map(move |[r, g, b, a]| {
+                let mix = |under: f32, over: f32| under + (over - under) * a;
+                [mix(base.red, *r), mix(base.green, *g), mix(base.blue, *b), 1.0]
+            })
+        })
+        .collect::<Vec<_>>()
 }
 
 pub struct HeatmapPlugin;
 
 impl Plugin for HeatmapPlugin {
     fn build(&self, app: &mut App) {
-        app.add_systems(Update, update_heatmap.after(SyncSet));
+        app.add_systems(
+            Update,
+            (update_heatmap.after(SyncSet), drop_old_ground).chain(),
+        );
     }
 }
 
@@ -112,8 +165,8 @@ fn vertex_colours(counts: &[u32], look: &HeatSettings) -> Vec<[f32; 4]> {
         .collect()
 }
 
-/// A heatmap mesh of `bins` over a world of `size`, coloured by `counts`.
-fn heatmap_mesh(size: Vec2, bins: (u32, u32), counts: &[u32], look: &HeatSettings) -> Mesh {
+/// The ground mesh of `bins` over a world of `size`, coloured by `colours`.
+fn heatmap_mesh(size: Vec2, bins: (u32, u32), colours: Vec<[f32; 4]>) -> Mesh {
     let (bx, by) = bins;
     let cell = Vec2::new(size.x / bx as f32, size.y / by as f32);
     let mut positions = Vec::with_capacity((bx * by * 4) as usize);
@@ -136,7 +189,7 @@ fn heatmap_mesh(size: Vec2, bins: (u32, u32), counts: &[u32], look: &HeatSetting
         }
     }
     let n = positions.len();
-    debug_assert_eq!(n, counts.len() * 4);
+    debug_assert_eq!(n, colours.len());
     // Kept in the main world too: the colours are rewritten every frame.
     Mesh::new(
         PrimitiveTopology::TriangleList,
@@ -144,7 +197,7 @@ fn heatmap_mesh(size: Vec2, bins: (u32, u32), counts: &[u32], look: &HeatSetting
     )
     .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
     .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, vec![[0.0, 1.0, 0.0]; n])
-    .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, vertex_colours(counts, look))
+    .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, colours)
     .with_inserted_indices(Indices::U32(indices))
 }
 
@@ -178,13 +231,13 @@ fn counts_shown(
 fn update_heatmap(
     mut commands: Commands,
     latest: Res<Latest>,
+    link: Res<Link>,
     settings: Res<ViewSettings>,
     placed: Res<Placed>,
     size: Res<WorldSize>,
     mut heatmap: Option<ResMut<Heatmap>>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
-    mut visibility: Query<&mut Visibility>,
 ) {
     if !(latest.changed || settings.is_changed()) {
         return;
@@ -197,55 +250,67 @@ fn update_heatmap(
     let own = counts_shown(&latest, &settings, &placed, size.0, bins);
     let counts = own.as_deref().unwrap_or(&heat.counts);
     let look = settings.heat;
-    if heatmap.as_ref().is_none_or(|h| h.bins != bins) {
-        if let Some(old) = heatmap.as_ref() {
-            commands.entity(old.entity).despawn();
+    // Zone tints stand for world places: bare ground under a STAT7 placement.
+    let tinted = settings.placement == Placement::World;
+    let heat_colours = if look.on {
+        vertex_colours(counts, &look)
+    } else {
+        vec![[0.0; 4]; counts.len() * 4]
+    };
+    match heatmap.as_deref_mut() {
+        Some(h) if h.bins == bins => {
+            if h.tinted != tinted {
+                h.bases = bases(&link.info.zones, size.0, bins, tinted);
+                h.tinted = tinted;
+            }
+            let Some(mut mesh) = meshes.get_mut(&h.mesh) else {
+                return;
+            };
+            if let Ok(Some(VertexAttributeValues::Float32x4(colours))) =
+                mesh.try_attribute_mut_option(Mesh::ATTRIBUTE_COLOR)
+            {
+                let fresh = blend(&h.bases, &heat_colours);
+                if colours.len() == fresh.len() {
+                    colours.copy_from_slice(&fresh);
+                }
+            }
         }
-        let mesh = meshes.add(heatmap_mesh(size.0, bins, counts, &look));
-        let entity = commands
-            .spawn((
+        _ => {
+            // The first frame, or a source whose bins changed.
+            let bases = bases(&link.info.zones, size.0, bins, tinted);
+            let mesh = meshes.add(heatmap_mesh(size.0, bins, blend(&bases, &heat_colours)));
+            commands.spawn((
+                Ground,
                 Mesh3d(mesh.clone()),
                 MeshMaterial3d(materials.add(StandardMaterial {
                     // Vertex colours are multiplied by the base colour.
                     base_color: Color::WHITE,
                     unlit: true,
-                    alpha_mode: AlphaMode::Blend,
                     cull_mode: None,
                     ..default()
                 })),
                 Transform::IDENTITY,
-                if look.on {
-                    Visibility::Inherited
-                } else {
-                    Visibility::Hidden
-                },
-            ))
-            .id();
-        commands.insert_resource(Heatmap { entity, mesh, bins });
-        return;
+            ));
+            commands.insert_resource(Heatmap {
+                mesh,
+                bins,
+                bases,
+                tinted,
+            });
+        }
     }
-    let Some(heatmap) = heatmap.as_deref_mut() else {
-        return;
-    };
-    if let Ok(mut v) = visibility.get_mut(heatmap.entity) {
-        v.set_if_neq(if look.on {
-            Visibility::Inherited
-        } else {
-            Visibility::Hidden
-        });
-    }
-    if !look.on {
-        return;
-    }
-    let Some(mut mesh) = meshes.get_mut(&heatmap.mesh) else {
-        return;
-    };
-    if let Ok(Some(VertexAttributeValues::Float32x4(colours))) =
-        mesh.try_attribute_mut_option(Mesh::ATTRIBUTE_COLOR)
-    {
-        let fresh = vertex_colours(counts, &look);
-        if colours.len() == fresh.len() {
-            colours.copy_from_slice(&fresh);
+}
+
+/// The ground's entity (one at a time: a new one replaces it).
+#[derive(Component, Debug)]
+struct Ground;
+
+/// A ground replaced (its source's bins changed) leaves.
+fn drop_old_ground(mut commands: Commands, grounds: Query<Entity, With<Ground>>) {
+    let all: Vec<Entity> = grounds.iter().collect();
+    if let Some((_, older)) = all.split_last() {
+        for e in older {
+            commands.entity(*e).despawn();
         }
     }
 }
@@ -280,6 +345,34 @@ mod tests {
         );
         let v = ramp_of(HeatRamp::Viridis, 1.0);
         assert!(v.green > v.blue, "viridis ends yellow");
+    }
+
+    #[test]
+    fn the_heat_blends_over_each_bins_zone_and_the_ground_stays_opaque() {
+        use crate::stat7::Realm;
+        let zone = |id, realm, min: (f32, f32), max: (f32, f32)| ZoneView {
+            id,
+            name: format!("z{id}"),
+            realm,
+            min: Vec2::from(min),
+            max: Vec2::from(max),
+        };
+        // The second zone covers the first's right half: later wins.
+        let zones = [
+            zone(0, Realm::Data, (0.0, 0.0), (100.0, 50.0)),
+            zone(1, Realm::Narrative, (50.0, 0.0), (100.0, 50.0)),
+        ];
+        let b = bases(&zones, Vec2::new(100.0, 50.0), (4, 1), true);
+        assert_eq!(b[0], zone_tint(Realm::Data).to_linear());
+        assert_eq!(b[3], zone_tint(Realm::Narrative).to_linear());
+        let bare = bases(&zones, Vec2::new(100.0, 50.0), (4, 1), false);
+        assert!(bare.iter().all(|c| *c == ground_colour().to_linear()));
+        let heat = vertex_colours(&[0, 0, 0, 9], &HeatSettings::default());
+        let c = blend(&b, &heat);
+        assert_eq!(c.len(), 16);
+        assert!(c.iter().all(|v| v[3] == 1.0), "opaque");
+        assert_eq!(c[0][..3], [b[0].red, b[0].green, b[0].blue], "no heat: the zone alone");
+        assert_ne!(c[12][..3], [b[3].red, b[3].green, b[3].blue], "heat shows");
     }
 
     #[test]

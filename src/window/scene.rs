@@ -1,16 +1,15 @@
-//! The static scene: the ground plane the size of the world, each zone as a
-//! flat tile in a dimmed shade of its realm's colour, and the shared assets
-//! every agent is drawn with. Everything is unlit: colours read true to the
-//! STAT7 palette (the screenshot test looks for them) and software
-//! rendering has no lights to shade. The zone tiles stand for world
-//! places, so they are hidden while a STAT7 placement is shown.
+//! The scene's colours and shared assets: the ground's colour and each
+//! zone's dimmed shade of its realm (the ground mesh itself, with the
+//! heatmap over it, is `heatmap`'s), the world's size, and the mesh and
+//! materials every agent is drawn with. Everything is unlit: colours read
+//! true to the STAT7 palette (the screenshot test looks for them) and
+//! software rendering has no lights to shade.
 
 use bevy::prelude::*;
 
 use super::colour::{BUCKETS, Bucket};
-use super::projection::Placement;
 use super::receive::Link;
-use super::view::ViewSettings;
+use crate::stat7::Realm;
 
 pub use super::colour::realm_colour;
 
@@ -39,9 +38,18 @@ impl Palette {
     }
 }
 
-/// A zone's tile on the ground.
-#[derive(Component, Debug)]
-struct ZoneTile;
+/// The bare ground's colour.
+pub fn ground_colour() -> Color {
+    GROUND
+}
+
+/// A zone's ground: a dim shade of its realm's colour.
+pub fn zone_tint(realm: Realm) -> Color {
+    GROUND
+        .to_srgba()
+        .mix(&realm_colour(realm).to_srgba(), ZONE_TINT)
+        .into()
+}
 
 /// The world's extent in metres (x, z on the ground plane).
 #[derive(Resource, Debug, Clone, Copy)]
@@ -52,23 +60,7 @@ pub struct ScenePlugin;
 impl Plugin for ScenePlugin {
     fn build(&self, app: &mut App) {
         app.insert_resource(ClearColor(Color::srgb(0.03, 0.035, 0.04)))
-            .add_systems(PreStartup, setup_scene)
-            .add_systems(Update, show_tiles);
-    }
-}
-
-/// Zone tiles only where agents stand at their world positions.
-fn show_tiles(settings: Res<ViewSettings>, mut tiles: Query<&mut Visibility, With<ZoneTile>>) {
-    if !settings.is_changed() {
-        return;
-    }
-    let want = if settings.placement == Placement::World {
-        Visibility::Inherited
-    } else {
-        Visibility::Hidden
-    };
-    for mut v in &mut tiles {
-        v.set_if_neq(want);
+            .add_systems(PreStartup, setup_scene);
     }
 }
 
@@ -88,28 +80,6 @@ fn setup_scene(
 ) {
     let size = link.info.size.max(Vec2::ONE);
     commands.insert_resource(WorldSize(size));
-
-    commands.spawn((
-        Mesh3d(meshes.add(Plane3d::default().mesh().size(size.x, size.y))),
-        MeshMaterial3d(unlit(&mut materials, GROUND)),
-        Transform::from_xyz(size.x / 2.0, 0.0, size.y / 2.0),
-    ));
-    // Later zones win where zones overlap: each is drawn a little higher.
-    let ground = GROUND.to_srgba();
-    for (i, zone) in link.info.zones.iter().enumerate() {
-        let extent = zone.max - zone.min;
-        if extent.x <= 0.0 || extent.y <= 0.0 {
-            continue;
-        }
-        let tint = ground.mix(&realm_colour(zone.realm).to_srgba(), ZONE_TINT);
-        let centre = (zone.min + zone.max) / 2.0;
-        commands.spawn((
-            ZoneTile,
-            Mesh3d(meshes.add(Plane3d::default().mesh().size(extent.x, extent.y))),
-            MeshMaterial3d(unlit(&mut materials, tint.into())),
-            Transform::from_xyz(centre.x, 0.01 * (i + 1) as f32, centre.y),
-        ));
-    }
 
     let agent_size = (size.max_element() / 130.0).clamp(1.0, 12.0);
     let looks: Vec<_> = Bucket::all()
