@@ -77,7 +77,12 @@ fn blend(bases: &[LinearRgba], heat: &[[f32; 4]]) -> Vec<[f32; 4]> {
         .flat_map(|(quad, base)| {
             quad.iter().map(move |[r, g, b, a]| {
                 let mix = |under: f32, over: f32| under + (over - under) * a;
-                [mix(base.red, *r), mix(base.green, *g), mix(base.blue, *b), 1.0]
+                [
+                    mix(base.red, *r),
+                    mix(base.green, *g),
+                    mix(base.blue, *b),
+                    1.0,
+                ]
             })
         })
         .collect::<Vec<_>>()
@@ -371,7 +376,11 @@ mod tests {
         let c = blend(&b, &heat);
         assert_eq!(c.len(), 16);
         assert!(c.iter().all(|v| v[3] == 1.0), "opaque");
-        assert_eq!(c[0][..3], [b[0].red, b[0].green, b[0].blue], "no heat: the zone alone");
+        assert_eq!(
+            c[0][..3],
+            [b[0].red, b[0].green, b[0].blue],
+            "no heat: the zone alone"
+        );
         assert_ne!(c[12][..3], [b[3].red, b[3].green, b[3].blue], "heat shows");
     }
 

@@ -88,8 +88,73 @@ fn setup_scene(
         .collect();
     debug_assert_eq!(looks.len(), BUCKETS);
     commands.insert_resource(Palette {
-        agent_mesh: meshes.add(Cuboid::from_length(agent_size)),
+        agent_mesh: meshes.add(agent_cube(agent_size)),
         looks,
         agent_size,
     });
+}
+
+/// A cube of edge `size` with its eight corners shared by its faces (a
+/// lit cube needs 24 vertices for flat normals; these are unlit). Software
+/// rendering shades every vertex of every agent each frame, so a third of
+/// the vertices is most of the agents' cost there.
+pub fn agent_cube(size: f32) -> Mesh {
+    use bevy::asset::RenderAssetUsages;
+    use bevy::mesh::{Indices, PrimitiveTopology};
+    let h = size / 2.0;
+    let corners: Vec<[f32; 3]> = (0..8)
+        .map(|i| {
+            let s = |bit: u32| if i & bit == 0 { -h } else { h };
+            [s(1), s(2), s(4)]
+        })
+        .collect();
+    // Two triangles a face, counter-clockwise seen from outside.
+    let indices = vec![
+        0, 2, 3, 0, 3, 1, // -z
+        4, 5, 7, 4, 7, 6, // +z
+        0, 4, 6, 0, 6, 2, // -x
+        1, 3, 7, 1, 7, 5, // +x
+        0, 1, 5, 0, 5, 4, // -y
+        2, 6, 7, 2, 7, 3, // +y
+    ];
+    Mesh::new(
+        PrimitiveTopology::TriangleList,
+        RenderAssetUsages::RENDER_WORLD | RenderAssetUsages::MAIN_WORLD,
+    )
+    .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, corners)
+    .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, vec![[0.0, 1.0, 0.0]; 8])
+    .with_inserted_indices(Indices::U32(indices))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bevy::mesh::{Indices, VertexAttributeValues};
+
+    #[test]
+    fn the_agent_cube_shares_its_eight_corners_among_twelve_triangles() {
+        let m = agent_cube(2.0);
+        let Some(VertexAttributeValues::Float32x3(p)) = m.attribute(Mesh::ATTRIBUTE_POSITION)
+        else {
+            panic!("positions")
+        };
+        assert_eq!(p.len(), 8);
+        assert!(
+            p.iter().flatten().all(|c| c.abs() == 1.0),
+            "a cube of edge 2"
+        );
+        let Some(Indices::U32(i)) = m.indices() else {
+            panic!("indices")
+        };
+        assert_eq!(i.len(), 36);
+        // Every face is outward: its normal points away from the centre.
+        for t in i.chunks_exact(3) {
+            let [a, b, c] = [t[0], t[1], t[2]].map(|k| Vec3::from(p[k as usize]));
+            let normal = (b - a).cross(c - a);
+            assert!(
+                normal.dot((a + b + c) / 3.0) > 0.0,
+                "triangle {t:?} faces inward"
+            );
+        }
+    }
 }
