@@ -242,6 +242,8 @@ fn tooltip(
         .interactable(false)
         .show(ctx, |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
+                // A new Area starts narrow: lines would wrap word by word.
+                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
                 ui.label(egui::RichText::new(format!("#{id} {}", agent.kind.name())).strong());
                 ui.label(format!("{zone} · {}", agent.realm.as_str()));
                 ui.label(format!(
