@@ -147,6 +147,7 @@ impl Plugin for WindowPlugin {
             focused_mode: UpdateMode::Continuous,
             unfocused_mode: UpdateMode::Continuous,
         })
+        .add_systems(Update, quit_on_ctrl_q)
         .add_systems(Last, quit_source)
         .add_plugins((
             receive::ReceivePlugin,
@@ -177,6 +178,19 @@ impl Plugin for WindowPlugin {
             plots_panel::PlotsPanelPlugin,
             timeline_panel::TimelinePanelPlugin,
         ));
+    }
+}
+
+/// Ctrl+Q closes the window (as its close button does), unless a panel's
+/// text field has the keyboard.
+fn quit_on_ctrl_q(
+    keys: Res<ButtonInput<KeyCode>>,
+    egui: Res<bevy_egui::input::EguiWantsInput>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    let ctrl = keys.any_pressed([KeyCode::ControlLeft, KeyCode::ControlRight]);
+    if ctrl && keys.just_pressed(KeyCode::KeyQ) && !egui.wants_any_keyboard_input() {
+        exit.write(AppExit::Success);
     }
 }
 
