@@ -1,11 +1,13 @@
 //! What an event says: one typed payload per kind. Payloads are serialized
 //! to JSON (tagged by `kind`) in the store, where `sqlite3`'s JSON functions
-//! can read them; that text is also what the hash chain covers.
+//! can read them; that text is also what the hash chain covers. The same
+//! JSON is read back (a live stream's events, in the window): names kept as
+//! `&'static str` are checked against the names this build knows.
 
 use serde::{Deserialize, Serialize};
 
 /// Why an agent died.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeathCause {
     Age,
@@ -15,19 +17,40 @@ pub enum DeathCause {
 }
 
 /// A governance decision against an intent: which rule, why, on what action.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Ruling {
     pub rule: String,
     pub reason: String,
+    #[serde(deserialize_with = "action_name")]
     pub action: &'static str,
 }
 
+/// An action kind's name, as this build spells it.
+fn action_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+    let name = String::deserialize(d)?;
+    crate::population::intent::ActionKind::ALL
+        .into_iter()
+        .map(|a| a.as_str())
+        .find(|a| *a == name)
+        .ok_or_else(|| serde::de::Error::custom(format!("unknown action {name:?}")))
+}
+
+/// An agent kind's name, as this build spells it.
+fn kind_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+    let name = String::deserialize(d)?;
+    crate::population::kinds::AgentKind::all()
+        .map(|k| k.name())
+        .find(|k| *k == name)
+        .ok_or_else(|| serde::de::Error::custom(format!("unknown kind {name:?}")))
+}
+
 /// The payload of an event; its variant is the event's kind.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Payload {
     /// An agent appeared (initial population, arrival, wave).
     Spawn {
+        #[serde(deserialize_with = "kind_name")]
         agent: &'static str,
         x: f32,
         y: f32,
@@ -78,7 +101,7 @@ pub enum Payload {
     Chat {
         ticks: u16,
         length: u16,
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         text: Option<std::sync::Arc<str>>,
     },
     Socialise {

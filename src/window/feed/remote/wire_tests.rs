@@ -2,6 +2,8 @@
 //! itself, and what this build does not know is refused, not guessed.
 
 use super::*;
+use crate::events::{DeathCause, Ruling};
+use std::sync::Arc;
 use crate::net::render::event_view;
 
 fn every_payload() -> Vec<Payload> {
