@@ -3,28 +3,22 @@
 //! speed. Between ticks it takes the window's commands — pause, resume and
 //! step are queued as `Input::Control` and tunes as `Input::Tune`, exactly
 //! as the live server does, so the run's record has them and the run
-//! replays — and it hands the window a frame at most every
-//! [`PUBLISH_EVERY`], and only once the window has taken the last one (a
-//! faster speed or a slow window would only build frames nobody sees). The
+//! replays — and it hands the window frames as `wake::Throttle` allows. The
 //! window can be as slow as it likes: the ticks do not wait for it.
 
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::RecvTimeoutError;
 use serde_json::Value;
 
 use super::observe::{self, Observer};
-use super::{Command, EVENT_BACKLOG, Frame, Info, Notice, Pacing, Source, SourceKind};
+use super::{
+    Command, EVENT_BACKLOG, Frame, Info, Notice, Pacing, Source, SourceKind, Throttle, Woken,
+};
 use crate::check::Judge;
 use crate::input::{Input, QueuedInputs, Tunables};
 use crate::population::SimParams;
 use crate::sim::Simulation;
 
-/// Shortest time between two frames handed to the window (about 60 a second).
-pub const PUBLISH_EVERY: Duration = Duration::from_millis(16);
-/// How often a source with a frame to hand over looks whether the window
-/// has taken the last one.
-const POLL_WINDOW: Duration = Duration::from_millis(4);
 /// Longest a batch of ticks may run before commands are looked at again.
 const BATCH: Duration = Duration::from_millis(50);
 
@@ -187,56 +181,30 @@ pub fn drive(
     d.source.log(observe::events(d.sim.world(), EVENT_BACKLOG));
     d.publish();
     let mut last = Instant::now();
-    let mut published = Instant::now();
-    let mut dirty = false;
-    'run: loop {
-        let mut wait = if d.finished() {
+    let mut throttle = Throttle::default();
+    let mut news = false;
+    loop {
+        let wait = if d.finished() {
             None
         } else {
             d.pacing.until_next()
         };
-        if dirty {
-            // Due to publish, or (when it is past due) waiting for the
-            // window to take the last frame: look again shortly, not at once.
-            let left = match PUBLISH_EVERY.saturating_sub(published.elapsed()) {
-                Duration::ZERO => POLL_WINDOW,
-                left => left,
-            };
-            wait = Some(wait.map_or(left, |w| w.min(left)));
-        }
-        let first = match wait {
-            Some(w) => d.source.commands.recv_timeout(w),
-            None => d
-                .source
-                .commands
-                .recv()
-                .map_err(|_| RecvTimeoutError::Disconnected),
-        };
-        match first {
-            Ok(c) => {
-                dirty = true;
-                if !d.command(c) {
-                    break 'run;
-                }
-                while let Ok(c) = d.source.commands.try_recv() {
-                    if !d.command(c) {
-                        break 'run;
-                    }
-                }
-            }
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => break 'run,
+        let source = d.source;
+        match source.wait_commands(throttle.limit(news, wait), |c| d.command(c)) {
+            Woken::Quit => break,
+            Woken::Commands => news = true,
+            Woken::Timeout => {}
         }
         let now = Instant::now();
         d.pacing.elapse(now - last);
         last = now;
         if d.run_due() > 0 {
-            dirty = true;
+            news = true;
         }
-        if dirty && published.elapsed() >= PUBLISH_EVERY && d.source.wants_frame() {
+        if throttle.due(news, d.source) {
             d.publish();
-            published = Instant::now();
-            dirty = false;
+            throttle.sent();
+            news = false;
         }
     }
     Ended {

@@ -19,6 +19,7 @@ pub mod observe;
 mod pacing;
 pub mod remote;
 pub mod replay;
+mod wake;
 
 use std::sync::{Arc, Mutex};
 
@@ -31,6 +32,7 @@ use crate::population::kinds::{Activity, AgentKind, KIND_COUNT};
 use crate::stat7::Realm;
 
 pub use pacing::{MAX_SPEED, MIN_SPEED, Pacing};
+pub use wake::{PUBLISH_EVERY, Throttle, Woken};
 
 /// Events the mailbox holds for the window between two frames.
 pub const EVENT_BACKLOG: usize = 4_000;

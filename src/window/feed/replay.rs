@@ -21,11 +21,10 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::RecvTimeoutError;
-
-use super::local::PUBLISH_EVERY;
 use super::observe::{self, Observer};
-use super::{Command, EVENT_BACKLOG, Frame, Info, Notice, Pacing, Source, SourceKind};
+use super::{
+    Command, EVENT_BACKLOG, Frame, Info, Notice, Pacing, Source, SourceKind, Throttle, Woken,
+};
 use crate::input::ControlAction;
 use crate::record::StateHash;
 use crate::sim::Simulation;
@@ -124,7 +123,7 @@ struct Player<'a> {
     diverged: bool,
     first_divergence: Option<u64>,
     last_tick_ms: f64,
-    published: Instant,
+    throttle: Throttle,
 }
 
 impl Player<'_> {
@@ -267,7 +266,7 @@ impl Player<'_> {
             finished,
             ..frame
         });
-        self.published = Instant::now();
+        self.throttle.sent();
     }
 
     fn publish(&mut self) {
@@ -314,7 +313,7 @@ pub fn play(path: &Path, opts: ReplayOpts, source: &Source) -> Result<Played, St
         diverged: false,
         first_divergence: None,
         last_tick_ms: 0.0,
-        published: Instant::now(),
+        throttle: Throttle::default(),
     };
     p.check();
     // The world as Startup left it, with its first events.
@@ -323,39 +322,18 @@ pub fn play(path: &Path, opts: ReplayOpts, source: &Source) -> Result<Played, St
     let mut last_wake = Instant::now();
     let mut dirty = false;
     'run: loop {
-        let mut wait = if p.target.is_some() {
+        let wait = if p.target.is_some() {
             Some(Duration::ZERO)
         } else if p.at_end() {
             None
         } else {
             p.pacing.until_next()
         };
-        if dirty {
-            let left = PUBLISH_EVERY.saturating_sub(p.published.elapsed());
-            wait = Some(wait.map_or(left, |w| w.min(left)));
-        }
-        let first = match wait {
-            Some(w) => p.source.commands.recv_timeout(w),
-            None => p
-                .source
-                .commands
-                .recv()
-                .map_err(|_| RecvTimeoutError::Disconnected),
-        };
-        match first {
-            Ok(c) => {
-                dirty = true;
-                if !p.command(c) {
-                    break 'run;
-                }
-                while let Ok(c) = p.source.commands.try_recv() {
-                    if !p.command(c) {
-                        break 'run;
-                    }
-                }
-            }
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => break 'run,
+        let source = p.source;
+        match source.wait_commands(p.throttle.limit(dirty, wait), |c| p.command(c)) {
+            Woken::Quit => break 'run,
+            Woken::Commands => dirty = true,
+            Woken::Timeout => {}
         }
         let now = Instant::now();
         // A seek is not playing: the clock owes no ticks meanwhile.
@@ -376,7 +354,7 @@ pub fn play(path: &Path, opts: ReplayOpts, source: &Source) -> Result<Played, St
             }
         }
         // No frame is built while a seek is under way.
-        if dirty && p.target.is_none() && p.published.elapsed() >= PUBLISH_EVERY {
+        if p.target.is_none() && p.throttle.due(dirty, p.source) {
             p.publish();
             dirty = false;
         }

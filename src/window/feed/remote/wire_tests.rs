@@ -3,8 +3,8 @@
 
 use super::*;
 use crate::events::{DeathCause, Ruling};
-use std::sync::Arc;
 use crate::net::render::event_view;
+use std::sync::Arc;
 
 fn every_payload() -> Vec<Payload> {
     let ruling = |action| {
