@@ -119,6 +119,20 @@ pub struct WindowArgs {
     pub speed: Option<f32>,
 }
 
+/// Refuses a `--screenshot` name that is not a PNG's (said on stderr).
+pub(crate) fn screenshot_ok(path: Option<&std::path::Path>) -> bool {
+    match path {
+        Some(p) if p.extension().is_none_or(|e| !e.eq_ignore_ascii_case("png")) => {
+            eprintln!(
+                "error: --screenshot {}: the file name must end in .png",
+                p.display()
+            );
+            false
+        }
+        _ => true,
+    }
+}
+
 fn parse_speed(s: &str) -> Result<f32, String> {
     let x: f32 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
     if (0.25..=64.0).contains(&x) {

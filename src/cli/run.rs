@@ -53,16 +53,7 @@ pub fn run(args: &RunArgs, forever: bool) -> ExitCode {
         store,
     };
 
-    if args.window.window
-        && let Some(path) = &args.window.screenshot
-        && path
-            .extension()
-            .is_none_or(|e| !e.eq_ignore_ascii_case("png"))
-    {
-        eprintln!(
-            "error: --screenshot {}: the file name must end in .png",
-            path.display()
-        );
+    if args.window.window && !super::screenshot_ok(args.window.screenshot.as_deref()) {
         return ExitCode::from(EXIT_INVALID);
     }
     let judge = Judge::new(&scenario);

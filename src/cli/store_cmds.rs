@@ -143,15 +143,7 @@ fn replay_window(args: &ReplayArgs) -> ExitCode {
     }
     #[cfg(feature = "window")]
     {
-        if let Some(path) = &args.window.screenshot
-            && path
-                .extension()
-                .is_none_or(|e| !e.eq_ignore_ascii_case("png"))
-        {
-            eprintln!(
-                "error: --screenshot {}: the file name must end in .png",
-                path.display()
-            );
+        if !super::screenshot_ok(args.window.screenshot.as_deref()) {
             return ExitCode::from(EXIT_INVALID);
         }
         show_replay(args)

@@ -66,16 +66,7 @@ fn windowed(args: &ViewArgs) -> ExitCode {
             return ExitCode::from(EXIT_INVALID);
         }
     };
-    if let Some(shot) = &args.screenshot
-        && shot
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_none_or(|e| !e.eq_ignore_ascii_case("png"))
-    {
-        eprintln!(
-            "error: --screenshot {}: the file name must end in .png",
-            shot.display()
-        );
+    if !super::screenshot_ok(args.screenshot.as_deref()) {
         return ExitCode::from(EXIT_INVALID);
     }
     if args.fps_log.is_some_and(|s| !(s.is_finite() && s > 0.0)) {
