@@ -83,78 +83,17 @@ fn bad_replay_window_arguments_exit_2_before_any_window() {
 
 #[cfg(feature = "window")]
 mod shown {
-    use std::io::Read;
-    use std::path::Path;
-    use std::process::{Command, Stdio};
-    use std::time::{Duration, Instant};
+    use std::process::Command;
+    use std::time::Duration;
+
+    use super::support::screen::{close, decode_rgb, has, run_bounded};
 
     const LIMIT: Duration = Duration::from_secs(300);
     /// egui's dark theme fills a slider's track up to its value with this.
     const SLIDER_FILL: [u8; 3] = [0, 92, 128];
 
     fn has_xvfb_run() -> bool {
-        Command::new("sh")
-            .args(["-c", "command -v xvfb-run"])
-            .stdout(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    }
-
-    /// Runs `cmd`, killing it after [`LIMIT`]; (status, stdout + stderr).
-    fn run_bounded(mut cmd: Command) -> (Option<std::process::ExitStatus>, String) {
-        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mut child = cmd.spawn().expect("cannot start xvfb-run");
-        let pipes: [Box<dyn Read + Send>; 2] = [
-            Box::new(child.stdout.take().expect("piped")),
-            Box::new(child.stderr.take().expect("piped")),
-        ];
-        let readers = pipes.map(|mut pipe| {
-            std::thread::spawn(move || {
-                let mut s = String::new();
-                let _ = pipe.read_to_string(&mut s);
-                s
-            })
-        });
-        let start = Instant::now();
-        let status = loop {
-            if let Some(s) = child.try_wait().expect("wait") {
-                break Some(s);
-            }
-            if start.elapsed() > LIMIT {
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
-            std::thread::sleep(Duration::from_millis(200));
-        };
-        let text = readers.map(|r| r.join().unwrap_or_default()).join("\n");
-        (status, text)
-    }
-
-    fn decode_rgb(path: &Path) -> (u32, u32, Vec<[u8; 3]>) {
-        let file = std::fs::File::open(path).expect("the screenshot exists");
-        let mut reader = png::Decoder::new(std::io::BufReader::new(file))
-            .read_info()
-            .expect("a PNG");
-        let mut buf = vec![0; reader.output_buffer_size().expect("a size")];
-        let info = reader.next_frame(&mut buf).expect("a frame");
-        let channels = match info.color_type {
-            png::ColorType::Rgb => 3,
-            png::ColorType::Rgba => 4,
-            other => panic!("unexpected PNG colour type {other:?}"),
-        };
-        assert_eq!(info.bit_depth, png::BitDepth::Eight);
-        let pixels = buf[..info.buffer_size()]
-            .chunks_exact(channels)
-            .map(|p| [p[0], p[1], p[2]])
-            .collect();
-        (info.width, info.height, pixels)
-    }
-
-    fn close(a: [u8; 3], b: [u8; 3]) -> bool {
-        a.iter()
-            .zip(b.iter())
-            .all(|(x, y)| (i16::from(*x) - i16::from(*y)).abs() <= 12)
+        has("xvfb-run")
     }
 
     #[test]
@@ -185,7 +124,7 @@ mod shown {
             .args(["--window", "--frames", "30", "--screenshot"])
             .arg(&shot)
             .env("XDG_RUNTIME_DIR", &runtime);
-        let (status, output) = run_bounded(cmd);
+        let (status, output) = run_bounded(cmd, LIMIT);
         let status = status.unwrap_or_else(|| {
             panic!(
                 "the window did not exit within {} s:\n{output}",

@@ -10,46 +10,14 @@ mod support;
 #[path = "view/server.rs"]
 mod server;
 
-use std::io::BufReader;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use server::{Server, TOKEN};
+use support::screen::{SMOKE_REALMS, close, decode_rgb};
 
 fn has_xvfb_run() -> bool {
-    Command::new("sh")
-        .args(["-c", "command -v xvfb-run"])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-/// The realms of smoke.ron's zones and their STAT7 colours (as tests/window.rs).
-const SMOKE_REALMS: [[u8; 3]; 4] = [
-    [0x34, 0x49, 0x5e],
-    [0xe7, 0x4c, 0x3c],
-    [0x34, 0x98, 0xdb],
-    [0x1a, 0xbc, 0x9c],
-];
-
-/// The screenshot's pixels as RGB.
-fn pixels(path: &std::path::Path) -> (u32, u32, Vec<[u8; 3]>) {
-    let file = std::fs::File::open(path).expect("the screenshot exists");
-    let mut reader = png::Decoder::new(BufReader::new(file))
-        .read_info()
-        .expect("a PNG");
-    let mut buf = vec![0; reader.output_buffer_size().expect("a size")];
-    let info = reader.next_frame(&mut buf).expect("a frame");
-    let step = match info.color_type {
-        png::ColorType::Rgb => 3,
-        png::ColorType::Rgba => 4,
-        other => panic!("unexpected PNG colour type {other:?}"),
-    };
-    let px = buf[..info.buffer_size()]
-        .chunks_exact(step)
-        .map(|p| [p[0], p[1], p[2]])
-        .collect();
-    (info.width, info.height, px)
+    support::screen::has("xvfb-run")
 }
 
 #[test]
@@ -104,7 +72,7 @@ fn the_window_draws_a_live_server() {
     };
     let output = reader.join().unwrap_or_default();
     assert!(status.success(), "view failed ({status}):\n{output}");
-    let (w, h, px) = pixels(&shot);
+    let (w, h, px) = decode_rgb(&shot);
     assert!(w >= 640 && h >= 400, "a {w}×{h} screenshot");
     let distinct: std::collections::HashSet<[u8; 3]> = px.iter().copied().collect();
     assert!(
@@ -112,10 +80,9 @@ fn the_window_draws_a_live_server() {
         "nearly blank: {} colours",
         distinct.len()
     );
-    let near = |a: [u8; 3], b: [u8; 3]| a.iter().zip(b).all(|(x, y)| x.abs_diff(y) <= 12);
     let realms = SMOKE_REALMS
         .iter()
-        .filter(|rgb| px.iter().filter(|p| near(**p, **rgb)).count() >= 20)
+        .filter(|(_, rgb)| px.iter().filter(|p| close(**p, *rgb)).count() >= 20)
         .count();
     assert!(
         realms >= 3,

@@ -5,92 +5,20 @@
 //! clients, served and watched from the window.
 #![cfg(feature = "window")]
 
-use std::io::Read;
-use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+mod support;
 
-/// The realms of smoke.ron's zones (wilds, village, market, forest) and
-/// their STAT7 colours.
-const SMOKE_REALMS: [(&str, [u8; 3]); 4] = [
-    ("void", [0x34, 0x49, 0x5e]),
-    ("narrative", [0xe7, 0x4c, 0x3c]),
-    ("data", [0x34, 0x98, 0xdb]),
-    ("pattern", [0x1a, 0xbc, 0x9c]),
-];
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use support::screen::{SMOKE_REALMS, close, decode_rgb, has as has_tool, run_bounded};
+
 /// A realm counts as shown from this many pixels of its colour.
 const MIN_PIXELS: usize = 20;
 const LIMIT: Duration = Duration::from_secs(240);
 
 fn has_xvfb_run() -> bool {
-    Command::new("sh")
-        .args(["-c", "command -v xvfb-run"])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-/// Runs `cmd`, killing it after `limit`; returns (status, stdout+stderr).
-fn run_bounded(mut cmd: Command, limit: Duration) -> (Option<std::process::ExitStatus>, String) {
-    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("cannot start xvfb-run");
-    let mut out = child.stdout.take().expect("piped");
-    let mut err = child.stderr.take().expect("piped");
-    let readers = [
-        std::thread::spawn(move || {
-            let mut s = String::new();
-            let _ = out.read_to_string(&mut s);
-            s
-        }),
-        std::thread::spawn(move || {
-            let mut s = String::new();
-            let _ = err.read_to_string(&mut s);
-            s
-        }),
-    ];
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().expect("wait") {
-            break Some(s);
-        }
-        if start.elapsed() > LIMIT.min(limit) {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
-    let text = readers
-        .into_iter()
-        .map(|r| r.join().unwrap_or_default())
-        .collect::<Vec<_>>()
-        .join("\n");
-    (status, text)
-}
-
-fn decode_rgb(path: &Path) -> (u32, u32, Vec<[u8; 3]>) {
-    let file = std::fs::File::open(path).expect("the screenshot exists");
-    let decoder = png::Decoder::new(std::io::BufReader::new(file));
-    let mut reader = decoder.read_info().expect("a PNG");
-    let mut buf = vec![0; reader.output_buffer_size().expect("a size")];
-    let info = reader.next_frame(&mut buf).expect("a frame");
-    let channels = match info.color_type {
-        png::ColorType::Rgb => 3,
-        png::ColorType::Rgba => 4,
-        other => panic!("unexpected PNG colour type {other:?}"),
-    };
-    assert_eq!(info.bit_depth, png::BitDepth::Eight);
-    let pixels = buf[..info.buffer_size()]
-        .chunks_exact(channels)
-        .map(|p| [p[0], p[1], p[2]])
-        .collect();
-    (info.width, info.height, pixels)
-}
-
-fn close(a: [u8; 3], b: [u8; 3]) -> bool {
-    a.iter()
-        .zip(b.iter())
-        .all(|(x, y)| (i16::from(*x) - i16::from(*y)).abs() <= 12)
+    has_tool("xvfb-run")
 }
 
 #[test]

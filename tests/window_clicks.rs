@@ -7,15 +7,11 @@
 //! saying so) without xvfb-run or xdotool.
 #![cfg(feature = "window")]
 
-use std::process::{Command, Stdio};
+mod support;
 
-fn has(tool: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
+use std::process::Command;
+
+use support::screen::has;
 
 /// Where the Run panel's buttons are at egui's default scale (the panel
 /// opens at 12, 12): Pause, and Step beside it (inside Step whether its

@@ -4,6 +4,8 @@
 //! crates of their own; each test file includes it with `mod support;`.)
 #![allow(dead_code)]
 
+pub mod screen;
+
 use std::path::{Path, PathBuf};
 
 /// An empty folder for one test of one suite, unique to this process.
