@@ -213,6 +213,17 @@ mod live {
             s.tuned().len() == 1 && s.problem("read only")
         });
         assert!(ro_seen.tuned()[0].as_ref().unwrap_err().contains("--token"));
+        // Paused by the other window: this one learns it from the server.
+        feed.send(feed::Command::Control(ControlAction::Pause))
+            .unwrap();
+        ro_seen.until(&ro, "paused by another client", |s| {
+            s.frame.as_ref().is_some_and(|f| f.paused)
+        });
+        feed.send(feed::Command::Control(ControlAction::Resume))
+            .unwrap();
+        ro_seen.until(&ro, "resumed by another client", |s| {
+            s.frame.as_ref().is_some_and(|f| !f.paused)
+        });
         ro.send(feed::Command::Quit).unwrap();
         let ended = ro_session
             .join()

@@ -162,8 +162,13 @@ pub fn entity(world: &mut World, id: u64, tick: u64) -> Option<Value> {
 fn stats(world: &World, tick: u64) -> Value {
     let s = world.resource::<RunStats>();
     let census = world.resource::<Census>();
+    // Paused by whom ever asked (a viewer only knows its own commands).
+    let paused = world
+        .get_resource::<super::frame::NetLink>()
+        .is_some_and(|l| l.gauges.paused.load(std::sync::atomic::Ordering::Relaxed));
     json!({
         "tick": tick,
+        "paused": paused,
         "population": census.total(),
         "players": census.players(),
         "events": world.resource::<crate::events::EventLog>().total(),

@@ -28,6 +28,9 @@ use crate::net::protocol::{ClientMsg, ServerMsg, Subscription};
 pub const POLL: Duration = Duration::from_millis(16);
 /// How often the inspected entity is asked for again.
 pub const INSPECT_EVERY: Duration = Duration::from_millis(500);
+/// How often the server is asked whether it is paused: another client may
+/// pause it, and a paused server sends no ticks to tell.
+pub const STATS_EVERY: Duration = Duration::from_secs(1);
 /// REST calls running at once; more are refused with a notice.
 pub const MAX_IN_FLIGHT: usize = 16;
 
@@ -40,6 +43,7 @@ enum Answer {
     Tuned(Result<Value, String>),
     Tunables(Result<Tunables, String>),
     Inspected(u64, Result<Value, String>),
+    Stats(Result<Value, String>),
     Control(ControlAction, Result<Value, String>),
 }
 
@@ -64,6 +68,8 @@ struct Session<'a> {
     inspect_pending: bool,
     inspect_told: bool,
     last_inspect: Option<Instant>,
+    stats_pending: bool,
+    last_stats: Option<Instant>,
     paused: bool,
     dirty: bool,
     bad_frames: u64,
@@ -199,6 +205,16 @@ impl Session<'_> {
                     }
                 }
             }
+            Answer::Stats(result) => {
+                self.stats_pending = false;
+                // A failed poll says nothing new; the next one may.
+                if let Some(p) = result.ok().and_then(|v| v["paused"].as_bool())
+                    && p != self.paused
+                {
+                    self.paused = p;
+                    self.dirty = true;
+                }
+            }
             Answer::Control(_, Ok(state)) => {
                 if let Some(p) = state["paused"].as_bool() {
                     self.paused = p;
@@ -225,6 +241,18 @@ impl Session<'_> {
         }) {
             self.inspect_pending = true;
             self.last_inspect = Some(Instant::now());
+        }
+    }
+
+    /// Asks whether the server is paused when it is due.
+    fn poll_stats(&mut self) {
+        let due = self.last_stats.is_none_or(|t| t.elapsed() >= STATS_EVERY);
+        if !due || self.stats_pending {
+            return;
+        }
+        if self.call(Method::Get, "/api/stats".to_string(), None, Answer::Stats) {
+            self.stats_pending = true;
+            self.last_stats = Some(Instant::now());
         }
     }
 
@@ -301,6 +329,8 @@ pub async fn run(config: Config, source: Source) -> Result<Ended, RemoteError> {
         inspect_pending: false,
         inspect_told: false,
         last_inspect: None,
+        stats_pending: false,
+        last_stats: None,
         paused: false,
         dirty: true,
         bad_frames: 0,
@@ -337,6 +367,7 @@ pub async fn run(config: Config, source: Source) -> Result<Ended, RemoteError> {
                     break None;
                 }
                 s.poll_inspect();
+                s.poll_stats();
                 if s.dirty {
                     s.publish(false);
                 }
