@@ -213,6 +213,12 @@ mod live {
             s.tuned().len() == 1 && s.problem("read only")
         });
         assert!(ro_seen.tuned()[0].as_ref().unwrap_err().contains("--token"));
+        // The stream has no governance counts; the REST API's reach the plots.
+        ro_seen.until(&ro, "denials by rule", |s| {
+            s.frame
+                .as_ref()
+                .is_some_and(|f| !f.stats.denials.is_empty())
+        });
         // Paused by the other window: this one learns it from the server.
         feed.send(feed::Command::Control(ControlAction::Pause))
             .unwrap();

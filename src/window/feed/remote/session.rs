@@ -26,11 +26,6 @@ use crate::net::protocol::{ClientMsg, ServerMsg, Subscription};
 /// How often commands are looked at and a changed frame handed over
 /// (about 60 a second).
 pub const POLL: Duration = Duration::from_millis(16);
-/// How often the inspected entity is asked for again.
-pub const INSPECT_EVERY: Duration = Duration::from_millis(500);
-/// How often the server is asked whether it is paused: another client may
-/// pause it, and a paused server sends no ticks to tell.
-pub const STATS_EVERY: Duration = Duration::from_secs(1);
 /// REST calls running at once; more are refused with a notice.
 pub const MAX_IN_FLIGHT: usize = 16;
 
@@ -44,6 +39,7 @@ enum Answer {
     Tunables(Result<Tunables, String>),
     Inspected(u64, Result<Value, String>),
     Stats(Result<Value, String>),
+    Governance(Result<Value, String>),
     Control(ControlAction, Result<Value, String>),
 }
 
@@ -69,7 +65,10 @@ struct Session<'a> {
     inspect_told: bool,
     last_inspect: Option<Instant>,
     stats_pending: bool,
+    governance_pending: bool,
     last_stats: Option<Instant>,
+    /// Denials so far by rule, as `GET /api/governance` last said.
+    denials: Vec<(String, u64)>,
     paused: bool,
     dirty: bool,
     bad_frames: u64,
@@ -205,16 +204,8 @@ impl Session<'_> {
                     }
                 }
             }
-            Answer::Stats(result) => {
-                self.stats_pending = false;
-                // A failed poll says nothing new; the next one may.
-                if let Some(p) = result.ok().and_then(|v| v["paused"].as_bool())
-                    && p != self.paused
-                {
-                    self.paused = p;
-                    self.dirty = true;
-                }
-            }
+            Answer::Stats(result) => self.took_stats(result),
+            Answer::Governance(result) => self.took_governance(result),
             Answer::Control(_, Ok(state)) => {
                 if let Some(p) = state["paused"].as_bool() {
                     self.paused = p;
@@ -224,35 +215,6 @@ impl Session<'_> {
                 self.source
                     .notify(Notice::Problem(format!("{}: {e}", action_name(action))));
             }
-        }
-    }
-
-    /// Asks for the inspected entity again when it is due.
-    fn poll_inspect(&mut self) {
-        let Some(id) = self.inspect else { return };
-        let due = self
-            .last_inspect
-            .is_none_or(|t| t.elapsed() >= INSPECT_EVERY);
-        if !due || self.inspect_pending {
-            return;
-        }
-        if self.call(Method::Get, format!("/api/entities/{id}"), None, move |r| {
-            Answer::Inspected(id, r)
-        }) {
-            self.inspect_pending = true;
-            self.last_inspect = Some(Instant::now());
-        }
-    }
-
-    /// Asks whether the server is paused when it is due.
-    fn poll_stats(&mut self) {
-        let due = self.last_stats.is_none_or(|t| t.elapsed() >= STATS_EVERY);
-        if !due || self.stats_pending {
-            return;
-        }
-        if self.call(Method::Get, "/api/stats".to_string(), None, Answer::Stats) {
-            self.stats_pending = true;
-            self.last_stats = Some(Instant::now());
         }
     }
 
@@ -287,6 +249,10 @@ impl Session<'_> {
             inspected: self.inspected.clone(),
             paused: self.paused,
             finished,
+            stats: super::super::Stats {
+                denials: self.denials.clone(),
+                ..frame.stats
+            },
             ..frame
         });
         self.frames += 1;
@@ -330,7 +296,9 @@ pub async fn run(config: Config, source: Source) -> Result<Ended, RemoteError> {
         inspect_told: false,
         last_inspect: None,
         stats_pending: false,
+        governance_pending: false,
         last_stats: None,
+        denials: Vec::new(),
         paused: false,
         dirty: true,
         bad_frames: 0,
@@ -409,3 +377,8 @@ impl Session<'_> {
         }
     }
 }
+
+#[path = "polls.rs"]
+mod polls;
+
+pub use polls::INSPECT_EVERY;
