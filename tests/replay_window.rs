@@ -83,10 +83,9 @@ fn bad_replay_window_arguments_exit_2_before_any_window() {
 
 #[cfg(feature = "window")]
 mod shown {
-    use std::process::Command;
     use std::time::Duration;
 
-    use super::support::screen::{close, decode_rgb, has, run_bounded};
+    use super::support::screen::{close, has, run_window, scene_pixels, seedsim_under_xvfb};
 
     const LIMIT: Duration = Duration::from_secs(300);
     /// egui's dark theme fills a slider's track up to its value with this.
@@ -108,42 +107,21 @@ mod shown {
         // Ten ticks: at real time the replay reaches its end in a second,
         // long before the screenshot.
         let db = super::record(&dir, 10);
-        let runtime = dir.join("xdg");
-        std::fs::create_dir_all(&runtime).expect("temp dir");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let _ = std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700));
-        }
         let shot = dir.join("replay.png");
-        let mut cmd = Command::new("xvfb-run");
-        cmd.args(["-a", "-s", "-screen 0 1280x800x24"])
-            .arg(env!("CARGO_BIN_EXE_seedsim"))
-            .arg("replay")
-            .arg(&db)
-            .args(["--window", "--frames", "30", "--screenshot"])
-            .arg(&shot)
-            .env("XDG_RUNTIME_DIR", &runtime);
-        let (status, output) = run_bounded(cmd, LIMIT);
-        let status = status.unwrap_or_else(|| {
-            panic!(
-                "the window did not exit within {} s:\n{output}",
-                LIMIT.as_secs()
-            )
-        });
-        assert!(
-            status.success(),
-            "the replay window failed ({status}):\n{output}"
+        let cmd = seedsim_under_xvfb(
+            &dir,
+            [
+                "replay".as_ref(),
+                db.as_os_str(),
+                "--window".as_ref(),
+                "--frames".as_ref(),
+                "30".as_ref(),
+                "--screenshot".as_ref(),
+                shot.as_os_str(),
+            ],
         );
-
-        let (w, h, pixels) = decode_rgb(&shot);
-        assert!(w >= 640 && h >= 400, "a {w}×{h} screenshot");
-        let distinct: std::collections::HashSet<[u8; 3]> = pixels.iter().copied().collect();
-        assert!(
-            distinct.len() >= 50,
-            "nearly blank: {} colours",
-            distinct.len()
-        );
+        run_window(cmd, LIMIT, "the replay window");
+        let (w, h, pixels) = scene_pixels(&shot);
         // The Timeline sits at the bottom, centred; its slider's fill shows
         // how far the replay got (the whole track at the end).
         let (w, h) = (w as usize, h as usize);

@@ -11,7 +11,9 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use support::screen::{SMOKE_REALMS, close, decode_rgb, has as has_tool, run_bounded};
+use support::screen::{
+    has as has_tool, run_window, scene_pixels, seedsim_under_xvfb, smoke_realm_pixels,
+};
 
 /// A realm counts as shown from this many pixels of its colour.
 const MIN_PIXELS: usize = 20;
@@ -28,50 +30,28 @@ fn a_screenshot_of_the_smoke_scenario_shows_its_realms() {
         "xvfb-run is not installed: the window test needs it and a software Vulkan driver \
          (Debian: apt-get install -y xvfb xauth mesa-vulkan-drivers libvulkan1)"
     );
-    let dir = std::env::temp_dir().join(format!("seedsim-window-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let runtime = dir.join("xdg");
-    std::fs::create_dir_all(&runtime).expect("temp dir");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700));
-    }
+    let dir = support::scratch("window", "smoke");
     let shot = dir.join("smoke.png");
-    let mut cmd = Command::new("xvfb-run");
-    cmd.args(["-a", "-s", "-screen 0 1280x800x24"])
-        .arg(env!("CARGO_BIN_EXE_seedsim"))
-        .arg("run")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/smoke.ron"))
-        .args(["--window", "--frames", "30", "--quiet", "--out"])
-        .arg(dir.join("run"))
-        .arg("--screenshot")
-        .arg(&shot)
-        .env("XDG_RUNTIME_DIR", &runtime);
-    let (status, output) = run_bounded(cmd, LIMIT);
-    let status = status.unwrap_or_else(|| {
-        panic!(
-            "the window did not exit within {} s:\n{output}",
-            LIMIT.as_secs()
-        )
-    });
-    assert!(
-        status.success(),
-        "the window run failed ({status}):\n{output}"
+    let smoke = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/smoke.ron");
+    let run = dir.join("run");
+    let cmd = seedsim_under_xvfb(
+        &dir,
+        [
+            "run".as_ref(),
+            smoke.as_os_str(),
+            "--window".as_ref(),
+            "--frames".as_ref(),
+            "30".as_ref(),
+            "--quiet".as_ref(),
+            "--out".as_ref(),
+            run.as_os_str(),
+            "--screenshot".as_ref(),
+            shot.as_os_str(),
+        ],
     );
-
-    let (w, h, pixels) = decode_rgb(&shot);
-    assert!(w >= 640 && h >= 400, "a {w}×{h} screenshot");
-    let distinct: std::collections::HashSet<[u8; 3]> = pixels.iter().copied().collect();
-    assert!(
-        distinct.len() >= 50,
-        "the screenshot is nearly blank: {} distinct colours",
-        distinct.len()
-    );
-    let shown: Vec<(&str, usize)> = SMOKE_REALMS
-        .iter()
-        .map(|(name, rgb)| (*name, pixels.iter().filter(|p| close(**p, *rgb)).count()))
-        .collect();
+    run_window(cmd, LIMIT, "the window run");
+    let (_, _, pixels) = scene_pixels(&shot);
+    let shown = smoke_realm_pixels(&pixels);
     let realms = shown.iter().filter(|(_, n)| *n >= MIN_PIXELS).count();
     assert!(
         realms >= 3,
@@ -114,34 +94,27 @@ fn a_scenario_with_clients_is_served_and_watched_from_the_window() {
         eprintln!("skipped: xvfb-run is not installed");
         return;
     }
-    let dir = std::env::temp_dir().join(format!("seedsim-window-served-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let runtime = dir.join("xdg");
-    std::fs::create_dir_all(&runtime).expect("temp dir");
+    let dir = support::scratch("window", "served");
     let shot = dir.join("griefers.png");
-    let mut cmd = Command::new("xvfb-run");
-    cmd.args(["-a", "-s", "-screen 0 1280x800x24"])
-        .arg(env!("CARGO_BIN_EXE_seedsim"))
-        .arg("run")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/griefers.ron"))
-        .args(["--window", "--frames", "20", "--quiet", "--out"])
-        .arg(dir.join("run"))
-        .arg("--screenshot")
-        .arg(&shot)
-        .env("XDG_RUNTIME_DIR", &runtime);
-    let (status, output) = run_bounded(cmd, LIMIT);
-    let status = status.unwrap_or_else(|| panic!("the window did not exit in time:\n{output}"));
-    assert!(
-        status.success(),
-        "the served window run failed ({status}):\n{output}"
+    let griefers = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/griefers.ron");
+    let run = dir.join("run");
+    let cmd = seedsim_under_xvfb(
+        &dir,
+        [
+            "run".as_ref(),
+            griefers.as_os_str(),
+            "--window".as_ref(),
+            "--frames".as_ref(),
+            "20".as_ref(),
+            "--quiet".as_ref(),
+            "--out".as_ref(),
+            run.as_os_str(),
+            "--screenshot".as_ref(),
+            shot.as_os_str(),
+        ],
     );
-    let (_, _, pixels) = decode_rgb(&shot);
-    let distinct: std::collections::HashSet<[u8; 3]> = pixels.iter().copied().collect();
-    assert!(
-        distinct.len() >= 50,
-        "a blank screenshot: {} colours",
-        distinct.len()
-    );
+    run_window(cmd, LIMIT, "the served window run");
+    scene_pixels(&shot);
     let report: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(dir.join("run/report.json")).expect("report.json"),
     )

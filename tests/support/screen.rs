@@ -84,3 +84,60 @@ pub fn close(a: [u8; 3], b: [u8; 3]) -> bool {
         .zip(b.iter())
         .all(|(x, y)| (i16::from(*x) - i16::from(*y)).abs() <= 12)
 }
+
+/// `seedsim ARGS` under `xvfb-run` on a 1280×800 screen, with a private
+/// XDG runtime folder made in `dir` (winit wants one).
+pub fn seedsim_under_xvfb<S: AsRef<std::ffi::OsStr>>(
+    dir: &Path,
+    args: impl IntoIterator<Item = S>,
+) -> Command {
+    let runtime = dir.join("xdg");
+    std::fs::create_dir_all(&runtime).expect("temp dir");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700));
+    }
+    let mut cmd = Command::new("xvfb-run");
+    cmd.args(["-a", "-s", "-screen 0 1280x800x24"])
+        .arg(env!("CARGO_BIN_EXE_seedsim"))
+        .args(args)
+        .env("XDG_RUNTIME_DIR", &runtime);
+    cmd
+}
+
+/// Runs a window command to its end (killed after `limit`) and asserts it
+/// exited 0; its output.
+pub fn run_window(cmd: Command, limit: Duration, what: &str) -> String {
+    let (status, output) = run_bounded(cmd, limit);
+    let status = status.unwrap_or_else(|| {
+        panic!(
+            "{what}: the window did not exit within {} s:\n{output}",
+            limit.as_secs()
+        )
+    });
+    assert!(status.success(), "{what} failed ({status}):\n{output}");
+    output
+}
+
+/// The screenshot at `path`, checked to be a scene (at least 640 × 400
+/// and 50 distinct colours); its size and pixels.
+pub fn scene_pixels(path: &Path) -> (u32, u32, Vec<[u8; 3]>) {
+    let (w, h, pixels) = decode_rgb(path);
+    assert!(w >= 640 && h >= 400, "a {w}×{h} screenshot");
+    let distinct: std::collections::HashSet<[u8; 3]> = pixels.iter().copied().collect();
+    assert!(
+        distinct.len() >= 50,
+        "the screenshot is nearly blank: {} distinct colours",
+        distinct.len()
+    );
+    (w, h, pixels)
+}
+
+/// Pixels of each of smoke.ron's realm colours.
+pub fn smoke_realm_pixels(pixels: &[[u8; 3]]) -> Vec<(&'static str, usize)> {
+    SMOKE_REALMS
+        .iter()
+        .map(|(name, rgb)| (*name, pixels.iter().filter(|p| close(**p, *rgb)).count()))
+        .collect()
+}
