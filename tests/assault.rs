@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use common::Live;
 use seedsim::assault::{AssaultConfig, Load, run_blocking};
-use seedsim::sim::Pace;
+use seedsim::run::Pace;
 
 #[test]
 fn five_hundred_clients_all_connect_and_no_ack_is_lost() {

@@ -6,9 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use seedsim::core::scenario::load_file;
 use seedsim::record::StateHash;
-use seedsim::scenario::load_file;
-use seedsim::sim::{Pace, RunConfig, Simulation};
+use seedsim::run::{Pace, RunConfig, Simulation};
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("seedsim-test-{}-{name}", std::process::id()));

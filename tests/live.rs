@@ -11,9 +11,10 @@ use std::time::Duration;
 use common::{Live, TOKEN, connect, http, json, next, runtime, send, step};
 use futures_util::SinkExt;
 use rusqlite::Connection;
-use seedsim::net::protocol::{Decision, ErrorCode, ServerMsg};
-use seedsim::sim::Pace;
-use seedsim::store::replay::{Outcome, replay};
+use seedsim::core::protocol::{Decision, ErrorCode, ServerMsg};
+use seedsim::run::Pace;
+use seedsim::run::replay::replay;
+use seedsim::store::recording::Outcome;
 
 #[test]
 fn rest_endpoints_answer_and_bad_requests_name_the_field() {

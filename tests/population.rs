@@ -4,11 +4,12 @@
 
 use std::path::Path;
 
-use seedsim::population::components::{Life, Purse};
-use seedsim::population::{Census, EntityId};
+use seedsim::core::agent::EntityId;
+use seedsim::core::agent::components::{Life, Purse};
+use seedsim::core::scenario::load_file;
+use seedsim::population::Census;
 use seedsim::report::{Report, RunInfo};
-use seedsim::scenario::load_file;
-use seedsim::sim::{Pace, RunConfig, Simulation};
+use seedsim::run::{Pace, RunConfig, Simulation};
 
 #[test]
 fn town_run_conserves_wealth_and_keeps_an_honest_census() {

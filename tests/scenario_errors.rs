@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use seedsim::scenario::{ScenarioError, parse_str};
+use seedsim::core::scenario::{ScenarioError, parse_str};
 
 const GOOD: &str = r#"Scenario(
     name: "t",
@@ -155,7 +155,7 @@ fn every_shipped_scenario_is_valid() {
     for entry in std::fs::read_dir(dir).expect("scenarios/") {
         let path = entry.expect("entry").path();
         if path.extension().is_some_and(|e| e == "ron") {
-            seedsim::scenario::load_file(&path).unwrap_or_else(|e| panic!("{e}"));
+            seedsim::core::scenario::load_file(&path).unwrap_or_else(|e| panic!("{e}"));
             n += 1;
         }
     }
@@ -183,12 +183,12 @@ fn extreme_but_valid_values_do_not_overflow() {
             1,
         );
     let scenario = parse_str("extreme.ron", &text).expect("valid");
-    let config = seedsim::sim::RunConfig {
+    let config = seedsim::run::RunConfig {
         seed: 1,
         threads: None,
         store: None,
     };
-    let mut sim = seedsim::sim::Simulation::new(&scenario, &config, seedsim::sim::Pace::Fast);
+    let mut sim = seedsim::run::Simulation::new(&scenario, &config, seedsim::run::Pace::Fast);
     for _ in 0..5 {
         assert_eq!(sim.step().population, 5);
     }

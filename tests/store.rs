@@ -9,9 +9,10 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
-use seedsim::scenario::load_file;
-use seedsim::sim::{Pace, RunConfig, Simulation};
-use seedsim::store::replay::{Outcome, replay};
+use seedsim::core::scenario::load_file;
+use seedsim::run::replay::replay;
+use seedsim::run::{Pace, RunConfig, Simulation};
+use seedsim::store::recording::Outcome;
 use seedsim::store::verify::{Verdict, verify};
 use seedsim::store::{StoreConfig, StoreSummary};
 
@@ -252,7 +253,7 @@ fn a_city_run_keeps_causal_order_depth_limit_and_its_books() {
     );
     let world = sim.world_mut();
     let held: u64 = world
-        .query::<&seedsim::population::components::Purse>()
+        .query::<&seedsim::core::agent::components::Purse>()
         .iter(world)
         .map(|p| p.wealth)
         .sum();

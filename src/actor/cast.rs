@@ -9,11 +9,11 @@ use std::sync::Arc;
 use bevy::prelude::*;
 use serde::Serialize;
 
-use super::program::Program;
-use super::spec::{ActorSpec, OnError};
+use crate::core::agent::EntityId;
+use crate::core::agent::kinds::AgentKind;
+use crate::core::scenario::actor_program::Program;
+use crate::core::scenario::{ActorSpec, OnError};
 use crate::input::ACTOR_SESSIONS;
-use crate::population::EntityId;
-use crate::population::kinds::AgentKind;
 
 /// Most errors kept per actor (the rest are counted).
 pub const MAX_ERRORS: usize = 100;

@@ -15,30 +15,28 @@
 //! for the report ([`report`]).
 
 pub mod cast;
-mod check;
 mod observe;
-pub mod program;
 pub mod report;
 pub mod script;
-pub mod spec;
 
 #[cfg(test)]
 mod script_tests;
 
 use bevy::prelude::*;
 
+pub use crate::core::scenario::{ActorSpec, Step, Who};
 pub use cast::{Actor, Cast, Status, StepError};
-pub use check::validate;
 pub use report::{ActorSummary, MessageWatches};
-pub use spec::{ActorSpec, Step, Who};
 
-use crate::check::spec::Field;
+use crate::core::agent::EntityId;
+use crate::core::agent::components::{Life, Purse, Standing, Vitals};
+use crate::core::scenario::Scenario;
+use crate::core::scenario::actor_program::Program;
+use crate::core::scenario::checks::Field;
+use crate::core::{SimClock, TickSet};
 use crate::events::TickEvents;
 use crate::input::{Input, InputFeed, MakeAcks, QueuedInputs, Replies, TakeInputs};
-use crate::population::components::{Life, Purse, Standing, Vitals};
-use crate::population::{EntityId, EntityIndex};
-use crate::scenario::Scenario;
-use crate::sim::{SimClock, TickSet};
+use crate::population::EntityIndex;
 use crate::world::Zones;
 
 pub struct ActorPlugin {
@@ -53,7 +51,7 @@ impl Plugin for ActorPlugin {
             .iter()
             .enumerate()
             .map(|(i, spec)| {
-                let program = program::Program::compile(&format!("actors[{i}]"), &spec.steps)
+                let program = Program::compile(&format!("actors[{i}]"), &spec.steps)
                     // Validated when the scenario loaded; an empty script is
                     // the safe reading of one that somehow is not.
                     .unwrap_or_default();

@@ -5,12 +5,12 @@
 //! number of ticks.
 
 use super::cast::{Actor, Directory, Message, Status, StepError};
-use super::program::Code;
 use super::script::{Failure, fail, finish_step, guarded, judge_ack, resolve};
-use super::spec::{Step, Who};
+use crate::core::agent::EntityId;
+use crate::core::scenario::actor_program::Code;
+use crate::core::scenario::{Step, Who};
 use crate::events::{Event, Payload};
 use crate::input::Reply;
-use crate::population::EntityId;
 
 /// Whether `who` (if given) is `id`; a name that resolves to nothing
 /// matches nothing.
@@ -117,7 +117,7 @@ pub fn observe(
                         finish_step(actor);
                         // An action that lasts holds the script until it is over.
                         if let Step::Act { ticks: Some(n), .. } = step
-                            && *decision != crate::net::protocol::Decision::Denied
+                            && *decision != crate::core::protocol::Decision::Denied
                         {
                             actor.status = Status::Busy {
                                 until: tick + n as u64,

@@ -10,9 +10,9 @@ use serde::Serialize;
 use bevy::prelude::*;
 
 use super::cast::{Actor, Cast, Directory, Message, Status, StepError};
-use crate::check::spec::Assertion;
-use crate::check::{CheckKind, Verdict};
-use crate::scenario::Scenario;
+use crate::core::scenario::Scenario;
+use crate::core::scenario::checks::Assertion;
+use crate::core::scenario::{CheckKind, Verdict};
 
 /// A `Message` assertion, followed while the run goes.
 #[derive(Clone, Debug)]

@@ -11,14 +11,14 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use super::cast::{Actor, Directory, Status, StepError};
-use super::program::Code;
-use super::spec::{Expect, OnError, Step, Who};
-use crate::check::Bound;
-use crate::check::spec::Field;
+use crate::core::agent::EntityId;
+use crate::core::protocol::check::check_action;
+use crate::core::protocol::{ActionArgs, ActionKindMsg, ActionMsg};
+use crate::core::scenario::Bound;
+use crate::core::scenario::actor_program::Code;
+use crate::core::scenario::checks::Field;
+use crate::core::scenario::{Expect, OnError, Step, Who};
 use crate::input::Input;
-use crate::input::command::check_action;
-use crate::net::protocol::{ActionArgs, ActionKindMsg, ActionMsg};
-use crate::population::EntityId;
 
 /// Most ops one actor runs in one tick (a loop of asserts yields here).
 pub const OPS_PER_TICK: usize = 64;
@@ -65,7 +65,7 @@ pub fn guarded<T>(f: impl FnOnce() -> Result<T, Failure>) -> Result<T, Failure> 
         Ok(r) => r,
         Err(payload) => Err(format!(
             "the step panicked: {}",
-            crate::sim::panic_message(payload.as_ref())
+            crate::core::panic::panic_message(payload.as_ref())
         )
         .into()),
     }
@@ -333,11 +333,11 @@ fn send_action(
 /// Whether an acknowledged decision is what the step expected.
 pub fn judge_ack(
     step: &Step,
-    decision: crate::net::protocol::Decision,
+    decision: crate::core::protocol::Decision,
     rule: Option<&str>,
     reason: Option<&str>,
 ) -> Result<(), Failure> {
-    use crate::net::protocol::Decision;
+    use crate::core::protocol::Decision;
     let (expect, want_rule) = match step {
         Step::Act { expect, rule, .. } => (*expect, rule.as_deref()),
         _ => (Expect::Permitted, None),

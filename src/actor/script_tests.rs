@@ -5,14 +5,14 @@ use std::sync::Arc;
 
 use super::cast::{Actor, Directory, Status};
 use super::observe::observe;
-use super::program::Program;
 use super::script::{Stage, advance};
-use super::spec::ActorSpec;
-use crate::check::spec::Field;
+use crate::core::agent::EntityId;
+use crate::core::protocol::Decision;
+use crate::core::scenario::ActorSpec;
+use crate::core::scenario::actor_program::Program;
+use crate::core::scenario::checks::Field;
 use crate::events::{Event, Payload};
 use crate::input::{ACTOR_SESSIONS, Input, Reply};
-use crate::net::protocol::Decision;
-use crate::population::EntityId;
 
 /// A world of fixed fields; `panic_on` makes reading that field panic.
 struct FakeStage {

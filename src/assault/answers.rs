@@ -10,7 +10,7 @@ use super::error_class::ErrorClass;
 use super::pending::Insert;
 use super::session::{Conn, NEARBY_MAX, Player};
 use super::stats::{bump, drop_by};
-use crate::net::protocol::{
+use crate::core::protocol::{
     ClientMsg, Decision, ErrorCode, PROTOCOL_VERSION, ServerMsg, Subscription,
 };
 

@@ -12,8 +12,8 @@ use std::time::Duration;
 use rand_pcg::Pcg32;
 
 use super::profile::{Profile, View};
-use crate::net::protocol::{ActionArgs, ActionKindMsg};
-use crate::sim::rng::{Draw, entity_rng, mix64};
+use crate::core::protocol::{ActionArgs, ActionKindMsg};
+use crate::core::rng::{Draw, entity_rng, mix64};
 
 /// How soon the next action follows this one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

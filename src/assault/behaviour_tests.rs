@@ -1,7 +1,7 @@
 use super::*;
 use crate::assault::profile::{Profile, ProfileChoice, View, ZoneBox};
-use crate::input::command::check_action;
-use crate::net::protocol::{ActionMsg, ClientMsg, parse_client};
+use crate::core::protocol::check::check_action;
+use crate::core::protocol::{ActionMsg, ClientMsg, parse_client};
 
 fn view() -> View {
     View {

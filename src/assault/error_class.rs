@@ -6,7 +6,7 @@
 
 use serde::{Serialize, Serializer};
 
-use crate::net::protocol::ErrorCode;
+use crate::core::protocol::ErrorCode;
 
 /// Why something went wrong: an error code the server sent, or what the
 /// client saw happen to its connection.

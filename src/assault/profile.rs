@@ -1,108 +1,12 @@
-//! Who a virtual player is: the profiles (trader, fighter, chatter,
-//! explorer, griefer), how `mixed` assigns them to client indices (a fixed
-//! cycle, so a run's population is the same for the same client count), and
+//! Who a virtual player is: its profile (one of the agent vocabulary's
+//! `Profile`s, assigned by a `ProfileChoice` of the scenario format) and
 //! the [`View`] a client keeps of its entity and the world, which its
 //! behaviour ([`super::behaviour`]) chooses actions from.
 
-use serde::Serialize;
+use crate::core::protocol::{EntityView, WorldInfo};
 
-use crate::net::protocol::{EntityView, WorldInfo};
-
-/// One way to play.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Profile {
-    /// Trades with its neighbours, gathers goods to sell.
-    Trader,
-    /// Attacks and chases its neighbours.
-    Fighter,
-    /// Talks and socialises.
-    Chatter,
-    /// Walks and travels between zones.
-    Explorer,
-    /// Breaks the rules on purpose: teleports, absurd trades, chat spam.
-    Griefer,
-}
-
-impl Profile {
-    pub const ALL: [Profile; 5] = [
-        Profile::Trader,
-        Profile::Fighter,
-        Profile::Chatter,
-        Profile::Explorer,
-        Profile::Griefer,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Profile::Trader => "trader",
-            Profile::Fighter => "fighter",
-            Profile::Chatter => "chatter",
-            Profile::Explorer => "explorer",
-            Profile::Griefer => "griefer",
-        }
-    }
-
-    pub fn index(self) -> usize {
-        self as usize
-    }
-}
-
-/// The profile of every client, or `mixed`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
-pub enum ProfileChoice {
-    /// A fixed mix by client index: in every ten clients three explorers, two
-    /// traders, two chatters, two fighters and one griefer.
-    Mixed,
-    Trader,
-    Fighter,
-    Chatter,
-    Explorer,
-    Griefer,
-}
-
-/// The `mixed` cycle: the first five clients already cover every profile, so
-/// even a small run exercises them all.
-const MIX: [Profile; 10] = [
-    Profile::Explorer,
-    Profile::Trader,
-    Profile::Chatter,
-    Profile::Fighter,
-    Profile::Griefer,
-    Profile::Explorer,
-    Profile::Trader,
-    Profile::Explorer,
-    Profile::Chatter,
-    Profile::Fighter,
-];
-
-impl ProfileChoice {
-    pub fn name(self) -> &'static str {
-        match self {
-            ProfileChoice::Mixed => "mixed",
-            ProfileChoice::Trader => "trader",
-            ProfileChoice::Fighter => "fighter",
-            ProfileChoice::Chatter => "chatter",
-            ProfileChoice::Explorer => "explorer",
-            ProfileChoice::Griefer => "griefer",
-        }
-    }
-
-    /// The profile client `index` plays.
-    pub fn for_client(self, index: u64) -> Profile {
-        match self {
-            ProfileChoice::Mixed => MIX[(index % MIX.len() as u64) as usize],
-            ProfileChoice::Trader => Profile::Trader,
-            ProfileChoice::Fighter => Profile::Fighter,
-            ProfileChoice::Chatter => Profile::Chatter,
-            ProfileChoice::Explorer => Profile::Explorer,
-            ProfileChoice::Griefer => Profile::Griefer,
-        }
-    }
-}
+pub use crate::core::agent::Profile;
+pub use crate::core::scenario::ProfileChoice;
 
 /// A zone's extent, from `hello`.
 #[derive(Clone, Debug, PartialEq)]

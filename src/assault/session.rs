@@ -29,7 +29,7 @@ use super::link::{self, Phase, ReadOutcome};
 use super::pending::{Insert, Pending};
 use super::profile::View;
 use super::stats::{Stats, bump, drop_by};
-use crate::net::protocol::{ActionKindMsg, ActionMsg, ClientMsg, Login};
+use crate::core::protocol::{ActionKindMsg, ActionMsg, ClientMsg, Login};
 
 pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 

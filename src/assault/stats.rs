@@ -16,7 +16,7 @@ use hdrhistogram::Histogram;
 
 use super::error_class::ErrorClass;
 use super::profile::Profile;
-use crate::net::protocol::Decision;
+use crate::core::protocol::Decision;
 
 /// Latencies above this are recorded as this (a minute is far past any
 /// timeout the clients wait for).

@@ -5,7 +5,7 @@ use crate::assault::config::AssaultConfig;
 use crate::assault::error_class::ErrorClass;
 use crate::assault::profile::Profile;
 use crate::assault::stats::{Stats, bump};
-use crate::net::protocol::{Decision, ErrorCode};
+use crate::core::protocol::{Decision, ErrorCode};
 
 /// A report of a small run: a trader acked twice (one denial), a griefer
 /// mutated once, one action never answered, one refused connection.

@@ -233,8 +233,8 @@ pub async fn watch(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::agent::EntityId;
     use crate::events::{Event, Payload};
-    use crate::population::EntityId;
 
     #[test]
     fn the_scan_reads_what_a_full_parse_reads() {

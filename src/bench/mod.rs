@@ -12,9 +12,9 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cli::{EXIT_FAILED, EXIT_INVALID};
+use crate::exit::{EXIT_FAILED, EXIT_INVALID};
 use crate::record::{RunStats, memory};
-use crate::sim::{Pace, RunConfig, Simulation};
+use crate::run::{Pace, RunConfig, Simulation};
 
 #[derive(Debug, clap::Args)]
 pub struct BenchArgs {

@@ -7,11 +7,12 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+use crate::core::agent::EntityId;
+use crate::core::scenario::load_file;
 use crate::events::{Event, Payload};
-use crate::population::EntityId;
-use crate::scenario::load_file;
-use crate::sim::{Pace, RunConfig, Simulation};
-use crate::store::replay::{Outcome, replay};
+use crate::run::replay::replay;
+use crate::run::{Pace, RunConfig, Simulation};
+use crate::store::recording::Outcome;
 use crate::store::verify::{Verdict, verify};
 use crate::store::{StoreConfig, StoreSink, TickBatch};
 

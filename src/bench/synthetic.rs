@@ -2,9 +2,9 @@
 //! population gets the same density (about 100 m² per agent), with the mix
 //! of kinds of a lively town.
 
-use crate::population::kinds::{AgentKind, Archetype, Profile};
-use crate::scenario::*;
-use crate::stat7::Realm;
+use crate::core::agent::kinds::{AgentKind, Archetype, Profile};
+use crate::core::scenario::*;
+use crate::core::stat7::Realm;
 
 /// Square metres per agent.
 const AREA_PER_AGENT: f32 = 100.0;

@@ -10,17 +10,17 @@ use bevy::prelude::*;
 
 use super::measure::{PopulationSeen, describe, value};
 use super::query::{client_value, kind_matches, state};
-use super::spec::{Assertion, Bound, DecisionKind, Outcome, When};
-use super::threshold::Threshold;
-use super::verdict::{CheckKind, Verdict};
 use crate::assault::AssaultReport;
+use crate::core::SimClock;
+use crate::core::agent::intent::ActionKind;
+use crate::core::agent::kinds::AgentKind;
+use crate::core::scenario::Scenario;
+use crate::core::scenario::checks::{Assertion, Bound, DecisionKind, Outcome, When};
+use crate::core::scenario::thresholds::Threshold;
+use crate::core::scenario::{CheckKind, Verdict};
 use crate::govern::GovernStats;
 use crate::population::ActionTally;
-use crate::population::intent::ActionKind;
-use crate::population::kinds::AgentKind;
 use crate::record::memory::current_rss_bytes;
-use crate::scenario::Scenario;
-use crate::sim::SimClock;
 
 /// How often thresholds are judged mid-run when the scenario aborts on failure.
 const ABORT_EVERY: u64 = 10;
@@ -66,7 +66,7 @@ impl Judge {
     pub fn new(s: &Scenario) -> Judge {
         Judge {
             assertions: s.assertions.clone(),
-            thresholds: super::thresholds(s).unwrap_or_default(),
+            thresholds: crate::core::scenario::thresholds(s).unwrap_or_default(),
             abort_on_fail: s.abort_on_fail,
             early: vec![None; s.assertions.len()],
             population: PopulationSeen::default(),
@@ -116,7 +116,7 @@ impl Judge {
                         continue;
                     }
                     let bound = Bound::parse(expect).unwrap_or(Bound {
-                        op: super::spec::Op::Eq,
+                        op: crate::core::scenario::checks::Op::Eq,
                         value: f64::NAN,
                     });
                     let v = state(world, *measure, filter);
@@ -190,7 +190,7 @@ impl Judge {
                     when,
                 } => {
                     let bound = Bound::parse(expect).unwrap_or(Bound {
-                        op: super::spec::Op::Eq,
+                        op: crate::core::scenario::checks::Op::Eq,
                         value: f64::NAN,
                     });
                     match when {
@@ -227,7 +227,7 @@ impl Judge {
                     expect,
                 } => {
                     let bound = Bound::parse(expect).unwrap_or(Bound {
-                        op: super::spec::Op::Eq,
+                        op: crate::core::scenario::checks::Op::Eq,
                         value: f64::NAN,
                     });
                     let tally = world.resource::<ActionTally>();
@@ -264,7 +264,7 @@ impl Judge {
                     expect,
                 } => {
                     let bound = Bound::parse(expect).unwrap_or(Bound {
-                        op: super::spec::Op::Eq,
+                        op: crate::core::scenario::checks::Op::Eq,
                         value: f64::NAN,
                     });
                     let d = world

@@ -5,11 +5,12 @@
 
 use bevy::prelude::*;
 
-use super::threshold::{Agg, Metric, Threshold};
-use crate::events::{EVENT_KINDS, EventLog};
+use crate::core::agent::intent::ActionKind;
+use crate::core::event_kind::EVENT_KINDS;
+use crate::core::scenario::thresholds::{Agg, Metric, Threshold};
+use crate::events::EventLog;
 use crate::govern::GovernStats;
 use crate::population::ActionTally;
-use crate::population::intent::ActionKind;
 use crate::react::ReactStats;
 use crate::record::RunStats;
 use crate::record::memory::peak_rss_bytes;
@@ -104,7 +105,7 @@ pub fn value(world: &World, t: &Threshold, pop: &PopulationSeen, stall_ms: Optio
         (Metric::RssMib, _) => peak_rss_bytes().unwrap_or(0) as f64 / (1024.0 * 1024.0),
         (Metric::EntityTicksPerSec, _) => stats.entity_ticks_per_sec(),
         (_, Agg::Rate) => {
-            count(world, t) / (stats.ticks.max(1) as f64 * crate::sim::TICK.as_secs_f64())
+            count(world, t) / (stats.ticks.max(1) as f64 * crate::core::TICK.as_secs_f64())
         }
         _ => count(world, t),
     }

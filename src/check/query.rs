@@ -4,12 +4,12 @@
 
 use bevy::prelude::*;
 
-use super::spec::{Field, Filter, Measure};
-use super::threshold::Threshold;
 use crate::assault::AssaultReport;
-use crate::population::components::{Life, Purse, Standing, Vitals};
-use crate::population::kinds::AgentKind;
-use crate::population::{Kind, Position};
+use crate::core::agent::components::{Life, Purse, Standing, Vitals};
+use crate::core::agent::kinds::AgentKind;
+use crate::core::agent::{Kind, Position};
+use crate::core::scenario::checks::{Field, Filter, Measure};
+use crate::core::scenario::thresholds::Threshold;
 use crate::world::Zones;
 
 pub(super) fn kind_matches(filter: &str, kind: AgentKind) -> bool {
@@ -63,7 +63,7 @@ pub(super) fn state(world: &mut World, measure: Measure, filter: &Filter) -> f64
 /// A client metric from the assault's report; NaN (which fails every
 /// bound) where there is nothing to measure.
 pub(super) fn client_value(t: &Threshold, report: Option<&AssaultReport>) -> f64 {
-    use super::threshold::{Agg, Metric};
+    use crate::core::scenario::thresholds::{Agg, Metric};
     let Some(r) = report else {
         return f64::NAN;
     };

@@ -6,8 +6,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::verdict::{CheckKind, Verdict};
-use crate::store::replay::{Outcome, replay};
+use crate::core::scenario::{CheckKind, Verdict};
+use crate::run::replay::replay;
+use crate::store::recording::Outcome;
 use crate::store::verify::{Verdict as Chain, open_read_only, verify};
 
 fn failed(name: &str, measured: String, expected: &str, tick: u64) -> Verdict {

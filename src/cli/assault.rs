@@ -14,9 +14,8 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{EXIT_FAILED, EXIT_INVALID};
-use crate::assault::{
-    self, AssaultConfig, AssaultError, Live, Load, ProfileChoice, Progress, default_ramp,
-};
+use crate::assault::{self, AssaultConfig, AssaultError, Live, Load, Progress, default_ramp};
+use crate::core::scenario::ProfileChoice;
 
 #[derive(Debug, clap::Args)]
 pub struct AssaultArgs {
@@ -44,7 +43,7 @@ pub struct AssaultArgs {
     #[arg(long, value_parser = parse_duration, default_value = "30s")]
     pub duration: Duration,
     /// How the clients play; mixed assigns profiles by client index.
-    #[arg(long, value_enum, default_value_t = ProfileChoice::Mixed)]
+    #[arg(long, value_parser = super::values::profile(), default_value = "mixed")]
     pub profile: ProfileChoice,
     /// A weighted mix of profiles instead, e.g. `trader=3,griefer=1`.
     #[arg(long, value_parser = parse_mix, conflicts_with = "profile")]
@@ -87,7 +86,7 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
 
 /// Profiles and their weights, as `--mix` gives them.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Mix(pub Vec<(crate::assault::Profile, u32)>);
+pub struct Mix(pub Vec<(crate::core::agent::Profile, u32)>);
 
 /// `name=weight,...` with profile names and weights that add up to 1..=10000.
 fn parse_mix(s: &str) -> Result<Mix, String> {
@@ -96,7 +95,7 @@ fn parse_mix(s: &str) -> Result<Mix, String> {
         let (name, weight) = part
             .split_once('=')
             .ok_or_else(|| format!("{part:?}: expected profile=weight, e.g. trader=3"))?;
-        let profile = crate::assault::Profile::ALL
+        let profile = crate::core::agent::Profile::ALL
             .into_iter()
             .find(|p| p.name() == name.trim())
             .ok_or_else(|| {

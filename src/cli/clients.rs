@@ -21,8 +21,8 @@ use tokio::sync::oneshot;
 
 use super::fd_limit;
 use crate::assault::{AssaultConfig, AssaultReport, Load, run_until};
-use crate::scenario::{ClientProcess, ClientsSpec};
-use crate::sim::TICK;
+use crate::core::TICK;
+use crate::core::scenario::{ClientProcess, ClientsSpec};
 
 /// File descriptors a process needs besides its connections (the store,
 /// listeners, the runtime, the standard streams).

@@ -12,6 +12,7 @@ mod run;
 mod serve;
 mod store_cmds;
 mod test_cmd;
+mod values;
 mod view;
 #[cfg(feature = "window")]
 mod window;
@@ -21,7 +22,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::sim::Pace;
+use crate::run::Pace;
 
 /// Simulates and stress-tests the population of an MMO world.
 #[derive(Debug, Parser)]
@@ -83,7 +84,7 @@ pub struct RunArgs {
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub ticks: Option<u64>,
     /// fast: ticks back to back; realtime: one tick per 100 ms.
-    #[arg(long, value_enum, default_value_t = Pace::Fast)]
+    #[arg(long, value_parser = values::pace(), default_value = "fast")]
     pub pace: Pace,
     /// No progress output.
     #[arg(long, short)]
@@ -150,7 +151,7 @@ pub struct ServeArgs {
     /// Stop after this many ticks (default: run until Ctrl-C).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub ticks: Option<u64>,
-    #[arg(long, value_enum, default_value_t = Pace::Realtime)]
+    #[arg(long, value_parser = values::pace(), default_value = "realtime")]
     pub pace: Pace,
     #[command(flatten)]
     pub net: NetOpts,
@@ -170,10 +171,7 @@ pub struct NetOpts {
     pub token: Option<String>,
 }
 
-/// Exit code for an invalid command line or scenario.
-pub const EXIT_INVALID: u8 = 2;
-/// Exit code for a failure while running.
-pub const EXIT_FAILED: u8 = 1;
+pub use crate::exit::{EXIT_FAILED, EXIT_INVALID};
 
 /// Parses the command line and runs the command.
 pub fn main() -> ExitCode {

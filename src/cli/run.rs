@@ -13,9 +13,9 @@ use std::time::Instant;
 use super::progress::Progress;
 use super::{EXIT_FAILED, EXIT_INVALID, RunArgs};
 use crate::check::Judge;
+use crate::core::scenario::load_file;
 use crate::report::{Report, RunInfo, summary_table};
-use crate::scenario::load_file;
-use crate::sim::{RunConfig, Simulation};
+use crate::run::{RunConfig, Simulation};
 use crate::store::StoreConfig;
 
 /// Runs `args`; a live run (`--serve`) with `forever` runs until stopped.
@@ -78,7 +78,7 @@ pub fn run(args: &RunArgs, forever: bool) -> ExitCode {
 pub struct Plan {
     pub args: RunArgs,
     forever: bool,
-    pub scenario: crate::scenario::Scenario,
+    pub scenario: crate::core::scenario::Scenario,
     seed: u64,
     pub ticks: u64,
     out_dir: PathBuf,
@@ -132,7 +132,7 @@ pub fn execute(plan: Plan, window: Option<Shown>) -> ExitCode {
         RunArgs {
             common: args.common.clone(),
             ticks: args.ticks,
-            pace: crate::sim::Pace::Realtime,
+            pace: crate::run::Pace::Realtime,
             quiet: args.quiet,
             serve: true,
             net: super::NetOpts {
@@ -147,7 +147,7 @@ pub fn execute(plan: Plan, window: Option<Shown>) -> ExitCode {
             common: args.common.clone(),
             ticks: args.ticks,
             pace: if scenario.clients.is_some() || args.window.window {
-                crate::sim::Pace::Realtime
+                crate::run::Pace::Realtime
             } else {
                 args.pace
             },
@@ -166,7 +166,7 @@ pub fn execute(plan: Plan, window: Option<Shown>) -> ExitCode {
     };
     // The window paces the ticks itself (real time × its speed).
     let pace = if local.is_some() {
-        crate::sim::Pace::Fast
+        crate::run::Pace::Fast
     } else {
         args.pace
     };

@@ -10,11 +10,11 @@ use super::RunArgs;
 use super::clients::ClientLoad;
 use crate::assault::AssaultReport;
 use crate::check::Judge;
-use crate::net::live::{self, LiveEnd, LiveLimits};
-use crate::net::restart::{self, LiveError};
+use crate::core::scenario::Scenario;
 use crate::net::{NetError, Server, ServerConfig, world_info};
-use crate::scenario::Scenario;
-use crate::sim::Simulation;
+use crate::run::Simulation;
+use crate::run::live::{self, LiveEnd, LiveLimits};
+use crate::run::restart::{self, LiveError};
 use crate::store::verify::{Verdict, verify};
 use crate::world::Zones;
 

@@ -10,8 +10,9 @@ use std::process::ExitCode;
 
 use super::{EXIT_FAILED, EXIT_INVALID};
 use crate::events::chain::Row;
+use crate::run::replay::replay;
 use crate::store::query::{Filter, chain, select};
-use crate::store::replay::{Outcome, replay};
+use crate::store::recording::Outcome;
 use crate::store::verify::{Verdict, open_read_only, verify};
 
 #[derive(Debug, clap::Args)]
@@ -41,7 +42,7 @@ pub struct EventsArgs {
     #[arg(long)]
     pub entity: Option<u64>,
     /// Events of this kind (e.g. trade, death, intent_denied).
-    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(crate::events::EVENT_KINDS))]
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(crate::core::event_kind::EVENT_KINDS))]
     pub kind: Option<String>,
     /// Tick range `A..B` (inclusive).
     #[arg(long, value_parser = parse_ticks)]

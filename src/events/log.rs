@@ -5,9 +5,10 @@
 
 use bevy::prelude::*;
 
-use super::payload::{EVENT_KINDS, Payload};
-use crate::population::EntityId;
-use crate::population::intent::Target;
+use super::payload::Payload;
+use crate::core::agent::EntityId;
+use crate::core::agent::intent::Target;
+use crate::core::event_kind::EVENT_KINDS;
 
 /// Deepest cascade depth that gets its own histogram bucket.
 pub const DEPTH_BUCKETS: usize = 16;

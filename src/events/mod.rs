@@ -10,10 +10,11 @@ mod payload;
 
 use bevy::prelude::*;
 
+pub use crate::core::event_kind::{EVENT_KINDS, EventKind};
 pub use log::{Cause, DEPTH_BUCKETS, Event, EventLog, TickEvents};
-pub use payload::{DeathCause, EVENT_KINDS, EventKind, Payload, Ruling};
+pub use payload::{DeathCause, Payload, Ruling};
 
-use crate::sim::{SimClock, TickSet};
+use crate::core::{SimClock, TickSet};
 
 /// Where sealing happens inside Record; sinks run after it.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -25,7 +26,7 @@ impl Plugin for EventsPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<EventLog>()
             .init_resource::<TickEvents>()
-            .add_systems(FixedFirst, begin_tick.after(crate::sim::AdvanceClock))
+            .add_systems(FixedFirst, begin_tick.after(crate::core::AdvanceClock))
             .add_systems(FixedUpdate, seal.in_set(TickSet::Record).in_set(SealEvents))
             // The initial population's spawn events are sealed as tick 0.
             .add_systems(PostStartup, seal.in_set(SealEvents));

@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::event_kind::EventKind;
+
 /// Why an agent died.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -28,7 +30,7 @@ pub struct Ruling {
 /// An action kind's name, as this build spells it.
 fn action_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
     let name = String::deserialize(d)?;
-    crate::population::intent::ActionKind::ALL
+    crate::core::agent::intent::ActionKind::ALL
         .into_iter()
         .map(|a| a.as_str())
         .find(|a| *a == name)
@@ -38,7 +40,7 @@ fn action_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D
 /// An agent kind's name, as this build spells it.
 fn kind_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
     let name = String::deserialize(d)?;
-    crate::population::kinds::AgentKind::all()
+    crate::core::agent::kinds::AgentKind::all()
         .map(|k| k.name())
         .find(|k| *k == name)
         .ok_or_else(|| serde::de::Error::custom(format!("unknown kind {name:?}")))
@@ -154,97 +156,6 @@ pub enum Payload {
         from_zone: u16,
         to_zone: u16,
     },
-}
-
-/// The kind of an event (the `kind` column of the store).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EventKind {
-    Spawn,
-    Birth,
-    Death,
-    Departure,
-    TravelStarted,
-    Arrived,
-    Gather,
-    Trade,
-    Chat,
-    Socialise,
-    Meal,
-    Attack,
-    Damage,
-    LootDropped,
-    LootPicked,
-    IntentDenied,
-    IntentMutated,
-    ReputationChanged,
-    Grief,
-    Inheritance,
-    LineageRegistered,
-    Overcrowded,
-    Migration,
-    Cataclysm,
-}
-
-/// Every event kind's name, in `EventKind` order.
-pub const EVENT_KINDS: [&str; 24] = [
-    "spawn",
-    "birth",
-    "death",
-    "departure",
-    "travel_started",
-    "arrived",
-    "gather",
-    "trade",
-    "chat",
-    "socialise",
-    "meal",
-    "attack",
-    "damage",
-    "loot_dropped",
-    "loot_picked",
-    "intent_denied",
-    "intent_mutated",
-    "reputation_changed",
-    "grief",
-    "inheritance",
-    "lineage_registered",
-    "overcrowded",
-    "migration",
-    "cataclysm",
-];
-
-impl EventKind {
-    pub const ALL: [EventKind; 24] = [
-        EventKind::Spawn,
-        EventKind::Birth,
-        EventKind::Death,
-        EventKind::Departure,
-        EventKind::TravelStarted,
-        EventKind::Arrived,
-        EventKind::Gather,
-        EventKind::Trade,
-        EventKind::Chat,
-        EventKind::Socialise,
-        EventKind::Meal,
-        EventKind::Attack,
-        EventKind::Damage,
-        EventKind::LootDropped,
-        EventKind::LootPicked,
-        EventKind::IntentDenied,
-        EventKind::IntentMutated,
-        EventKind::ReputationChanged,
-        EventKind::Grief,
-        EventKind::Inheritance,
-        EventKind::LineageRegistered,
-        EventKind::Overcrowded,
-        EventKind::Migration,
-        EventKind::Cataclysm,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        EVENT_KINDS[self as usize]
-    }
 }
 
 impl Payload {

@@ -6,14 +6,15 @@
 
 use bevy::prelude::*;
 
-use super::{FaultLog, Strike};
+use super::FaultLog;
+use crate::core::agent::components::{EntityId, Life, Position, Vitals};
+use crate::core::agent::intent::Target;
+use crate::core::rng::{Draw, entity_rng};
+use crate::core::{RunSeed, SimClock};
 use crate::events::{Cause, DeathCause, EventLog, Payload};
+use crate::input::Strike;
 use crate::input::{Input, TickInputs};
-use crate::population::components::{EntityId, Life, Position, Vitals};
-use crate::population::intent::Target;
 use crate::population::{Dead, Graveyard};
-use crate::sim::rng::{Draw, entity_rng};
-use crate::sim::{RunSeed, SimClock};
 use crate::world::Zones;
 
 /// Keeps the cataclysm's stream apart from every other stream of the seed.

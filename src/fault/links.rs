@@ -17,8 +17,8 @@ use bevy::prelude::*;
 use tokio::sync::watch;
 
 use super::{ActiveFaults, FaultLog, LinkFaults};
-use crate::sim::RunSeed;
-use crate::sim::rng::mix64;
+use crate::core::RunSeed;
+use crate::core::rng::mix64;
 
 /// What the connections act on.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]

@@ -19,35 +19,16 @@ pub mod links;
 pub mod outcome;
 pub mod restart;
 pub mod schedule;
-pub mod spec;
-pub mod validate;
 
 use bevy::prelude::*;
-use serde::{Deserialize, Serialize};
 
+pub use crate::core::scenario::{Fault, FaultSpec, FaultTime};
 pub use outcome::{FaultLog, FaultReport};
 pub use schedule::{ActiveFaults, LinkFaults, WriterStall};
-pub use spec::{Fault, FaultSpec, FaultTime};
-pub use validate::validate;
 
+use crate::core::TickSet;
 use crate::input::TakeInputs;
 use crate::population::ApplySystems;
-use crate::sim::TickSet;
-
-/// A fault that the simulation carries out, as recorded with the inputs.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Strike {
-    Cataclysm {
-        zone: String,
-        fraction: f32,
-    },
-    /// The server restarted before this tick: client sessions numbered
-    /// below `sessions_below` (the old server's connections) are over.
-    Restart {
-        sessions_below: u64,
-    },
-}
 
 /// The scenario's faults, in the order written (their index names them).
 #[derive(Resource, Clone, Debug, Default)]

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use bevy::prelude::*;
 use serde::Serialize;
 
-use super::spec::{Fault, FaultSpec};
+use crate::core::scenario::{Fault, FaultSpec};
 
 /// One fault's record.
 #[derive(Clone, Debug, Serialize)]

@@ -1,6 +1,6 @@
 //! The world's side of a server restart. The restart itself (network down,
 //! store closed, world rebuilt from the store, server back) is carried out
-//! by [`crate::net::restart`] between two ticks; what the world must know is
+//! by [`crate::run::restart`] between two ticks; what the world must know is
 //! recorded as an input at the first tick after it, so a replay does the
 //! same without any network: every client session of the old server ends
 //! there (its connection was closed), and its entity departs, as the entity
@@ -8,12 +8,13 @@
 
 use bevy::prelude::*;
 
-use super::spec::Fault;
-use super::{FaultLog, FaultPlan, Strike};
+use super::{FaultLog, FaultPlan};
+use crate::core::SimClock;
+use crate::core::agent::components::{Life, Vitals};
+use crate::core::scenario::Fault;
+use crate::input::Strike;
 use crate::input::{ACTOR_SESSIONS, Input, Sessions, TickInputs};
 use crate::population::Calendar;
-use crate::population::components::{Life, Vitals};
-use crate::sim::SimClock;
 
 /// The index of the restart fault at `tick`, if there is one.
 pub fn due_at(world: &World, tick: u64) -> Option<usize> {

@@ -6,10 +6,11 @@
 
 use bevy::prelude::*;
 
-use super::spec::Fault;
-use super::{FaultLog, FaultPlan, Strike};
+use super::{FaultLog, FaultPlan};
+use crate::core::SimClock;
+use crate::core::scenario::Fault;
+use crate::input::Strike;
 use crate::input::{Input, InputFeed, QueuedInputs};
-use crate::sim::SimClock;
 
 /// The writer's stall for this tick's batch: which fault asks, and how long.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

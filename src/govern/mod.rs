@@ -5,7 +5,6 @@
 //! rule and a reason. The policies live in `SimParams`, so their thresholds
 //! can be tuned while the simulation runs.
 
-pub mod policy;
 pub mod rules;
 
 use std::collections::BTreeMap;
@@ -13,14 +12,15 @@ use std::collections::BTreeMap;
 use bevy::prelude::*;
 use serde::Serialize;
 
-pub use policy::{Policy, PolicySet, Rule, ScenarioPolicies};
+pub use crate::core::scenario::{Policy, PolicySet, Rule, ScenarioPolicies};
 pub use rules::{Party, Scene, Verdict, judge};
 
+use crate::core::agent::components::{Conduct, Position, Purse, Vitals};
+use crate::core::agent::intent::{Intent, Intents};
+use crate::core::agent::{EntityId, Kind};
+use crate::core::{SimClock, TickSet};
 use crate::events::{EventLog, Payload, Ruling};
-use crate::population::components::{Conduct, Position, Purse, Vitals};
-use crate::population::intent::{Intent, Intents};
-use crate::population::{ActionTally, EntityId, Kind, SimParams};
-use crate::sim::{SimClock, TickSet};
+use crate::population::{ActionTally, SimParams};
 use crate::world::{ZoneLedger, Zones};
 
 /// Decisions of one rule over the run.
@@ -161,8 +161,8 @@ fn govern(
     intents.0 = kept;
 }
 
-fn actor(intent: &Intent) -> crate::population::intent::Target {
-    crate::population::intent::Target {
+fn actor(intent: &Intent) -> crate::core::agent::intent::Target {
+    crate::core::agent::intent::Target {
         id: intent.actor,
         entity: intent.entity,
     }

@@ -4,11 +4,11 @@
 
 use bevy::math::Vec2;
 
-use super::policy::Rule;
-use crate::population::components::{Conduct, EntityId};
-use crate::population::intent::{Action, Intent, Source};
-use crate::population::kinds::AgentKind;
-use crate::sim::TICK;
+use crate::core::TICK;
+use crate::core::agent::components::{Conduct, EntityId};
+use crate::core::agent::intent::{Action, Intent, Source};
+use crate::core::agent::kinds::AgentKind;
+use crate::core::scenario::Rule;
 use crate::world::{ZoneLedger, Zones};
 
 /// A party to an intent, as governance sees it.

@@ -5,10 +5,10 @@ use bevy::math::Vec2;
 use bevy::prelude::Entity;
 
 use super::*;
-use crate::population::intent::Target;
-use crate::population::kinds::{Archetype, Profile};
-use crate::scenario::parse_str;
-use crate::world::ZoneId;
+use crate::core::agent::ZoneId;
+use crate::core::agent::intent::Target;
+use crate::core::agent::kinds::{Archetype, Profile};
+use crate::core::scenario::parse_str;
 
 const WORLD: &str = r#"(name: "g", seed: 1, ticks: 1, world: (size: (100.0, 50.0), cell_size: 10.0),
     zones: [

@@ -9,9 +9,9 @@ use std::collections::HashMap;
 use bevy::prelude::*;
 
 use super::{PendingActs, Replies, Reply};
+use crate::core::SimClock;
+use crate::core::protocol::Decision;
 use crate::events::{Payload, TickEvents};
-use crate::net::protocol::Decision;
-use crate::sim::SimClock;
 
 struct Outcome {
     decision: Decision,

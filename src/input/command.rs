@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::net::protocol::{ActionArgs, ActionKindMsg, ActionMsg, ErrorCode, Refusal};
+use crate::core::protocol::{ActionArgs, ActionMsg};
 
 /// Something from outside the simulation that changes it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -21,7 +21,7 @@ pub enum Input {
     Enter {
         session: u64,
         actor: String,
-        kind: crate::population::kinds::AgentKind,
+        kind: crate::core::agent::kinds::AgentKind,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         zone: Option<u16>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -46,10 +46,7 @@ pub enum Input {
     Control { action: ControlAction },
     /// A scenario fault that changes the world (see `crate::fault`), taken
     /// at its tick; `index` is its place in the scenario's `faults`.
-    Fault {
-        index: usize,
-        strike: crate::fault::Strike,
-    },
+    Fault { index: usize, strike: Strike },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,79 +76,25 @@ impl Input {
     }
 }
 
+/// A fault that the simulation carries out, as recorded with the inputs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Strike {
+    Cataclysm {
+        zone: String,
+        fraction: f32,
+    },
+    /// The server restarted before this tick: client sessions numbered
+    /// below `sessions_below` (the old server's connections) are over.
+    Restart {
+        sessions_below: u64,
+    },
+}
+
 /// Sessions from here on belong to scripted actors (actor `i` has session
 /// `ACTOR_SESSIONS + i`); network connections count up from 1 and never
 /// get near it.
 pub const ACTOR_SESSIONS: u64 = 1 << 62;
-
-/// Longest login name kept (longer ones are refused).
-pub const MAX_NAME: usize = 64;
-/// Longest chat text accepted in a frame (governance then cuts it further).
-pub const MAX_TEXT: usize = 4096;
-
-/// Checks that an action carries the arguments its kind needs, before it is
-/// queued: what can be judged without the world is refused at the door.
-pub fn check_action(a: &ActionMsg) -> Result<(), Refusal> {
-    let args = &a.args;
-    let need = |name: &str, present: bool| -> Result<(), Refusal> {
-        if present {
-            Ok(())
-        } else {
-            Err(Refusal {
-                code: ErrorCode::InvalidField,
-                message: format!(
-                    "action {}: field `args.{name}` is required",
-                    kind_name(a.kind)
-                ),
-                req_id: Some(a.req_id),
-            })
-        }
-    };
-    match a.kind {
-        ActionKindMsg::Move => {
-            need("x", args.x.is_some_and(f32::is_finite))?;
-            need("y", args.y.is_some_and(f32::is_finite))?;
-        }
-        ActionKindMsg::Travel => need("zone", args.zone.is_some())?,
-        ActionKindMsg::Trade => {
-            need("with", args.with.is_some())?;
-            need("goods", args.goods.is_some())?;
-            need("price", args.price.is_some())?;
-        }
-        ActionKindMsg::Chat => {
-            need("with", args.with.is_some())?;
-            need("text", args.text.is_some())?;
-            if args.text.as_ref().is_some_and(|t| t.len() > MAX_TEXT) {
-                return Err(Refusal {
-                    code: ErrorCode::InvalidField,
-                    message: format!("action chat: field `args.text` is over {MAX_TEXT} bytes"),
-                    req_id: Some(a.req_id),
-                });
-            }
-        }
-        ActionKindMsg::Attack | ActionKindMsg::Socialise | ActionKindMsg::Follow => {
-            need("with", args.with.is_some())?
-        }
-        ActionKindMsg::Gather | ActionKindMsg::Rest | ActionKindMsg::Idle => {}
-    }
-    Ok(())
-}
-
-/// The protocol name of an action kind.
-pub fn kind_name(kind: ActionKindMsg) -> &'static str {
-    match kind {
-        ActionKindMsg::Move => "move",
-        ActionKindMsg::Travel => "travel",
-        ActionKindMsg::Gather => "gather",
-        ActionKindMsg::Trade => "trade",
-        ActionKindMsg::Chat => "chat",
-        ActionKindMsg::Attack => "attack",
-        ActionKindMsg::Rest => "rest",
-        ActionKindMsg::Socialise => "socialise",
-        ActionKindMsg::Follow => "follow",
-        ActionKindMsg::Idle => "idle",
-    }
-}
 
 /// Ticks an activity lasts when the client does not say.
 pub fn ticks_or_default(args: &ActionArgs) -> u16 {
@@ -161,6 +104,7 @@ pub fn ticks_or_default(args: &ActionArgs) -> u16 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::protocol::ActionKindMsg;
 
     fn action(kind: ActionKindMsg, args: ActionArgs) -> ActionMsg {
         ActionMsg {
@@ -168,27 +112,6 @@ mod tests {
             kind,
             args,
         }
-    }
-
-    #[test]
-    fn required_arguments_are_named() {
-        let r = check_action(&action(ActionKindMsg::Move, ActionArgs::default())).unwrap_err();
-        assert!(r.message.contains("args.x"), "{}", r.message);
-        assert_eq!(r.req_id, Some(5));
-        let nan = ActionArgs {
-            x: Some(f32::NAN),
-            y: Some(1.0),
-            ..Default::default()
-        };
-        assert!(check_action(&action(ActionKindMsg::Move, nan)).is_err());
-        let trade = ActionArgs {
-            with: Some(3),
-            goods: Some(1),
-            ..Default::default()
-        };
-        let r = check_action(&action(ActionKindMsg::Trade, trade)).unwrap_err();
-        assert!(r.message.contains("args.price"), "{}", r.message);
-        assert!(check_action(&action(ActionKindMsg::Idle, ActionArgs::default())).is_ok());
     }
 
     #[test]

@@ -6,15 +6,16 @@ use bevy::math::Vec2;
 use bevy::prelude::*;
 
 use super::Reply;
-use super::command::MAX_NAME;
 use super::take::{Books, Desk, NEARBY, PILOTED_SESSION_TICKS};
-use crate::net::protocol::{ErrorCode, Refusal};
-use crate::population::components::Piloted;
-use crate::population::intent::Target;
-use crate::population::kinds::{AgentKind, Profile};
-use crate::population::{EntityId, Newcomer, Registry, announce_arrival, spawn_agent};
-use crate::sim::rng::{Draw, entity_rng};
-use crate::world::ZoneId;
+use crate::core::agent::EntityId;
+use crate::core::agent::ZoneId;
+use crate::core::agent::components::Piloted;
+use crate::core::agent::intent::Target;
+use crate::core::agent::kinds::{AgentKind, Profile};
+use crate::core::protocol::check::MAX_NAME;
+use crate::core::protocol::{ErrorCode, Refusal};
+use crate::core::rng::{Draw, entity_rng};
+use crate::population::{Newcomer, Registry, announce_arrival, spawn_agent};
 
 /// What a scripted actor's entrance fixes about its entity; a login leaves
 /// it all to the draw.

@@ -22,13 +22,14 @@ use std::collections::{BTreeMap, VecDeque};
 use bevy::prelude::*;
 use crossbeam_channel::Receiver;
 
-pub use command::{ACTOR_SESSIONS, ControlAction, Input};
+pub use command::{ACTOR_SESSIONS, ControlAction, Input, Strike};
 pub use tunables::{Tunables, TunablesError};
 
+use crate::core::TickSet;
+use crate::core::agent::EntityId;
+use crate::core::protocol::{Decision, Refusal};
 use crate::events::SealEvents;
-use crate::net::protocol::{Decision, Refusal};
-use crate::population::{DecideSystems, EntityId};
-use crate::sim::TickSet;
+use crate::population::DecideSystems;
 
 /// Most inputs taken in one tick; the rest wait for the next (the channel
 /// behind the feed is bounded too, so senders see back pressure).
@@ -112,7 +113,7 @@ pub struct Replies(pub Vec<Reply>);
 
 /// Client intents waiting to join the brains' intents in Decide.
 #[derive(Resource, Clone, Debug, Default)]
-struct ClientIntents(Vec<crate::population::Intent>);
+struct ClientIntents(Vec<crate::core::agent::Intent>);
 
 /// Client actions of this tick awaiting their ack: (correlation, session, req_id).
 #[derive(Resource, Clone, Debug, Default)]

@@ -12,16 +12,17 @@ use super::{
     ClientIntents, InputFeed, MAX_INPUTS_PER_TICK, NextInput, PendingActs, QueuedInputs, Replies,
     Reply, Sessions, TickInputs, Tunables,
 };
+use crate::core::agent::ZoneId;
+use crate::core::agent::components::{Life, Vitals};
+use crate::core::agent::intent::{Action, Intent, Source, Target};
+use crate::core::agent::{ChatTexts, EntityId, Intents, Kind};
+use crate::core::protocol::{ActionKindMsg, ActionMsg, ErrorCode, Refusal};
+use crate::core::{RunSeed, SimClock};
 use crate::events::EventLog;
-use crate::net::protocol::{ActionKindMsg, ActionMsg, ErrorCode, Refusal};
-use crate::population::components::{Life, Vitals};
-use crate::population::intent::{Action, Intent, Source, Target};
 use crate::population::{
-    Calendar, Census, ChatTexts, EntityId, EntityIndex, Intents, Kind, NextId, SimParams,
-    SpawnPlan, TickCounters,
+    Calendar, Census, EntityIndex, NextId, SimParams, SpawnPlan, TickCounters,
 };
-use crate::sim::{RunSeed, SimClock};
-use crate::world::{SpatialGrid, ZoneId, Zones};
+use crate::world::{SpatialGrid, Zones};
 
 /// A piloted player's session lasts until its client leaves; this bound
 /// (ten days of ticks) only keeps its calendar entry finite.

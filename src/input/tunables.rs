@@ -9,9 +9,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::govern::PolicySet;
+use crate::core::agent::kinds::{Activity, AgentKind};
+use crate::core::scenario::PolicySet;
 use crate::population::SimParams;
-use crate::population::kinds::{Activity, AgentKind};
 
 /// Every tunable; in a change, absent fields stay as they are.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -164,7 +164,7 @@ impl Tunables {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::load_file;
+    use crate::core::scenario::load_file;
 
     fn params() -> SimParams {
         let (s, _) = load_file(std::path::Path::new("scenarios/smoke.ron")).unwrap();

@@ -8,14 +8,14 @@ use serde_json::{Value, json};
 
 use super::bridge::{EntityFilter, EntityPage, SimQuery};
 use super::frame::{EntityState, Watched as Agent, state_of};
-use super::protocol::Subscription;
+use crate::core::SimClock;
+use crate::core::agent::components::*;
+use crate::core::protocol::Subscription;
 use crate::govern::GovernStats;
 use crate::input::{Input, Tunables};
-use crate::population::components::*;
 use crate::population::{Census, SimParams};
 use crate::record::RunStats;
-use crate::sim::SimClock;
-use crate::stat7::agent::bitchain;
+use crate::world::stat7::bitchain;
 use crate::world::{SpatialGrid, Zones};
 
 /// Longest page of `GET /api/entities`.
@@ -79,7 +79,7 @@ fn entities(world: &mut World, f: &EntityFilter, tick: u64) -> EntityPage {
                 other => s.kind.name() == other,
             });
             let arch_ok = f.archetype.as_deref().is_none_or(|a| s.kind.name() == a);
-            let zone = zones.get(crate::world::ZoneId(s.zone));
+            let zone = zones.get(crate::core::agent::ZoneId(s.zone));
             kind_ok
                 && arch_ok
                 && f.zone.is_none_or(|z| z == s.zone)

@@ -11,7 +11,7 @@ use crossbeam_channel::{Receiver, Sender, TrySendError, bounded};
 use tokio::sync::oneshot;
 
 use super::frame::{EntityState, NetFrame};
-use super::protocol::{Subscription, WorldInfo};
+use crate::core::protocol::{Subscription, WorldInfo};
 use crate::input::{ControlAction, Input, Tunables};
 
 /// Inputs waiting for the next tick.

@@ -8,13 +8,14 @@ use std::sync::Arc;
 use bevy::prelude::*;
 
 use super::bridge::Gauges;
-use super::protocol::EntityView;
+use crate::core::TickSet;
+use crate::core::agent::components::{Behaviour, Purse, Vitals};
+use crate::core::agent::kinds::{Activity, AgentKind};
+use crate::core::agent::{EntityId, Kind, Position};
+use crate::core::protocol::EntityView;
 use crate::events::{Event, Payload, TickEvents};
 use crate::input::{Replies, Reply};
-use crate::population::components::{Behaviour, Purse, Vitals};
-use crate::population::kinds::{Activity, AgentKind};
-use crate::population::{Census, EntityId, Kind, Position};
-use crate::sim::TickSet;
+use crate::population::Census;
 use crate::world::{SpatialGrid, Zones};
 
 /// Heatmap bins per side.

@@ -17,9 +17,10 @@ use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 use super::bridge::Gauges;
 use super::frame::{EntityState, NetFrame};
-use super::protocol::{ServerMsg, Subscription};
 use super::render::{events_text, reply_msg};
-use crate::events::{EVENT_KINDS, Event};
+use crate::core::event_kind::EVENT_KINDS;
+use crate::core::protocol::{ServerMsg, Subscription};
+use crate::events::Event;
 use crate::input::Reply;
 
 /// Messages a connection's queue holds; beyond this it has lagged.
@@ -234,7 +235,7 @@ struct DeltaOut<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
     tick: u64,
-    changed: Vec<super::protocol::EntityView>,
+    changed: Vec<crate::core::protocol::EntityView>,
     removed: &'a [u64],
 }
 

@@ -17,22 +17,19 @@ pub mod chaos;
 pub mod frame;
 pub mod hub;
 mod limiter;
-pub mod live;
 mod metrics;
-pub mod protocol;
 pub mod render;
 pub mod rest;
-pub mod restart;
 pub mod server;
 pub mod ws;
 
 pub use server::{NetError, Server, ServerConfig};
 
-use protocol::{WorldInfo, ZoneInfo};
+use crate::core::protocol::{WorldInfo, ZoneInfo};
 
 /// The world as `hello` describes it.
 pub fn world_info(
-    scenario: &crate::scenario::Scenario,
+    scenario: &crate::core::scenario::Scenario,
     seed: u64,
     zones: &crate::world::Zones,
 ) -> WorldInfo {

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::protocol::{EventView, ServerMsg};
+use crate::core::protocol::{EventView, ServerMsg};
 use crate::events::{Event, Payload};
 use crate::input::Reply;
 
@@ -126,7 +126,7 @@ mod tests {
         let e = Event {
             seq: 4,
             tick: 2,
-            actor: Some(crate::population::EntityId(7)),
+            actor: Some(crate::core::agent::EntityId(7)),
             target: None,
             cause: None,
             correlation: Some(9),

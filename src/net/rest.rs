@@ -156,7 +156,7 @@ async fn entities(State(s): State<ApiState>, p: Params) -> ApiResult {
             "limit",
         ],
     )?;
-    let kinds: Vec<&str> = crate::population::kinds::AgentKind::all()
+    let kinds: Vec<&str> = crate::core::agent::kinds::AgentKind::all()
         .map(|k| k.name())
         .collect();
     if let Some(k) = p.get("kind")
@@ -176,7 +176,7 @@ async fn entities(State(s): State<ApiState>, p: Params) -> ApiResult {
         ));
     }
     if let Some(r) = p.get("realm")
-        && r.parse::<crate::stat7::Realm>().is_err()
+        && r.parse::<crate::core::stat7::Realm>().is_err()
     {
         return Err(ApiError::bad(
             "realm",
@@ -248,7 +248,7 @@ async fn events(State(s): State<ApiState>, p: Params) -> ApiResult {
     let limit: usize = number(&p, "limit")?.unwrap_or(100).clamp(1, 1000);
     let kind = p.get("kind").cloned();
     if let Some(k) = &kind
-        && !crate::events::EVENT_KINDS.contains(&k.as_str())
+        && !crate::core::event_kind::EVENT_KINDS.contains(&k.as_str())
     {
         return Err(ApiError::bad("kind", format!("unknown event kind {k:?}")));
     }

@@ -15,9 +15,9 @@ use tokio::sync::watch;
 
 use super::bridge::{Gauges, SimSide, channels};
 use super::hub::{self, HubMsg, Recent};
-use super::protocol::WorldInfo;
 use super::rest::{ApiState, router};
 use super::ws::{WsContext, accept};
+use crate::core::protocol::WorldInfo;
 
 /// Control messages from connections to the hub, waiting.
 const HUB_QUEUE: usize = 65_536;

@@ -22,12 +22,12 @@ use super::bridge::{NetSide, Refused, SimQuery};
 use super::chaos::{Change, Chaos, DRAIN, Ingress, SeenIds};
 use super::hub::{CLIENT_QUEUE, HubMsg, Outbound};
 use super::limiter::{BURST, FLOOD, Limiter, RATE, Verdict};
-use super::protocol::{
+use crate::core::event_kind::EVENT_KINDS;
+use crate::core::protocol::check::check_action;
+use crate::core::protocol::{
     ClientMsg, ErrorCode, PROTOCOL_VERSION, Refusal, ServerMsg, Subscription, parse_client,
 };
-use crate::events::EVENT_KINDS;
 use crate::input::Input;
-use crate::input::command::check_action;
 
 /// Largest frame or message a client may send.
 pub const MAX_FRAME: usize = 64 * 1024;

@@ -10,15 +10,15 @@ use bevy::math::Vec2;
 use bevy::prelude::*;
 
 use super::census::{ActionTally, Census, EntityIndex, NextId, TickCounters};
-use super::components::*;
 use super::encounter::Meeting;
-use super::intent::{Action, ChatTexts, Intent, Intents, Target};
-use super::kinds::Activity;
 use super::life::Calendar;
 use super::params::SimParams;
+use crate::core::agent::components::*;
+use crate::core::agent::intent::{Action, ChatTexts, Intent, Intents, Target};
+use crate::core::agent::kinds::Activity;
+use crate::core::rng::WorldRng;
+use crate::core::{RunSeed, SimClock};
 use crate::events::{EventLog, Payload};
-use crate::sim::rng::WorldRng;
-use crate::sim::{RunSeed, SimClock};
 use crate::world::{ZoneLedger, Zones};
 
 #[derive(QueryData)]

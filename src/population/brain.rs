@@ -8,12 +8,12 @@
 use bevy::math::Vec2;
 use rand_pcg::Pcg32;
 
-use super::components::{EntityId, Life, Purse, Relations, Standing, Vitals};
-use super::intent::{Action, Target};
-use super::kinds::{ACTIVITY_COUNT, Activity, AgentKind, Profile};
 use super::params::SimParams;
-use crate::sim::rng::{Draw, mix64};
-use crate::stat7::Horizon;
+use crate::core::agent::components::{EntityId, Life, Purse, Relations, Standing, Vitals};
+use crate::core::agent::intent::{Action, Target};
+use crate::core::agent::kinds::{ACTIVITY_COUNT, Activity, AgentKind, Profile};
+use crate::core::rng::{Draw, mix64};
+use crate::core::stat7::Horizon;
 use crate::world::{Neighbour, SpatialGrid, ZoneLedger, Zones};
 
 /// The read-only world a brain looks at.

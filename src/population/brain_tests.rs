@@ -4,10 +4,10 @@ use bevy::math::Vec2;
 use bevy::prelude::Entity;
 
 use super::*;
-use crate::population::components::EntityId;
-use crate::population::kinds::Archetype;
-use crate::scenario::parse_str;
-use crate::sim::rng::entity_rng;
+use crate::core::agent::components::EntityId;
+use crate::core::agent::kinds::Archetype;
+use crate::core::rng::entity_rng;
+use crate::core::scenario::parse_str;
 
 const WORLD: &str = r#"(name: "b", seed: 1, ticks: 1, world: (size: (100.0, 50.0), cell_size: 10.0),
     zones: [

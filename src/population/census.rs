@@ -3,8 +3,8 @@
 
 use bevy::prelude::*;
 
-use super::intent::ACTION_KINDS;
-use super::kinds::{AgentKind, KIND_COUNT};
+use crate::core::agent::intent::ACTION_KINDS;
+use crate::core::agent::kinds::{AgentKind, KIND_COUNT};
 
 /// How many agents of each kind are alive now.
 #[derive(Resource, Clone, Debug, Default)]
@@ -83,18 +83,20 @@ pub(super) fn reset_counters(mut counters: ResMut<TickCounters>) {
 /// relationships). Only looked up, never iterated, so its order never leaks
 /// into the simulation.
 #[derive(Resource, Debug, Default)]
-pub struct EntityIndex(bevy::platform::collections::HashMap<super::components::EntityId, Entity>);
+pub struct EntityIndex(
+    bevy::platform::collections::HashMap<crate::core::agent::components::EntityId, Entity>,
+);
 
 impl EntityIndex {
-    pub fn insert(&mut self, id: super::components::EntityId, entity: Entity) {
+    pub fn insert(&mut self, id: crate::core::agent::components::EntityId, entity: Entity) {
         self.0.insert(id, entity);
     }
 
-    pub fn remove(&mut self, id: super::components::EntityId) {
+    pub fn remove(&mut self, id: crate::core::agent::components::EntityId) {
         self.0.remove(&id);
     }
 
-    pub fn get(&self, id: super::components::EntityId) -> Option<Entity> {
+    pub fn get(&self, id: crate::core::agent::components::EntityId) -> Option<Entity> {
         self.0.get(&id).copied()
     }
 

@@ -9,11 +9,11 @@ use bevy::prelude::*;
 use bevy::utils::Parallel;
 
 use super::brain::{Me, Surroundings, choose};
-use super::components::*;
-use super::intent::{Intent, Intents, Source};
-use super::kinds::Activity;
 use super::params::SimParams;
-use crate::sim::SimClock;
+use crate::core::SimClock;
+use crate::core::agent::components::*;
+use crate::core::agent::intent::{Intent, Intents, Source};
+use crate::core::agent::kinds::Activity;
 use crate::world::{SpatialGrid, ZoneLedger, Zones};
 
 #[derive(QueryData)]

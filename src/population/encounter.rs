@@ -9,14 +9,14 @@ use bevy::math::Vec2;
 use bevy::prelude::*;
 
 use super::apply::{Acting, ActingItem, Books, start, walk_to};
-use super::components::Life;
-use super::intent::{Action, Target};
-use super::kinds::Activity;
 use super::life::scaled_lifespan;
 use super::spawn::{Newcomer, Registry, spawn_agent};
+use crate::core::agent::components::Life;
+use crate::core::agent::intent::{Action, Target};
+use crate::core::agent::kinds::Activity;
+use crate::core::rng::Draw;
+use crate::core::stat7::Horizon;
 use crate::events::Payload;
-use crate::sim::rng::Draw;
-use crate::stat7::Horizon;
 
 /// One actor meeting another this tick.
 pub(super) struct Meeting<'a, 'w, 's, 'b, 'q, 'qs> {

@@ -8,11 +8,11 @@ use std::collections::BTreeMap;
 use bevy::prelude::*;
 
 use super::census::{Census, EntityIndex, TickCounters};
-use super::components::{EntityId, Kind, Life, Position, Purse, Vitals};
-use super::intent::Target;
+use crate::core::SimClock;
+use crate::core::agent::components::{EntityId, Kind, Life, Position, Purse, Vitals};
+use crate::core::agent::intent::Target;
+use crate::core::stat7::Horizon;
 use crate::events::{DeathCause, EventLog, Payload};
-use crate::sim::SimClock;
-use crate::stat7::Horizon;
 use crate::world::{ZoneLedger, Zones};
 
 /// Agents due to die (NPCs) or log out (players), by tick. One entry per

@@ -6,11 +6,8 @@
 mod apply;
 mod brain;
 mod census;
-pub mod components;
 mod decide;
 mod encounter;
-pub mod intent;
-pub mod kinds;
 mod life;
 mod motion;
 pub mod params;
@@ -18,15 +15,15 @@ mod spawn;
 
 use bevy::prelude::*;
 
+use crate::core::agent::{ChatTexts, Intents};
+
 pub use census::{ActionTally, Census, EntityIndex, NextId, TickCounters};
-pub use components::{EntityId, Kind, Piloted, Position};
-pub use intent::{ChatTexts, Intent, Intents};
 pub use life::{Calendar, Dead, Graveyard};
 pub use params::SimParams;
 pub use spawn::{Newcomer, Registry, SpawnPlan, announce_arrival, spawn_agent};
 
-use crate::scenario::Scenario;
-use crate::sim::TickSet;
+use crate::core::TickSet;
+use crate::core::scenario::Scenario;
 
 /// The brains' part of Decide; the world's grid is rebuilt before it.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -6,11 +6,11 @@
 use bevy::prelude::*;
 use bevy::utils::Parallel;
 
-use super::components::{Behaviour, EntityId, Kind, Motion, Position};
-use super::intent::Target;
-use super::kinds::Activity;
+use crate::core::TICK;
+use crate::core::agent::components::{Behaviour, EntityId, Kind, Motion, Position};
+use crate::core::agent::intent::Target;
+use crate::core::agent::kinds::Activity;
 use crate::events::{EventLog, Payload};
-use crate::sim::TICK;
 
 /// Travellers who arrived this tick (sorted before they are announced).
 #[derive(Resource, Default)]

@@ -1,15 +1,12 @@
 //! The tunable parameters of the population: behaviour weights per kind,
 //! birth and death rates, arrival rates. One resource, so the window's sliders
-//! and the admin API (later) change the simulation through the same door.
+//! and the admin API change the simulation through the same door.
 
 use bevy::prelude::*;
 
-use super::kinds::{ACTIVITY_COUNT, AgentKind, KIND_COUNT};
-use crate::govern::PolicySet;
-use crate::scenario::{Scenario, TickRange};
-
-/// Weight of each activity, indexed by `Activity as usize`.
-pub type WeightRow = [f32; ACTIVITY_COUNT];
+use crate::core::agent::kinds::{AgentKind, KIND_COUNT};
+pub use crate::core::agent::weights::{WeightRow, default_weights};
+use crate::core::scenario::{PolicySet, Scenario, TickRange};
 
 /// Parameters that may change while the simulation runs.
 #[derive(Resource, Clone, Debug, PartialEq)]
@@ -61,23 +58,4 @@ impl SimParams {
     pub fn weights_of(&self, kind: AgentKind) -> &WeightRow {
         &self.weights[kind.index()]
     }
-}
-
-/// The shipped behaviour weights. Columns: idle, wander, travel, gather,
-/// trade, chat, fight, flee, rest, socialise, follow.
-pub fn default_weights() -> [WeightRow; KIND_COUNT] {
-    [
-        [1.0, 2.0, 2.0, 1.0, 8.0, 3.0, 0.0, 2.0, 2.0, 2.0, 0.5], // merchant
-        [1.0, 4.0, 2.0, 0.0, 1.0, 2.0, 6.0, 0.5, 2.0, 1.0, 1.0], // guard
-        [2.0, 3.0, 3.0, 1.0, 1.0, 5.0, 0.0, 3.0, 2.0, 3.0, 1.0], // scholar
-        [3.0, 4.0, 3.0, 1.0, 1.0, 2.0, 0.0, 3.0, 2.0, 2.0, 0.5], // mystic
-        [1.0, 1.0, 1.0, 6.0, 4.0, 2.0, 0.0, 2.0, 2.0, 2.0, 0.5], // artisan
-        [1.0, 3.0, 1.0, 4.0, 2.0, 4.0, 0.0, 3.0, 2.0, 4.0, 1.0], // villager
-        [2.0, 5.0, 1.0, 0.0, 0.0, 0.0, 6.0, 1.0, 2.0, 0.0, 1.0], // monster
-        [0.5, 2.0, 3.0, 2.0, 8.0, 2.0, 0.0, 2.0, 1.0, 1.0, 1.0], // trader
-        [0.5, 3.0, 3.0, 1.0, 1.0, 1.0, 8.0, 2.0, 1.0, 1.0, 1.0], // fighter
-        [0.5, 2.0, 2.0, 0.5, 1.0, 8.0, 0.0, 2.0, 1.0, 4.0, 2.0], // chatter
-        [0.5, 6.0, 6.0, 2.0, 1.0, 1.0, 1.0, 2.0, 1.0, 1.0, 0.5], // explorer
-        [0.5, 3.0, 2.0, 0.0, 1.0, 2.0, 8.0, 1.0, 1.0, 0.0, 3.0], // griefer
-    ]
 }

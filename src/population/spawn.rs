@@ -7,15 +7,15 @@ use bevy::math::Vec2;
 use bevy::prelude::*;
 
 use super::census::{Census, EntityIndex, NextId, TickCounters};
-use super::components::*;
-use super::intent::Target;
-use super::kinds::{Activity, AgentKind, Archetype};
 use super::life::{Calendar, scaled_lifespan};
 use super::params::SimParams;
+use crate::core::agent::components::*;
+use crate::core::agent::intent::Target;
+use crate::core::agent::kinds::{Activity, AgentKind, Archetype};
+use crate::core::rng::{Draw, WorldRng, entity_rng};
+use crate::core::scenario::{GroupSpec, Scenario};
+use crate::core::{RunSeed, SimClock};
 use crate::events::{EventLog, Payload};
-use crate::scenario::{GroupSpec, Scenario};
-use crate::sim::rng::{Draw, WorldRng, entity_rng};
-use crate::sim::{RunSeed, SimClock};
 use crate::world::{Zone, Zones};
 
 /// Everything that differs between two newly spawned agents.
@@ -212,7 +212,7 @@ const INITIAL_STAGGER: u32 = 30;
 #[derive(Resource, Clone, Debug)]
 pub struct SpawnPlan {
     pub groups: Vec<GroupSpec>,
-    pub waves: Vec<crate::scenario::WaveSpec>,
+    pub waves: Vec<crate::core::scenario::WaveSpec>,
     pub player_zone: Option<String>,
     /// Fractional arrivals carried over between ticks (players, monsters).
     pub credit: (f32, f32),
@@ -317,7 +317,7 @@ pub(super) fn arrivals(mut p: SpawnParams) {
             plan.credit.0 - n as f32
         };
         for _ in 0..n {
-            let profile = super::kinds::Profile::ALL[s.rng.below(5) as usize];
+            let profile = crate::core::agent::kinds::Profile::ALL[s.rng.below(5) as usize];
             s.group(AgentKind::Player(profile), 1, player_zone, (20, 80), false);
         }
 

@@ -7,11 +7,12 @@ use std::collections::BTreeMap;
 use bevy::prelude::*;
 
 use super::{actor_of, target_of};
+use crate::core::SimClock;
+use crate::core::agent::ZoneId;
+use crate::core::agent::components::{Life, Position, Purse, Vitals};
 use crate::events::{DeathCause, Event, EventLog, Payload};
-use crate::population::components::{Life, Position, Purse, Vitals};
 use crate::population::{Dead, Graveyard};
-use crate::sim::SimClock;
-use crate::world::{ZoneId, ZoneLedger, Zones};
+use crate::world::{ZoneLedger, Zones};
 
 /// Loot on the ground, by the seq of the event that dropped it; picked up
 /// (or claimed by the zone) before the tick ends.

@@ -10,11 +10,12 @@ use std::sync::Arc;
 
 use bevy::prelude::*;
 
-use super::rules::{Reaction, ReactionSet};
 use super::{combat, kin, society};
-use crate::events::{Event, EventKind, EventLog};
+use crate::core::SimClock;
+use crate::core::event_kind::EventKind;
+use crate::core::scenario::{Reaction, ReactionSet};
+use crate::events::{Event, EventLog};
 use crate::population::SimParams;
-use crate::sim::SimClock;
 
 /// The rules in force, indexed by event kind.
 #[derive(Resource, Clone, Debug)]

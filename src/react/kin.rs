@@ -5,10 +5,10 @@
 use bevy::prelude::*;
 
 use super::{actor_of, target_of};
+use crate::core::agent::components::{EntityId, Position, Purse, Relations, Standing, Vitals};
+use crate::core::agent::intent::Target;
 use crate::events::{Event, EventLog, Payload};
 use crate::population::EntityIndex;
-use crate::population::components::{EntityId, Position, Purse, Relations, Standing, Vitals};
-use crate::population::intent::Target;
 use crate::world::{ZoneLedger, Zones};
 
 /// The living agent behind `id`, if any.

@@ -8,18 +8,17 @@
 mod combat;
 pub mod engine;
 mod kin;
-pub mod rules;
 mod society;
 
 use bevy::prelude::*;
 
+pub use crate::core::scenario::{Reaction, ReactionSet, RuleSpec};
 pub use combat::Ground;
 pub use engine::{ReactStats, ReactionRules, Scheduled};
-pub use rules::{Reaction, ReactionSet, RuleSpec};
 
+use crate::core::TickSet;
+use crate::core::agent::intent::Target;
 use crate::events::Event;
-use crate::population::intent::Target;
-use crate::sim::TickSet;
 
 /// The engine and the ground clean-up, in order; burial runs after them.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -4,10 +4,10 @@
 use bevy::prelude::*;
 
 use super::{actor_of, target_of};
+use crate::core::SimClock;
+use crate::core::agent::components::{Behaviour, Motion, Position, Standing, Vitals};
+use crate::core::agent::kinds::Activity;
 use crate::events::{Event, EventLog, Payload};
-use crate::population::components::{Behaviour, Motion, Position, Standing, Vitals};
-use crate::population::kinds::Activity;
-use crate::sim::SimClock;
 use crate::world::{ZoneLedger, Zones};
 
 /// trade → reputation_changed, for both parties.

@@ -5,7 +5,7 @@
 use bevy::prelude::*;
 
 use super::state_hash::StateHash;
-use crate::population::kinds::KIND_COUNT;
+use crate::core::agent::kinds::KIND_COUNT;
 use crate::population::{Census, TickCounters};
 
 /// What happened in one tick, in a few hundred bytes.

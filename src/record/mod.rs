@@ -15,7 +15,7 @@ pub use series::{Point, Series};
 pub use state_hash::{StateHash, hash_state_now};
 pub use stats::RunStats;
 
-use crate::sim::TickSet;
+use crate::core::TickSet;
 
 /// The state-hash system; the store reads its result.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]

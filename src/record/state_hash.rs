@@ -9,10 +9,10 @@
 use bevy::prelude::*;
 use bevy::utils::Parallel;
 
-use crate::population::components::*;
+use crate::core::SimClock;
+use crate::core::agent::components::*;
+use crate::core::rng::mix64;
 use crate::population::{Census, NextId};
-use crate::sim::SimClock;
-use crate::sim::rng::mix64;
 use crate::world::ZoneLedger;
 
 /// The digest of the state at the end of `tick`.
@@ -87,8 +87,8 @@ type AgentState<'a> = (
 );
 
 /// A kind as one number without a branchy match: archetype or profile tag.
-fn kind_code(k: crate::population::kinds::AgentKind) -> u32 {
-    use crate::population::kinds::AgentKind;
+fn kind_code(k: crate::core::agent::kinds::AgentKind) -> u32 {
+    use crate::core::agent::kinds::AgentKind;
     match k {
         AgentKind::Npc(a) => a as u32,
         AgentKind::Player(p) => 0x100 | p as u32,

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::frame::TickFrame;
 use super::series::{Point, Series};
-use crate::population::intent::ACTION_KINDS;
+use crate::core::agent::intent::ACTION_KINDS;
 use crate::population::{Census, TickCounters};
 
 /// Points kept in the run's time series.

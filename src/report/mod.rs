@@ -9,17 +9,21 @@ use std::path::Path;
 use bevy::prelude::*;
 use serde::Serialize;
 
-use crate::events::{EVENT_KINDS, EventLog};
+use crate::events::EventLog;
+
+use crate::core::SimClock;
+use crate::core::agent::components::{Life, Purse};
+use crate::core::agent::intent::ActionKind;
+use crate::core::agent::kinds::AgentKind;
+use crate::core::agent::{EntityId, Kind, Position};
+use crate::core::event_kind::EVENT_KINDS;
 use crate::govern::{Decisions, GovernStats};
-use crate::population::components::{Life, Purse};
-use crate::population::intent::ActionKind;
-use crate::population::kinds::AgentKind;
-use crate::population::{Census, EntityId, Kind, Position, SimParams};
+use crate::population::{Census, SimParams};
 use crate::react::ReactStats;
 use crate::record::{RunStats, StateHash, memory};
-use crate::sim::{Pace, SimClock};
-use crate::stat7::agent::{AgentView, bitchain};
+use crate::run::Pace;
 use crate::store::StoreSummary;
+use crate::world::stat7::{AgentView, bitchain};
 use crate::world::{Neighbour, SpatialGrid, ZoneLedger, Zones};
 
 pub use summary::summary_table;
@@ -170,7 +174,7 @@ pub struct Report {
     pub stat7: Vec<Stat7Sample>,
     pub series: SeriesColumns,
     /// The scenario's assertions and thresholds, judged (empty if it has none).
-    pub verdicts: Vec<crate::check::Verdict>,
+    pub verdicts: Vec<crate::core::scenario::Verdict>,
     /// Whether every verdict passed.
     pub passed: bool,
     /// The scenario's clients, as the assault engine measured them.
@@ -310,7 +314,7 @@ impl Report {
     }
 
     /// Adds the run's verdicts; the report passes only if all of them do.
-    pub fn judged(mut self, verdicts: Vec<crate::check::Verdict>) -> Report {
+    pub fn judged(mut self, verdicts: Vec<crate::core::scenario::Verdict>) -> Report {
         self.passed = verdicts.iter().all(|v| v.passed);
         self.verdicts = verdicts;
         self

@@ -1,13 +1,14 @@
 //! The event store: each run's events in `events.db` (SQLite), hash-chained,
 //! written by a dedicated thread (see [`writer`]) so the tick only pays for
 //! handing a batch over. With the run's scenario text and seed stored beside
-//! them, the file alone is enough to [`replay`] the run; [`verify`] checks
-//! the chain and [`query`] answers `seedsim events`. A server restart closes
-//! the store mid-run and [`reopen`]s it to carry on the same chain.
+//! them, the file alone is enough to replay the run ([`recording`] reads it
+//! back and compares a re-simulation with it); [`verify`] checks the chain
+//! and [`query`] answers `seedsim events`. A server restart closes the store
+//! mid-run and [`reopen`]s it to carry on the same chain.
 
 pub mod query;
+pub mod recording;
 pub mod reopen;
-pub mod replay;
 mod schema;
 pub mod verify;
 mod writer;
@@ -24,11 +25,11 @@ use thiserror::Error;
 pub use schema::FORMAT;
 pub use writer::{Stalls, TickBatch, WriterReport};
 
+use crate::core::TickSet;
 use crate::events::chain::hex;
 use crate::events::{SealEvents, TickEvents};
 use crate::input::TickInputs;
 use crate::record::{HashState, StateHash};
-use crate::sim::TickSet;
 
 /// Ticks that may wait for the writer before the simulation has to.
 const QUEUE_TICKS: usize = 256;

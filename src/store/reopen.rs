@@ -1,8 +1,7 @@
 //! A run's store across a server restart. [`StoreSink::close`] commits
 //! everything handed over and stops the writer without finishing the run
-//! (the status stays `running`, no indexes are built); [`rebuild`] replays
-//! the closed file into a fresh simulation with `seedsim replay`'s own
-//! machinery, checking every event hash and tick state hash on the way;
+//! (the status stays `running`, no indexes are built); the run layer
+//! rebuilds its world from the closed file (`run::replay::rebuild`);
 //! [`StoreSink::reopen`] appends to the same file, carrying the hash chain
 //! on from its last committed tick (next seq, previous hash), so the file
 //! still verifies and replays as one run.
@@ -12,11 +11,9 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::replay::{Outcome, Recording};
 use super::writer::WriterReport;
 use super::{StoreError, StoreSink, schema, sqlite, start_writer};
 use crate::events::chain::hex;
-use crate::sim::Simulation;
 
 /// A store whose writer has stopped mid-run, everything committed.
 pub struct Closed {
@@ -31,13 +28,6 @@ impl Closed {
     pub fn events(&self) -> u64 {
         self.report.events
     }
-}
-
-/// A world rebuilt from the store, and how much of the record it replayed.
-pub struct Rebuilt {
-    pub sim: Simulation,
-    pub ticks: u64,
-    pub events: u64,
 }
 
 fn invalid(path: &Path, message: String) -> StoreError {
@@ -105,35 +95,5 @@ impl StoreSink {
             stalled_ticks: closed.stalled_ticks,
             failed: false,
         })
-    }
-}
-
-/// Rebuilds the run recorded in a closed store by replaying all of it: the
-/// scenario, seed and inputs come from the file, every event hash and tick
-/// state hash is compared, and the record must end at `tick`.
-pub fn rebuild(path: &Path, threads: Option<usize>, tick: u64) -> Result<Rebuilt, StoreError> {
-    let mut recording = Recording::open(path)?;
-    let last = recording.ticks.last().map_or(0, |(t, _)| *t);
-    if last != tick {
-        return Err(invalid(
-            path,
-            format!("the store ends at tick {last}, not at the restart's tick {tick}"),
-        ));
-    }
-    let mut sim = recording.simulation(threads);
-    match recording.compare(&mut sim)? {
-        Outcome::Identical { ticks, events } => Ok(Rebuilt {
-            sim,
-            // Tick 0 is the initial state, not a replayed tick.
-            ticks: ticks.saturating_sub(1),
-            events,
-        }),
-        Outcome::Diverged(d) => Err(invalid(
-            path,
-            format!(
-                "the rebuilt world diverges from the record at tick {}, seq {}: expected {}, got {}",
-                d.tick, d.seq, d.expected, d.actual
-            ),
-        )),
     }
 }

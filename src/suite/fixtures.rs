@@ -11,7 +11,7 @@ use super::report_file::{EventCount, RuleCounts, RunReport, Series, TickMs};
 use super::run::{Exit, RunOutcome, outcome};
 use super::select::Skipped;
 use super::{SuiteResult, Totals};
-use crate::check::{CheckKind, Verdict};
+use crate::core::scenario::{CheckKind, Verdict};
 
 pub fn planned(scenario: &str, seed: Option<u64>) -> PlannedRun {
     PlannedRun {

@@ -13,7 +13,7 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::SuiteResult;
 use super::run::{RunOutcome, RunStatus};
-use crate::check::{CheckKind, Verdict};
+use crate::core::scenario::{CheckKind, Verdict};
 
 /// The JUnit report of a suite.
 pub fn junit_report(result: &SuiteResult) -> Report {

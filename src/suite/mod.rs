@@ -37,7 +37,7 @@ pub use run::{Exit, RunOutcome, RunStatus, STDERR_TAIL_BYTES, execute, outcome};
 pub use select::{Loaded, SKIP_MARKER, ScenarioFile, SelectError, Selection, Skipped, select};
 pub use summary::{summary_json, summary_text};
 
-use crate::cli::{EXIT_FAILED, EXIT_INVALID};
+use crate::exit::{EXIT_FAILED, EXIT_INVALID};
 
 /// What to run.
 #[derive(Clone, Debug)]

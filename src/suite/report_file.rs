@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::check::Verdict;
+use crate::core::scenario::Verdict;
 
 /// A `report.json` larger than this is not read (the series is bounded, so a
 /// real one is a few hundred KiB; this keeps a corrupt file from costing memory).

@@ -16,7 +16,7 @@ use serde::Serialize;
 use super::plan::PlannedRun;
 use super::report_file::{RunReport, read_report};
 use super::tail::Tail;
-use crate::check::Verdict;
+use crate::core::scenario::Verdict;
 
 /// How much of a child's stderr is kept (its end, where the error is).
 pub const STDERR_TAIL_BYTES: usize = 64 * 1024;

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::scenario::parse_str;
+use crate::core::scenario::parse_str;
 
 /// The line that opts a scenario file out of directory suites.
 pub const SKIP_MARKER: &str = "// suite: skip";

@@ -8,8 +8,8 @@
 use bevy::prelude::*;
 
 use super::feed::Agent;
-use crate::population::kinds::{AgentKind, KIND_COUNT};
-use crate::stat7::Realm;
+use crate::core::agent::kinds::{AgentKind, KIND_COUNT};
+use crate::core::stat7::Realm;
 
 /// Steps of the health ramp.
 pub const HEALTH_STEPS: usize = 10;

@@ -20,8 +20,9 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 pub use super::feed::Logged;
 use super::receive::Link;
 use super::select::Selection;
-use crate::events::{EVENT_KINDS, Event, EventKind};
-use crate::world::ZoneId;
+use crate::core::agent::ZoneId;
+use crate::core::event_kind::{EVENT_KINDS, EventKind};
+use crate::events::Event;
 
 /// Events kept; when full, the oldest are dropped.
 pub const RING_CAPACITY: usize = 2_000;
@@ -151,8 +152,9 @@ impl EventRing {
 /// egui's monospace font has no arrow glyph).
 pub fn line(l: &Logged) -> String {
     let e = &l.event;
-    let who =
-        |id: Option<crate::population::EntityId>| id.map_or("—".to_string(), |i| i.0.to_string());
+    let who = |id: Option<crate::core::agent::EntityId>| {
+        id.map_or("—".to_string(), |i| i.0.to_string())
+    };
     format!(
         "{:>8} t{:<6} {:<18} {}->{}  {}",
         e.seq,

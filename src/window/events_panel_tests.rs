@@ -1,8 +1,8 @@
 //! Tests of [`super`]: the ring (bound, filters, chains) and the event line; no window needed.
 
 use super::*;
+use crate::core::agent::EntityId;
 use crate::events::Payload;
-use crate::population::EntityId;
 
 fn event(seq: u64, cause: Option<u64>, actor: u64, payload: Payload) -> Event {
     Event {

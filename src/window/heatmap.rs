@@ -354,7 +354,7 @@ mod tests {
 
     #[test]
     fn the_heat_blends_over_each_bins_zone_and_the_ground_stays_opaque() {
-        use crate::stat7::Realm;
+        use crate::core::stat7::Realm;
         let zone = |id, realm, min: (f32, f32), max: (f32, f32)| ZoneView {
             id,
             name: format!("z{id}"),

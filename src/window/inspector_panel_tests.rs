@@ -1,14 +1,14 @@
 use serde_json::json;
 
 use super::*;
+use crate::core::agent::EntityId;
 use crate::events::{Event, Payload};
-use crate::population::EntityId;
-use crate::sim::{Pace, RunConfig, Simulation};
+use crate::run::{Pace, RunConfig, Simulation};
 
 /// What a real simulation answers for one of its entities.
 fn answered() -> serde_json::Value {
     let text = include_str!("../../scenarios/smoke.ron");
-    let scenario = crate::scenario::parse_str("smoke.ron", text).expect("the smoke scenario");
+    let scenario = crate::core::scenario::parse_str("smoke.ron", text).expect("the smoke scenario");
     let mut sim = Simulation::new(&scenario, &RunConfig::seeded(7), Pace::Fast);
     for _ in 0..5 {
         sim.step();

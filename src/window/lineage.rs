@@ -246,8 +246,8 @@ fn draw_chains(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::population::kinds::{Activity, AgentKind, Archetype};
-    use crate::stat7::Realm;
+    use crate::core::agent::kinds::{Activity, AgentKind, Archetype};
+    use crate::core::stat7::Realm;
 
     fn agent(id: u64, parent: u64) -> Agent {
         Agent {

@@ -101,7 +101,7 @@ pub fn run(feed: Feed, info: Info, opts: &WindowOpts) -> Result<CaptureOutcome, 
         app.run()
     }));
     match result {
-        Err(payload) => Err(WindowError::Failed(crate::sim::panic_message(
+        Err(payload) => Err(WindowError::Failed(crate::core::panic::panic_message(
             payload.as_ref(),
         ))),
         Ok(exit) => outcome.finish(exit),

@@ -9,8 +9,8 @@
 //! point keeps the count at its end, and its rate is the difference from
 //! the point before over the ticks between.
 
-use crate::population::kinds::KIND_COUNT;
-use crate::sim::TICK;
+use crate::core::TICK;
+use crate::core::agent::kinds::KIND_COUNT;
 
 use super::feed::Stats;
 

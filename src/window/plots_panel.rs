@@ -12,7 +12,7 @@ use egui_plot::{Legend, Line, Plot};
 
 use super::plots_history::History;
 use super::receive::{Latest, ReceiveSet};
-use crate::population::kinds::AgentKind;
+use crate::core::agent::kinds::AgentKind;
 
 /// Each plot's height in the panel; the population's is taller, for its
 /// legend of up to a dozen kinds.

@@ -10,7 +10,7 @@
 use bevy::prelude::*;
 
 use super::feed::{Agent, Stat7Axes};
-use crate::stat7::Realm;
+use crate::core::stat7::Realm;
 
 /// A STAT7 dimension as a number to place by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -265,7 +265,7 @@ fn cross_section(agents: &[Agent], dim: Dim, norms: &Norms, ext: Extent) -> Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::population::kinds::{Activity, AgentKind, Archetype};
+    use crate::core::agent::kinds::{Activity, AgentKind, Archetype};
 
     fn agent(id: u64, realm: Realm, stat7: Option<Stat7Axes>) -> Agent {
         Agent {

@@ -163,8 +163,8 @@ fn pulse(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::agent::components::EntityId;
     use crate::events::{Event, Payload};
-    use crate::population::components::EntityId;
 
     fn event(seq: u64, depth: u8, actor: u64, target: u64) -> Event {
         Event {

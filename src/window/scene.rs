@@ -9,7 +9,7 @@ use bevy::prelude::*;
 
 use super::colour::{BUCKETS, Bucket};
 use super::receive::Link;
-use crate::stat7::Realm;
+use crate::core::stat7::Realm;
 
 pub use super::colour::realm_colour;
 

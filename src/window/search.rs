@@ -8,8 +8,8 @@
 use serde_json::Value;
 
 use super::feed::Agent;
-use crate::population::kinds::AgentKind;
-use crate::stat7::Realm;
+use crate::core::agent::kinds::AgentKind;
+use crate::core::stat7::Realm;
 
 /// What a search found.
 #[derive(Clone, Debug, PartialEq)]
@@ -127,7 +127,7 @@ fn what(uri: bool) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::population::kinds::{Activity, Archetype, Profile};
+    use crate::core::agent::kinds::{Activity, Archetype, Profile};
     use bevy::math::Vec2;
     use serde_json::json;
 

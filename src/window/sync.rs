@@ -15,7 +15,7 @@ use super::projection::{self, Extent};
 use super::receive::{Latest, ReceiveSet};
 use super::scene::{Palette, WorldSize};
 use super::view::{Shown, ViewSettings};
-use crate::stat7::Realm;
+use crate::core::stat7::Realm;
 
 /// A visual entity standing for one agent (the [`Mirror`] knows which).
 #[derive(Component, Debug)]

@@ -14,9 +14,9 @@ use serde_json::{Map, Value};
 
 use super::feed::{Command, Notice, SourceKind};
 use super::receive::{Latest, Link, Notices};
-use crate::govern::Rule;
+use crate::core::agent::kinds::{Activity, AgentKind};
+use crate::core::scenario::Rule;
 use crate::input::Tunables;
-use crate::population::kinds::{Activity, AgentKind};
 
 /// The JSON patch that turns `truth` into `draft`: only the fields that
 /// differ. Weights go down to single entries (`weights.merchant.trade`);

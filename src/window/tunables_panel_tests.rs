@@ -2,8 +2,8 @@
 //! (a short smoke run that must replay); no window needed.
 
 use super::*;
+use crate::core::scenario::load_file;
 use crate::population::SimParams;
-use crate::scenario::load_file;
 use crate::window::feed::local::{check_patch, submit};
 
 fn params() -> SimParams {
@@ -39,11 +39,12 @@ fn the_patch_holds_only_what_changed() {
 
 #[test]
 fn a_run_tuned_through_the_panel_is_recorded_and_replays() {
-    use crate::sim::{Pace, RunConfig, Simulation};
+    use crate::run::replay::replay;
+    use crate::run::{Pace, RunConfig, Simulation};
     use crate::store::StoreConfig;
-    use crate::store::replay::{Outcome, replay};
+    use crate::store::recording::Outcome;
     let text = include_str!("../../scenarios/smoke.ron");
-    let scenario = crate::scenario::parse_str("smoke.ron", text).unwrap();
+    let scenario = crate::core::scenario::parse_str("smoke.ron", text).unwrap();
     let dir = std::env::temp_dir().join(format!("seedsim-tune-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let db = dir.join("events.db");

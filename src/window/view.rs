@@ -9,7 +9,7 @@ use bevy::prelude::*;
 use super::colour::ColourBy;
 use super::lineage::LineageMode;
 use super::projection::{Axes, Placement};
-use crate::stat7::Realm;
+use crate::core::stat7::Realm;
 
 /// The heatmap's colour ramp.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -18,8 +18,8 @@ use super::receive::Latest;
 use super::search::{Found, Inspected, search};
 use super::select::Selection;
 use super::view::{HeatRamp, SliceStyle, ViewSettings, realm_index};
-use crate::population::kinds::KIND_COUNT;
-use crate::stat7::Realm;
+use crate::core::agent::kinds::KIND_COUNT;
+use crate::core::stat7::Realm;
 
 /// The search box and its last answer.
 #[derive(Default)]

@@ -6,8 +6,8 @@ use bevy::math::Vec2;
 use bevy::prelude::*;
 
 use super::zones::{ZoneLedger, Zones};
-use crate::population::kinds::AgentKind;
-use crate::population::{EntityId, Kind, Position};
+use crate::core::agent::kinds::AgentKind;
+use crate::core::agent::{EntityId, Kind, Position};
 
 /// Below this many entities the scatter runs on one thread.
 const PARALLEL_SCATTER: usize = 50_000;
@@ -243,7 +243,7 @@ pub(super) fn rebuild_grid(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::parse_str;
+    use crate::core::scenario::parse_str;
 
     fn zones() -> Zones {
         let s = parse_str(
@@ -261,7 +261,7 @@ mod tests {
             id: EntityId(i),
             entity: Entity::PLACEHOLDER,
             pos: Vec2::new(x, y),
-            kind: AgentKind::Npc(crate::population::kinds::Archetype::Villager),
+            kind: AgentKind::Npc(crate::core::agent::kinds::Archetype::Villager),
         }
     }
 

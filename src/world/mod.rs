@@ -4,6 +4,7 @@
 //! start of Decide, so every brain sees the same snapshot of positions.
 
 mod grid;
+pub mod stat7;
 mod zones;
 
 use bevy::prelude::*;
@@ -11,11 +12,10 @@ use bevy::prelude::*;
 pub use grid::{Neighbour, SpatialGrid};
 pub use zones::{Zone, ZoneId, ZoneLedger, Zones};
 
-use crate::scenario::Scenario;
-use crate::sim::TickSet;
+use crate::core::TickSet;
+use crate::core::scenario::Scenario;
 
-/// Most grid cells a world may have (the grid keeps 4 bytes per cell).
-pub const MAX_GRID_CELLS: usize = 4_000_000;
+pub use crate::core::scenario::MAX_GRID_CELLS;
 
 /// Adds zones, their ledger and the spatial grid, built from the scenario.
 pub struct WorldPlugin {

@@ -5,12 +5,10 @@
 use bevy::math::Vec2;
 use bevy::prelude::*;
 
-use crate::scenario::Scenario;
-use crate::stat7::Realm;
+use crate::core::scenario::Scenario;
+use crate::core::stat7::Realm;
 
-/// Index of a zone in [`Zones`], in scenario order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct ZoneId(pub u16);
+pub use crate::core::agent::ZoneId;
 
 /// A zone's fixed description.
 #[derive(Clone, Debug)]
@@ -177,7 +175,7 @@ impl ZoneLedger {
 }
 
 /// Stock regrows by a fixed fraction of capacity every 10 ticks.
-pub(super) fn regrow_resources(clock: Res<crate::sim::SimClock>, mut ledger: ResMut<ZoneLedger>) {
+pub(super) fn regrow_resources(clock: Res<crate::core::SimClock>, mut ledger: ResMut<ZoneLedger>) {
     if !clock.tick.is_multiple_of(10) {
         return;
     }

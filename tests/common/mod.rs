@@ -12,11 +12,11 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use seedsim::net::live::{self, LiveLimits};
-use seedsim::net::protocol::ServerMsg;
+use seedsim::core::protocol::ServerMsg;
+use seedsim::core::scenario::load_file;
 use seedsim::net::{Server, ServerConfig, world_info};
-use seedsim::scenario::load_file;
-use seedsim::sim::{Pace, RunConfig, Simulation};
+use seedsim::run::live::{self, LiveLimits};
+use seedsim::run::{Pace, RunConfig, Simulation};
 use seedsim::store::{StoreConfig, StoreSummary};
 use seedsim::world::Zones;
 use tokio::net::TcpStream as AsyncTcp;

@@ -17,7 +17,7 @@ use super::{
 use crate::check::Judge;
 use crate::input::{Input, QueuedInputs, Tunables};
 use crate::population::SimParams;
-use crate::sim::Simulation;
+use crate::run::Simulation;
 
 /// Longest a batch of ticks may run before commands are looked at again.
 const BATCH: Duration = Duration::from_millis(50);

@@ -29,8 +29,8 @@ fn the_window_paces_pauses_steps_and_tunes_a_run_on_its_own_thread() {
     let store_path = db.clone();
     let run = std::thread::spawn(move || {
         let text = include_str!("../../../scenarios/smoke.ron");
-        let scenario = crate::scenario::parse_str("smoke.ron", text).unwrap();
-        let config = crate::sim::RunConfig {
+        let scenario = crate::core::scenario::parse_str("smoke.ron", text).unwrap();
+        let config = crate::run::RunConfig {
             store: Some(crate::store::StoreConfig {
                 path: store_path,
                 scenario_file: "smoke.ron".into(),
@@ -38,9 +38,9 @@ fn the_window_paces_pauses_steps_and_tunes_a_run_on_its_own_thread() {
                 seed: 5,
                 ticks: 10_000,
             }),
-            ..crate::sim::RunConfig::seeded(5)
+            ..crate::run::RunConfig::seeded(5)
         };
-        let mut sim = Simulation::recorded(&scenario, &config, crate::sim::Pace::Fast).unwrap();
+        let mut sim = Simulation::recorded(&scenario, &config, crate::run::Pace::Fast).unwrap();
         let mut judge = Judge::new(&scenario);
         let ended = drive(&mut sim, &mut judge, 10_000, "smoke", &source);
         sim.finish_store().expect("a store").expect("it finishes");
@@ -127,9 +127,11 @@ fn the_window_paces_pauses_steps_and_tunes_a_run_on_its_own_thread() {
     };
     assert_eq!(count("control"), 3, "pause and two steps are recorded");
     assert_eq!(count("tune"), 1, "only the accepted tune is");
-    match crate::store::replay::replay(&db, Some(1)).expect("replays") {
-        crate::store::replay::Outcome::Identical { .. } => {}
-        crate::store::replay::Outcome::Diverged(d) => panic!("a windowed run must replay: {d:?}"),
+    match crate::run::replay::replay(&db, Some(1)).expect("replays") {
+        crate::store::recording::Outcome::Identical { .. } => {}
+        crate::store::recording::Outcome::Diverged(d) => {
+            panic!("a windowed run must replay: {d:?}")
+        }
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

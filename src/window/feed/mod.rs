@@ -27,9 +27,9 @@ use bevy::math::Vec2;
 use crossbeam_channel::{Receiver, Sender, TrySendError};
 use serde_json::Value;
 
+use crate::core::agent::kinds::{Activity, AgentKind, KIND_COUNT};
+use crate::core::stat7::Realm;
 use crate::input::{ControlAction, Tunables};
-use crate::population::kinds::{Activity, AgentKind, KIND_COUNT};
-use crate::stat7::Realm;
 
 pub use pacing::{MAX_SPEED, MIN_SPEED, Pacing};
 pub use wake::{PUBLISH_EVERY, Throttle, Woken};
@@ -118,7 +118,7 @@ pub struct Frame {
 #[derive(Clone, Debug)]
 pub struct Logged {
     pub event: crate::events::Event,
-    pub zone: Option<crate::world::ZoneId>,
+    pub zone: Option<crate::core::agent::ZoneId>,
 }
 
 /// A zone, for the ground's tiles and the legend.

@@ -8,13 +8,13 @@ use bevy::ecs::query::QueryState;
 use bevy::prelude::*;
 
 use super::{Agent, Frame, Heat, Logged, Stat7Axes, Stats, ZoneView};
+use crate::core::agent::components::*;
+use crate::core::stat7::Horizon;
 use crate::events::TickEvents;
 use crate::govern::GovernStats;
 use crate::input::Tunables;
 use crate::population::SimParams;
-use crate::population::components::*;
 use crate::record::TickFrame;
-use crate::stat7::Horizon;
 use crate::world::{SpatialGrid, Zones};
 
 /// Most heatmap bins along an axis: the grid's own cells up to this, so a

@@ -6,8 +6,8 @@
 
 use std::time::Duration;
 
+use crate::core::TICK;
 use crate::input::ControlAction;
-use crate::sim::TICK;
 
 /// Slowest and fastest speed offered (1 = real time).
 pub const MIN_SPEED: f32 = 0.25;

@@ -27,9 +27,9 @@ use super::{
 };
 use crate::input::ControlAction;
 use crate::record::StateHash;
-use crate::sim::Simulation;
+use crate::run::Simulation;
 use crate::store::StoreError;
-use crate::store::replay::Recording;
+use crate::store::recording::Recording;
 
 #[path = "replay_cache.rs"]
 mod cache;
@@ -171,7 +171,7 @@ impl Player<'_> {
     fn rebuild(&mut self) -> bool {
         match Recording::open(&self.path) {
             Ok(mut recording) => {
-                self.sim = recording.simulation(self.threads);
+                self.sim = crate::run::replay::simulation(&mut recording, self.threads);
                 // A query state belongs to the world it was made for.
                 self.observer = Observer::default();
                 self.broken = false;
@@ -285,7 +285,7 @@ impl Player<'_> {
 pub fn play(path: &Path, opts: ReplayOpts, source: &Source) -> Result<Played, StoreError> {
     let (mut recording, hashes) = open(path)?;
     let last = hashes.len() as u64 - 1;
-    let sim = recording.simulation(opts.threads);
+    let sim = crate::run::replay::simulation(&mut recording, opts.threads);
     let (size, zones) = observe::zones(sim.world());
     source.describe(Info {
         title: format!(

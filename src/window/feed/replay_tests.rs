@@ -15,10 +15,10 @@ const TICKS: u64 = 40;
 
 /// Records `TICKS` ticks of the smoke scenario into a fresh `events.db`.
 fn record(name: &str) -> (PathBuf, PathBuf) {
-    use crate::sim::{Pace, RunConfig};
+    use crate::run::{Pace, RunConfig};
     use crate::store::StoreConfig;
     let text = include_str!("../../../scenarios/smoke.ron");
-    let scenario = crate::scenario::parse_str("smoke.ron", text).unwrap();
+    let scenario = crate::core::scenario::parse_str("smoke.ron", text).unwrap();
     let dir = std::env::temp_dir().join(format!("seedsim-replay-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let db = dir.join("events.db");
@@ -250,14 +250,14 @@ fn the_frame_cache_keeps_to_its_budget_dropping_the_oldest() {
         agents: Arc::new(vec![
             Agent {
                 id: 1,
-                kind: crate::population::kinds::AgentKind::Npc(
-                    crate::population::kinds::Archetype::Villager
+                kind: crate::core::agent::kinds::AgentKind::Npc(
+                    crate::core::agent::kinds::Archetype::Villager
                 ),
                 pos: bevy::math::Vec2::ZERO,
                 zone: 0,
-                realm: crate::stat7::Realm::Void,
+                realm: crate::core::stat7::Realm::Void,
                 health: 100.0,
-                activity: crate::population::kinds::Activity::Idle,
+                activity: crate::core::agent::kinds::Activity::Idle,
                 stat7: None,
                 parent: 0,
             };

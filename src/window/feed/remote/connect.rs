@@ -10,7 +10,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 use super::RemoteError;
-use crate::net::protocol::{PROTOCOL_VERSION, ServerMsg, WorldInfo};
+use crate::core::protocol::{PROTOCOL_VERSION, ServerMsg, WorldInfo};
 
 /// Longest wait for the connection and for the server's `hello`.
 pub const CONNECT_WAIT: Duration = Duration::from_secs(5);

@@ -12,10 +12,10 @@ use bevy::math::Vec2;
 
 use super::super::{Agent, Frame, Heat, Info, Logged, Notice, SourceKind, Stats, ZoneView};
 use super::wire;
-use crate::net::protocol::{EntityView, ServerMsg, WorldInfo};
-use crate::population::kinds::KIND_COUNT;
-use crate::stat7::Realm;
-use crate::world::ZoneId;
+use crate::core::agent::ZoneId;
+use crate::core::agent::kinds::KIND_COUNT;
+use crate::core::protocol::{EntityView, ServerMsg, WorldInfo};
+use crate::core::stat7::Realm;
 
 /// Most entities mirrored; a server showing more has the rest left out
 /// (counted, told once). Far above any population the window can draw.

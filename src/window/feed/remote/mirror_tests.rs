@@ -2,7 +2,7 @@
 //! what does not add up, tells each kind of trouble once and stays bounded.
 
 use super::*;
-use crate::net::protocol::{EventView, ZoneInfo};
+use crate::core::protocol::{EventView, ZoneInfo};
 
 fn world() -> WorldInfo {
     let zone = |id: u16, realm: &str| ZoneInfo {
@@ -71,7 +71,7 @@ fn snapshots_replace_and_deltas_change_and_remove() {
     assert_eq!(f.tick, 3);
     let ids: Vec<u64> = f.agents.iter().map(|a| a.id).collect();
     assert_eq!(ids, vec![2, 5, 9], "sorted by id");
-    let merchants = crate::population::kinds::AgentKind::all()
+    let merchants = crate::core::agent::kinds::AgentKind::all()
         .find(|k| k.name() == "merchant")
         .unwrap();
     assert_eq!(f.stats.by_kind[merchants.index()], 3);

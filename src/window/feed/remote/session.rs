@@ -20,8 +20,8 @@ use super::super::{Command, Notice, Source};
 use super::http::{Api, Method};
 use super::mirror::{Mirror, describe};
 use super::{Config, Ended, RemoteError};
+use crate::core::protocol::{ClientMsg, ServerMsg, Subscription};
 use crate::input::{ControlAction, Tunables};
-use crate::net::protocol::{ClientMsg, ServerMsg, Subscription};
 
 /// How often commands are looked at and a changed frame handed over
 /// (about 60 a second).

@@ -10,11 +10,11 @@ use bevy::math::Vec2;
 use serde::Deserialize;
 
 use super::super::Agent;
+use crate::core::agent::EntityId;
+use crate::core::agent::kinds::{Activity, AgentKind};
+use crate::core::protocol::{EntityView, EventView};
+use crate::core::stat7::Realm;
 use crate::events::{Event, Payload};
-use crate::net::protocol::{EntityView, EventView};
-use crate::population::EntityId;
-use crate::population::kinds::{Activity, AgentKind};
-use crate::stat7::Realm;
 
 pub fn kind(name: &str) -> Option<AgentKind> {
     AgentKind::all().find(|k| k.name() == name)

@@ -117,7 +117,7 @@ fn every_payload_reads_back_as_itself() {
     let kinds: std::collections::BTreeSet<_> = payloads.iter().map(|p| p.kind()).collect();
     assert_eq!(
         kinds.len(),
-        crate::events::EVENT_KINDS.len(),
+        crate::core::event_kind::EVENT_KINDS.len(),
         "one of each kind"
     );
     for (i, payload) in payloads.into_iter().enumerate() {
