@@ -33,9 +33,9 @@ use crate::core::agent::components::{Life, Purse, Standing, Vitals};
 use crate::core::scenario::Scenario;
 use crate::core::scenario::actor_program::Program;
 use crate::core::scenario::checks::Field;
-use crate::core::{SimClock, TickSet};
+use crate::core::{InputStep, RecordStep, SimClock};
 use crate::events::TickEvents;
-use crate::input::{Input, InputFeed, MakeAcks, QueuedInputs, Replies, TakeInputs};
+use crate::input::{Input, InputFeed, QueuedInputs, Replies};
 use crate::population::EntityIndex;
 use crate::world::Zones;
 
@@ -62,17 +62,11 @@ impl Plugin for ActorPlugin {
             .insert_resource(MessageWatches::new(&self.scenario))
             .add_systems(
                 FixedUpdate,
-                run_scripts
-                    .in_set(TickSet::Input)
-                    .before(TakeInputs)
-                    .run_if(scripted),
+                run_scripts.in_set(InputStep::Scripts).run_if(scripted),
             )
             .add_systems(
                 FixedUpdate,
-                observe_tick
-                    .in_set(TickSet::Record)
-                    .after(MakeAcks)
-                    .run_if(scripted),
+                observe_tick.in_set(RecordStep::Actors).run_if(scripted),
             );
     }
 }

@@ -1,5 +1,5 @@
 //! The bottom layer (DESIGN §13): what every other layer speaks and nothing
-//! it depends on. The tick's stages and their one order ([`tick`]); the
+//! it depends on. The tick's stages and their one order ([`order`], [`tick`]); the
 //! clock, seed and generators ([`rng`]); the agent vocabulary ([`agent`]);
 //! the wire protocol ([`protocol`]); STAT7 ([`stat7`]); and the scenario
 //! format with every spec type it holds ([`scenario`]). Nothing here
@@ -8,6 +8,7 @@
 
 pub mod agent;
 pub mod event_kind;
+pub mod order;
 pub mod panic;
 pub mod protocol;
 pub mod rng;
@@ -15,4 +16,7 @@ pub mod scenario;
 pub mod stat7;
 pub mod tick;
 
-pub use tick::{AdvanceClock, RunSeed, SimClock, SimPlugin, TICK, TickSet};
+pub use order::{
+    ApplyStep, BeginStep, DecideStep, InputStep, PublishStep, ReactStep, RecordStep, TickSet,
+};
+pub use tick::{RunSeed, SimClock, SimPlugin, TICK};

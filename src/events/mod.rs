@@ -14,11 +14,7 @@ pub use crate::core::event_kind::{EVENT_KINDS, EventKind};
 pub use log::{Cause, DEPTH_BUCKETS, Event, EventLog, TickEvents};
 pub use payload::{DeathCause, Payload, Ruling};
 
-use crate::core::{SimClock, TickSet};
-
-/// Where sealing happens inside Record; sinks run after it.
-#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct SealEvents;
+use crate::core::{BeginStep, RecordStep, SimClock};
 
 pub struct EventsPlugin;
 
@@ -26,10 +22,10 @@ impl Plugin for EventsPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<EventLog>()
             .init_resource::<TickEvents>()
-            .add_systems(FixedFirst, begin_tick.after(crate::core::AdvanceClock))
-            .add_systems(FixedUpdate, seal.in_set(TickSet::Record).in_set(SealEvents))
+            .add_systems(FixedFirst, begin_tick.in_set(BeginStep::ReleaseEvents))
+            .add_systems(FixedUpdate, seal.in_set(RecordStep::Seal))
             // The initial population's spawn events are sealed as tick 0.
-            .add_systems(PostStartup, seal.in_set(SealEvents));
+            .add_systems(PostStartup, seal.in_set(RecordStep::Seal));
     }
 }
 

@@ -26,9 +26,7 @@ pub use crate::core::scenario::{Fault, FaultSpec, FaultTime};
 pub use outcome::{FaultLog, FaultReport};
 pub use schedule::{ActiveFaults, LinkFaults, WriterStall};
 
-use crate::core::TickSet;
-use crate::input::TakeInputs;
-use crate::population::ApplySystems;
+use crate::core::{ApplyStep, InputStep};
 
 /// The scenario's faults, in the order written (their index names them).
 #[derive(Resource, Clone, Debug, Default)]
@@ -46,17 +44,11 @@ impl Plugin for FaultPlugin {
             .init_resource::<ActiveFaults>()
             .add_systems(
                 FixedUpdate,
-                schedule::inject.in_set(TickSet::Input).before(TakeInputs),
-            )
-            .add_systems(
-                FixedUpdate,
-                restart::end_sessions
-                    .in_set(TickSet::Input)
-                    .after(TakeInputs),
-            )
-            .add_systems(
-                FixedUpdate,
-                cataclysm::strike.in_set(TickSet::Apply).after(ApplySystems),
+                (
+                    schedule::inject.in_set(InputStep::Faults),
+                    restart::end_sessions.in_set(InputStep::EndSessions),
+                    cataclysm::strike.in_set(ApplyStep::Cataclysm),
+                ),
             );
     }
 }

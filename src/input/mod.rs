@@ -25,11 +25,9 @@ use crossbeam_channel::Receiver;
 pub use command::{ACTOR_SESSIONS, ControlAction, Input, Strike};
 pub use tunables::{Tunables, TunablesError};
 
-use crate::core::TickSet;
 use crate::core::agent::EntityId;
 use crate::core::protocol::{Decision, Refusal};
-use crate::events::SealEvents;
-use crate::population::DecideSystems;
+use crate::core::{DecideStep, InputStep, RecordStep};
 
 /// Most inputs taken in one tick; the rest wait for the next (the channel
 /// behind the feed is bounded too, so senders see back pressure).
@@ -119,14 +117,6 @@ struct ClientIntents(Vec<crate::core::agent::Intent>);
 #[derive(Resource, Clone, Debug, Default)]
 struct PendingActs(Vec<(u64, u64, u64)>);
 
-/// Where inputs enter and replies are made.
-#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct TakeInputs;
-
-/// Acks are known once the tick's events are sealed.
-#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct MakeAcks;
-
 pub struct InputPlugin;
 
 impl Plugin for InputPlugin {
@@ -141,20 +131,11 @@ impl Plugin for InputPlugin {
             .init_resource::<PendingActs>()
             .add_systems(
                 FixedUpdate,
-                take::take_inputs.in_set(TickSet::Input).in_set(TakeInputs),
-            )
-            .add_systems(
-                FixedUpdate,
-                take::join_client_intents
-                    .in_set(TickSet::Decide)
-                    .after(DecideSystems),
-            )
-            .add_systems(
-                FixedUpdate,
-                acks::make_acks
-                    .in_set(TickSet::Record)
-                    .in_set(MakeAcks)
-                    .after(SealEvents),
+                (
+                    take::take_inputs.in_set(InputStep::TakeInputs),
+                    take::join_client_intents.in_set(DecideStep::ClientIntents),
+                    acks::make_acks.in_set(RecordStep::Acks),
+                ),
             );
     }
 }

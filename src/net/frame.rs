@@ -8,7 +8,7 @@ use std::sync::Arc;
 use bevy::prelude::*;
 
 use super::bridge::Gauges;
-use crate::core::TickSet;
+use crate::core::PublishStep;
 use crate::core::agent::components::{Behaviour, Purse, Vitals};
 use crate::core::agent::kinds::{Activity, AgentKind};
 use crate::core::agent::{EntityId, Kind, Position};
@@ -198,6 +198,6 @@ pub struct NetPlugin;
 impl Plugin for NetPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<Gathered>()
-            .add_systems(FixedUpdate, gather.in_set(TickSet::Publish));
+            .add_systems(FixedUpdate, gather.in_set(PublishStep::Net));
     }
 }

@@ -22,17 +22,8 @@ pub use life::{Calendar, Dead, Graveyard};
 pub use params::SimParams;
 pub use spawn::{Newcomer, Registry, SpawnPlan, announce_arrival, spawn_agent};
 
-use crate::core::TickSet;
 use crate::core::scenario::Scenario;
-
-/// The brains' part of Decide; the world's grid is rebuilt before it.
-#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct DecideSystems;
-
-/// Apply's own systems (intents, ends of lives, motion); what else changes
-/// the world in Apply runs after them.
-#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ApplySystems;
+use crate::core::{ApplyStep, BeginStep, DecideStep, InputStep, ReactStep};
 
 /// Spawns the scenario's population and runs its part of every tick.
 pub struct PopulationPlugin {
@@ -54,33 +45,21 @@ impl Plugin for PopulationPlugin {
             .init_resource::<Graveyard>()
             .init_resource::<motion::Arrivals>()
             .add_systems(Startup, spawn::spawn_initial)
-            .add_systems(FixedFirst, census::reset_counters)
-            .add_systems(FixedUpdate, spawn::arrivals.in_set(TickSet::Input))
             .add_systems(
-                FixedUpdate,
-                decide::decide.in_set(TickSet::Decide).in_set(DecideSystems),
+                FixedFirst,
+                census::reset_counters.in_set(BeginStep::ResetCounters),
             )
             .add_systems(
                 FixedUpdate,
                 (
-                    // Lives and sessions that end this tick end before
-                    // anyone acts: nobody acts after their end, and no blow
-                    // lands on someone who is leaving (its damage would
-                    // find no one).
-                    life::end_lives,
-                    apply::apply_intents,
-                    motion::integrate_motion,
-                    motion::announce_arrivals,
-                )
-                    .chain()
-                    .in_set(TickSet::Apply)
-                    .in_set(ApplySystems),
-            )
-            .add_systems(
-                FixedUpdate,
-                life::bury
-                    .in_set(TickSet::React)
-                    .after(crate::react::ReactSystems),
+                    spawn::arrivals.in_set(InputStep::Arrivals),
+                    decide::decide.in_set(DecideStep::Brains),
+                    life::end_lives.in_set(ApplyStep::EndLives),
+                    apply::apply_intents.in_set(ApplyStep::Intents),
+                    motion::integrate_motion.in_set(ApplyStep::Motion),
+                    motion::announce_arrivals.in_set(ApplyStep::Arrived),
+                    life::bury.in_set(ReactStep::Bury),
+                ),
             );
     }
 }

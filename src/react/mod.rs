@@ -16,13 +16,9 @@ pub use crate::core::scenario::{Reaction, ReactionSet, RuleSpec};
 pub use combat::Ground;
 pub use engine::{ReactStats, ReactionRules, Scheduled};
 
-use crate::core::TickSet;
+use crate::core::ReactStep;
 use crate::core::agent::intent::Target;
 use crate::events::Event;
-
-/// The engine and the ground clean-up, in order; burial runs after them.
-#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ReactSystems;
 
 pub struct ReactPlugin {
     pub rules: ReactionSet,
@@ -36,10 +32,10 @@ impl Plugin for ReactPlugin {
             .init_resource::<Ground>()
             .add_systems(
                 FixedUpdate,
-                (engine::react, combat::clear_ground)
-                    .chain()
-                    .in_set(TickSet::React)
-                    .in_set(ReactSystems),
+                (
+                    engine::react.in_set(ReactStep::Cascade),
+                    combat::clear_ground.in_set(ReactStep::ClearGround),
+                ),
             );
     }
 }

@@ -15,11 +15,7 @@ pub use series::{Point, Series};
 pub use state_hash::{StateHash, hash_state_now};
 pub use stats::RunStats;
 
-use crate::core::TickSet;
-
-/// The state-hash system; the store reads its result.
-#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct HashState;
+use crate::core::{PublishStep, RecordStep};
 
 /// Adds the state hash (Record), the tick frame (Publish) and run statistics.
 pub struct RecordPlugin;
@@ -32,18 +28,17 @@ impl Plugin for RecordPlugin {
             .add_systems(
                 PostStartup,
                 (
-                    state_hash::hash_state.in_set(HashState),
-                    stats::count_initial,
-                    frame::publish_frame,
-                )
-                    .chain(),
+                    state_hash::hash_state.in_set(RecordStep::StateHash),
+                    stats::count_initial.in_set(RecordStep::InitialStats),
+                    frame::publish_frame.in_set(PublishStep::Frame),
+                ),
             )
             .add_systems(
                 FixedUpdate,
-                state_hash::hash_state
-                    .in_set(TickSet::Record)
-                    .in_set(HashState),
-            )
-            .add_systems(FixedUpdate, frame::publish_frame.in_set(TickSet::Publish));
+                (
+                    state_hash::hash_state.in_set(RecordStep::StateHash),
+                    frame::publish_frame.in_set(PublishStep::Frame),
+                ),
+            );
     }
 }

@@ -1,6 +1,6 @@
 //! Assembling the Bevy `App` for a scenario: which plugins, in which order,
-//! with which thread pool. Headless apps use a minimal plugin set; the window
-//! (a later feature) adds rendering on top of the same core.
+//! with which thread pool. The simulation's app is headless: the window has
+//! an app of its own and watches this one through a feed.
 
 use bevy::app::TaskPoolPlugin;
 use bevy::prelude::*;
@@ -47,6 +47,15 @@ impl RunConfig {
 /// the wall clock (pacing is the caller's business), with Startup done. With
 /// a `sink`, every tick (tick 0 included) is recorded.
 pub fn build_app(scenario: &Scenario, config: &RunConfig, sink: Option<StoreSink>) -> App {
+    let mut app = assemble(scenario, config, sink);
+    // The first update runs Startup and no fixed step.
+    app.update();
+    app
+}
+
+/// The app with every plugin of a run (a live server's included) and
+/// nothing run yet: what [`build_app`] starts, and what a test inspects.
+pub fn assemble(scenario: &Scenario, config: &RunConfig, sink: Option<StoreSink>) -> App {
     let mut app = App::new();
     app.add_plugins((
         TaskPoolPlugin {
@@ -84,8 +93,6 @@ pub fn build_app(scenario: &Scenario, config: &RunConfig, sink: Option<StoreSink
     }
     app.finish();
     app.cleanup();
-    // The first update runs Startup and no fixed step.
-    app.update();
     app
 }
 

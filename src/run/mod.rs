@@ -11,5 +11,5 @@ pub mod replay;
 pub mod restart;
 mod simulation;
 
-pub use app::{RunConfig, build_app};
+pub use app::{RunConfig, assemble, build_app};
 pub use simulation::{Pace, Simulation, TickPanic};

@@ -25,11 +25,11 @@ use thiserror::Error;
 pub use schema::FORMAT;
 pub use writer::{Stalls, TickBatch, WriterReport};
 
-use crate::core::TickSet;
+use crate::core::RecordStep;
+use crate::events::TickEvents;
 use crate::events::chain::hex;
-use crate::events::{SealEvents, TickEvents};
 use crate::input::TickInputs;
-use crate::record::{HashState, StateHash};
+use crate::record::StateHash;
 
 /// Ticks that may wait for the writer before the simulation has to.
 const QUEUE_TICKS: usize = 256;
@@ -257,13 +257,7 @@ pub struct StorePlugin;
 
 impl Plugin for StorePlugin {
     fn build(&self, app: &mut App) {
-        app.add_systems(
-            FixedUpdate,
-            send_tick
-                .in_set(TickSet::Record)
-                .after(SealEvents)
-                .after(HashState),
-        )
-        .add_systems(PostStartup, send_tick.after(SealEvents).after(HashState));
+        app.add_systems(FixedUpdate, send_tick.in_set(RecordStep::Store))
+            .add_systems(PostStartup, send_tick.in_set(RecordStep::Store));
     }
 }

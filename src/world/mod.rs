@@ -12,7 +12,7 @@ use bevy::prelude::*;
 pub use grid::{Neighbour, SpatialGrid};
 pub use zones::{Zone, ZoneId, ZoneLedger, Zones};
 
-use crate::core::TickSet;
+use crate::core::DecideStep;
 use crate::core::scenario::Scenario;
 
 pub use crate::core::scenario::MAX_GRID_CELLS;
@@ -32,10 +32,10 @@ impl Plugin for WorldPlugin {
             .insert_resource(ledger)
             .add_systems(
                 FixedUpdate,
-                (grid::rebuild_grid, zones::regrow_resources)
-                    .chain()
-                    .in_set(TickSet::Decide)
-                    .before(crate::population::DecideSystems),
+                (
+                    grid::rebuild_grid.in_set(DecideStep::Grid),
+                    zones::regrow_resources.in_set(DecideStep::Resources),
+                ),
             );
     }
 }
