@@ -1,4 +1,4 @@
-//! The process exit codes every command shares (DESIGN §9): 0 passed,
+//! The process exit codes every command shares: 0 passed,
 //! [`EXIT_FAILED`] a run failed or found a problem, [`EXIT_INVALID`] the
 //! command line, scenario or database is invalid. Their own module so that
 //! the suite and the benchmark name them without depending on the CLI.

@@ -1,6 +1,6 @@
 //! seedsim simulates and stress-tests the population of an MMO world.
 //!
-//! The crate is layered (DESIGN §13; ARCHITECTURE.md has the table): an
+//! The crate is layered (ARCHITECTURE.md has the table): an
 //! import only points down, and `tests/layers.rs` keeps it so.
 //!
 //! 1. [`core`]: the tick's stages and their order, clock, seed and RNG, the

@@ -1,4 +1,4 @@
-//! Determinism (DESIGN §4): the same scenario and seed give the same state
+//! Determinism: the same scenario and seed give the same state
 //! after every tick, across runs and thread counts; different seeds differ.
 //! Thread pools are process-wide, so thread counts are compared by running
 //! the real binary; per-tick hashes are compared in-process too.

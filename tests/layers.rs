@@ -1,4 +1,4 @@
-//! The layer table of DESIGN §13, enforced: an import only points down. Every
+//! The layer table of ARCHITECTURE.md, enforced: an import only points down. Every
 //! file under `src/` belongs to a module of the table below; every `crate::…`
 //! (or `super::…`) path in it must name a module at its own rank or below.
 //! Within a layer the order of the table is the order of dependence, so

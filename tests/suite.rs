@@ -1,4 +1,4 @@
-//! `seedsim test` through the real binary (DESIGN §9): a passing suite and
+//! `seedsim test` through the real binary: a passing suite and
 //! its three reports, a failed threshold, an invalid scenario, seed ranges,
 //! filters, files that opt out; and, with a stand-in for `seedsim run`, a
 //! run that crashes, through the same runner.

@@ -1,4 +1,4 @@
-//! `seedsim assault` (DESIGN §8): a load generator of real WebSocket
+//! `seedsim assault`: a load generator of real WebSocket
 //! clients on tokio. Each client logs in, owns an entity and plays a
 //! [`Profile`] with think times; the run follows a closed model (N clients
 //! at once, started over a ramp) or an open one (clients arriving at a

@@ -4,7 +4,7 @@
 //! batch arrives after its tick ended (the server stamps `tick_end_us` on
 //! every `events` frame; the measure is meaningful when both ends share a
 //! clock, i.e. on one machine). Together with the players they make the
-//! DESIGN §8 load: people acting and people watching.
+//! load a live server sees: people acting and people watching.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -1,4 +1,4 @@
-//! The bottom layer (DESIGN §13): what every other layer speaks and nothing
+//! The bottom layer of ARCHITECTURE.md's table: what every other layer speaks and nothing
 //! it depends on. The tick's stages and their one order ([`order`], [`tick`]); the
 //! clock, seed and generators ([`rng`]); the agent vocabulary ([`agent`]);
 //! the wire protocol ([`protocol`]); STAT7 ([`stat7`]); and the scenario

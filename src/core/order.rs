@@ -1,5 +1,5 @@
-//! The tick's order, written once. A tick is eight stages ([`TickSet`],
-//! DESIGN §3) and each stage a chain of steps; every step of every stage is
+//! The tick's order, written once. A tick is eight stages ([`TickSet`]) and
+//! each stage a chain of steps; every step of every stage is
 //! declared here and chained here, so the whole order of a tick reads top
 //! to bottom in [`configure`] and no plugin orders itself against another.
 //! A plugin only puts its systems into these steps (`.in_set(ApplyStep::Motion)`).

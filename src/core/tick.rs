@@ -1,5 +1,5 @@
 //! The tick: one fixed 100 ms step of `FixedUpdate`, cut into eight stages
-//! that run in order (DESIGN §3; the order itself is [`super::order`]). Data
+//! that run in order (the order itself is [`super::order`]). Data
 //! flows one way through them: inputs become intents, intents are judged,
 //! applied, reacted to, narrated, recorded and published. This module owns
 //! the step's length, the tick counter and the run seed.

@@ -1,4 +1,4 @@
-//! Fault injection (DESIGN §9): a scenario's `faults` list, what is active
+//! Fault injection: a scenario's `faults` list, what is active
 //! at each tick, and the faults the simulation itself strikes. This module
 //! owns the fault syntax ([`spec`]) and its checks ([`validate`]), the
 //! schedule that turns the list into per-tick work ([`schedule`]), the

@@ -1,5 +1,5 @@
 //! Govern: every intent, from any source, is judged by the policies in force
-//! before it can change the world (DESIGN §6). Rules run in a fixed order
+//! before it can change the world. Rules run in a fixed order
 //! (priority, then declaration); each permits, mutates or denies, and every
 //! decision is counted per rule. Denials and mutations are events naming the
 //! rule and a reason. The policies live in `SimParams`, so their thresholds

@@ -6,7 +6,7 @@ use bevy::math::Vec2;
 use bevy::prelude::*;
 
 use super::Reply;
-use super::take::{Books, Desk, NEARBY, PILOTED_SESSION_TICKS};
+use super::take::{ArrivalBooks, Desk, NEARBY, PILOTED_SESSION_TICKS};
 use crate::core::agent::EntityId;
 use crate::core::agent::ZoneId;
 use crate::core::agent::components::Piloted;
@@ -31,7 +31,7 @@ pub(super) struct Embodiment {
 pub(super) fn login(
     commands: &mut Commands,
     desk: &mut Desk,
-    books: &mut Books,
+    books: &mut ArrivalBooks,
     session: u64,
     name: Option<&str>,
     body: Option<Embodiment>,

@@ -1,4 +1,4 @@
-//! Input, the first stage of every tick (DESIGN §3): external inputs —
+//! Input, the first stage of every tick: external inputs —
 //! client logins and actions, admin tunable changes and controls — are
 //! taken from their [`InputFeed`], stamped with the tick and an input id,
 //! turned into spawns, departures, parameter changes and intents, and kept

@@ -30,8 +30,10 @@ pub(super) const PILOTED_SESSION_TICKS: i64 = 10 * 24 * 36_000;
 /// Entities named in a welcome.
 pub(super) const NEARBY: usize = 8;
 
+/// The bookkeeping of who enters the world through an input (logins, actors
+/// entering): ids, census, calendar, index and their spawn events.
 #[derive(SystemParam)]
-pub(super) struct Books<'w> {
+pub(super) struct ArrivalBooks<'w> {
     pub(super) clock: Res<'w, SimClock>,
     pub(super) seed: Res<'w, RunSeed>,
     pub(super) zones: Res<'w, Zones>,
@@ -62,7 +64,7 @@ pub(super) struct Desk<'w> {
 pub(super) fn take_inputs(
     mut commands: Commands,
     mut desk: Desk,
-    mut books: Books,
+    mut books: ArrivalBooks,
     agents: Query<(&Life, &Vitals)>,
 ) {
     let tick = books.clock.tick;
@@ -179,7 +181,7 @@ fn drain(feed: &mut InputFeed, tick: u64) -> Vec<Input> {
 /// The intent a client's action asks for, or why the world refuses it.
 fn intent(
     desk: &Desk,
-    books: &Books,
+    books: &ArrivalBooks,
     session: u64,
     action: &ActionMsg,
     correlation: u64,

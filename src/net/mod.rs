@@ -1,4 +1,4 @@
-//! The live server (DESIGN §7): the admin REST API and the WebSocket stream,
+//! The live server: the admin REST API and the WebSocket stream,
 //! on a tokio runtime of their own. Bevy keeps the main thread; the two
 //! sides meet only through bounded crossbeam channels ([`bridge`]) — inputs
 //! and queries in, tick frames out — so the network can never stall a tick.

@@ -38,7 +38,7 @@ pub(super) struct Acting {
 
 /// The bookkeeping Apply updates besides the agents themselves.
 #[derive(SystemParam)]
-pub(super) struct Books<'w> {
+pub(super) struct ApplyBooks<'w> {
     pub(super) clock: Res<'w, SimClock>,
     pub(super) zones: Res<'w, Zones>,
     pub(super) params: Res<'w, SimParams>,
@@ -62,7 +62,7 @@ const MEAL_ENERGY: f32 = 20.0;
 pub(super) fn apply_intents(
     mut commands: Commands,
     intents: Res<Intents>,
-    mut books: Books,
+    mut books: ApplyBooks,
     mut tally: ResMut<ActionTally>,
     mut agents: Query<Acting>,
 ) {
@@ -107,7 +107,7 @@ pub(super) fn walk_to(m: &mut Motion, to: Vec2) {
 /// dead, the other party is gone, out of range, or cannot pay).
 fn apply_one(
     commands: &mut Commands,
-    books: &mut Books,
+    books: &mut ApplyBooks,
     agents: &mut Query<Acting>,
     intent: &Intent,
 ) -> bool {

@@ -8,7 +8,7 @@
 use bevy::math::Vec2;
 use bevy::prelude::*;
 
-use super::apply::{Acting, ActingItem, Books, start, walk_to};
+use super::apply::{Acting, ActingItem, ApplyBooks, start, walk_to};
 use super::life::scaled_lifespan;
 use super::spawn::{Newcomer, Registry, spawn_agent};
 use crate::core::agent::components::Life;
@@ -21,7 +21,7 @@ use crate::events::Payload;
 /// One actor meeting another this tick.
 pub(super) struct Meeting<'a, 'w, 's, 'b, 'q, 'qs> {
     pub commands: &'a mut Commands<'w, 's>,
-    pub books: &'a mut Books<'b>,
+    pub books: &'a mut ApplyBooks<'b>,
     pub agents: &'a mut Query<'q, 'qs, Acting>,
     pub me: Target,
     pub reach: f32,

@@ -1,4 +1,4 @@
-//! Driving a run (DESIGN §13, layer 5): building the app from the model
+//! Driving a run (layer 5 of ARCHITECTURE.md's table): building the app from the model
 //! plugins ([`app`]), stepping it at a pace ([`Simulation`]), the live loop
 //! between ticks of a served run ([`live`]), a server restart from the store
 //! ([`restart`]) and re-simulating a stored run ([`replay`]). This is the

@@ -39,7 +39,10 @@ fn widen(x: f32) -> f64 {
     x.to_string().parse().unwrap_or(x as f64)
 }
 
-/// An agent's coordinates at `tick` (DESIGN §2's mapping).
+/// An agent's coordinates at `tick`: realm from its zone, lineage from its
+/// generation, adjacency from its strongest relations (sorted ids), horizon
+/// from its life stage, resonance from its mood, velocity from its activity
+/// and density from the crowding of its grid cell.
 pub fn coordinates(agent: AgentView, tick: u64, zones: &Zones, grid: &SpatialGrid) -> Coordinates {
     let (_, _, pos, _, standing, relations, life, behaviour) = agent;
     let mut strongest: Vec<(i8, EntityId)> = relations.iter().map(|(id, a)| (a, id)).collect();

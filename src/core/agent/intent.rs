@@ -1,5 +1,5 @@
-//! Intents: what an agent wants to do this tick. Brains (and, later, clients,
-//! admins and scripted actors) produce them; governance judges them; Apply
+//! Intents: what an agent wants to do this tick. Brains, clients and scripted
+//! actors produce them; governance judges them; Apply
 //! carries them out in a fixed order, by actor `EntityId`.
 
 use bevy::math::Vec2;

@@ -1,4 +1,4 @@
-//! Content addressing of bit-chains (rules 5 and 6 of STAT7.md): the
+//! Content addressing of bit-chains (rules 5 and 6 of docs/STAT7.md): the
 //! canonical object of an entity, its SHA-256 address and its `stat7://` URI.
 
 use serde_json::{Map, Value};

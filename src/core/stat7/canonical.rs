@@ -1,4 +1,4 @@
-//! Canonical text forms of STAT7 (rules 2 to 4 of STAT7.md): millisecond UTC
+//! Canonical text forms of STAT7 (rules 2 to 4 of docs/STAT7.md): millisecond UTC
 //! timestamps and a canonical JSON writer (rule 1's floats are in `float`).
 //! Any byte that differs here changes every address, so each choice below is
 //! pinned by a conformance test.
@@ -105,7 +105,7 @@ impl Node<'_> {
     }
 }
 
-/// Serializes `value` as canonical JSON (rules 3 and 4 of STAT7.md).
+/// Serializes `value` as canonical JSON (rules 3 and 4 of docs/STAT7.md).
 ///
 /// Keys are sorted by code point at every level, output is compact, strings
 /// escape `"`, `\`, control characters and all non-ASCII (`\uXXXX`, lowercase,

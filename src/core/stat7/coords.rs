@@ -11,7 +11,7 @@ use super::Stat7Error;
 macro_rules! vocabulary {
     ($ty:ident, $err:ident, $count:literal, { $($variant:ident => $name:literal),+ $(,)? }) => {
         impl $ty {
-            /// Every value, in the order STAT7.md lists them.
+            /// Every value, in the order docs/STAT7.md lists them.
             pub const ALL: [$ty; $count] = [$($ty::$variant),+];
 
             /// The canonical lowercase name used in JSON and URIs.

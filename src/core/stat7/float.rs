@@ -1,4 +1,4 @@
-//! Float text (rule 1 of STAT7.md): rounding coordinate floats to 8 places on
+//! Float text (rule 1 of docs/STAT7.md): rounding coordinate floats to 8 places on
 //! their decimal digits, and printing any float as the original did, i.e. as
 //! Python's `repr` digits but never in scientific notation.
 
@@ -7,7 +7,7 @@ use super::Stat7Error;
 /// Decimal places kept by rule 1.
 const PLACES: i32 = 8;
 
-/// Formats a coordinate float by rule 1 of STAT7.md.
+/// Formats a coordinate float by rule 1 of docs/STAT7.md.
 ///
 /// The float's shortest round-trip text is rounded to 8 decimal places,
 /// half-to-even on its decimal digits, and the result printed as the shortest

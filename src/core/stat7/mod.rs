@@ -2,7 +2,7 @@
 //!
 //! This module owns the coordinate types, the canonical serialization of a
 //! bit-chain (entity) and its content address and URI, exactly as specified in
-//! `shared/STAT7.md`. It is pure data and hashing: the ECS side (an agent's coordinates) is
+//! `docs/STAT7.md`. It is pure data and hashing: the ECS side (an agent's coordinates) is
 //! `world::stat7`.
 
 mod address;

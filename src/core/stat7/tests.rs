@@ -1,4 +1,4 @@
-//! Conformance tests: the STAT7.md vectors byte for byte, plus the edge cases
+//! Conformance tests: the docs/STAT7.md vectors byte for byte, plus the edge cases
 //! of each canonical rule that a plausible implementation could get wrong.
 
 mod canonical;

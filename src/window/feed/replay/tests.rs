@@ -17,7 +17,7 @@ const TICKS: u64 = 40;
 fn record(name: &str) -> (PathBuf, PathBuf) {
     use crate::run::{Pace, RunConfig};
     use crate::store::StoreConfig;
-    let text = include_str!("../../../scenarios/smoke.ron");
+    let text = include_str!("../../../../scenarios/smoke.ron");
     let scenario = crate::core::scenario::parse_str("smoke.ron", text).unwrap();
     let dir = std::env::temp_dir().join(format!("seedsim-replay-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

@@ -31,7 +31,6 @@ use crate::run::Simulation;
 use crate::store::StoreError;
 use crate::store::recording::Recording;
 
-#[path = "replay_cache.rs"]
 mod cache;
 pub use cache::FrameCache;
 
@@ -366,5 +365,4 @@ pub fn play(path: &Path, opts: ReplayOpts, source: &Source) -> Result<Played, St
 }
 
 #[cfg(test)]
-#[path = "replay_tests.rs"]
 mod tests;

@@ -378,7 +378,6 @@ impl Session<'_> {
     }
 }
 
-#[path = "polls.rs"]
 mod polls;
 
 pub use polls::INSPECT_EVERY;
