@@ -17,7 +17,7 @@ const TABLE: &[(&str, &str)] = &[
     ("core", "core::panic"),
     ("core", "core::stat7"),
     ("core", "core::agent"),
-    ("core", "core::event_kind"),
+    ("core", "core::event"),
     ("core", "core::protocol"),
     ("core", "core::scenario"),
     ("model", "events"),

@@ -172,7 +172,7 @@ fn a_viewer_receives_every_event_of_the_run_in_order() {
                 Some(ServerMsg::Events { tick, events, .. }) => {
                     assert!(tick > last_tick, "ticks in order");
                     last_tick = tick;
-                    seqs.extend(events.iter().map(|e| e.seq));
+                    seqs.extend(events.iter().map(|e| e.header.seq));
                 }
                 Some(ServerMsg::Lagged { .. }) => panic!("a reading viewer lagged"),
                 Some(_) => {}
@@ -250,10 +250,13 @@ fn a_player_action_is_acked_and_matched_to_its_event_and_the_run_replays() {
         };
         let event = events
             .iter()
-            .find(|e| e.seq == seq)
+            .find(|e| e.header.seq == seq)
             .expect("the acked event");
-        assert_eq!((event.kind.as_str(), event.actor), ("gather", Some(entity)));
-        assert!(event.correlation.is_some());
+        assert_eq!(
+            (event.kind.as_str(), event.header.actor),
+            ("gather", Some(entity))
+        );
+        assert!(event.header.correlation.is_some());
         // A teleport is cut to the speed limit (mutated).
         let far = format!(
             r#"{{"type":"action","req_id":2,"kind":"move","args":{{"x":{},"y":{}}}}}"#,

@@ -332,7 +332,7 @@ fn queries_by_ticks_and_entity_match_a_plain_scan() {
         select(&conn, &f)
             .expect("select")
             .iter()
-            .map(|r| r.seq as i64)
+            .map(|r| r.header.seq as i64)
             .collect()
     };
     for (a, b) in [(0, 0), (1, 1), (10, 25), (79, 200), (300, 400)] {

@@ -108,7 +108,7 @@ impl Player {
             }
             ServerMsg::Events { events, .. } => {
                 for event in events {
-                    if let Some(at) = c.events.take(event.seq) {
+                    if let Some(at) = c.events.take(event.header.seq) {
                         drop_by(&self.stats.awaiting_events, 1);
                         self.stats.event_seen(self.client.profile, now - at);
                     }

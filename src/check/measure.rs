@@ -6,7 +6,7 @@
 use bevy::prelude::*;
 
 use crate::core::agent::intent::ActionKind;
-use crate::core::event_kind::EVENT_KINDS;
+use crate::core::event::EVENT_KINDS;
 use crate::core::scenario::thresholds::{Agg, Metric, Threshold};
 use crate::events::EventLog;
 use crate::govern::GovernStats;

@@ -42,7 +42,7 @@ pub struct EventsArgs {
     #[arg(long)]
     pub entity: Option<u64>,
     /// Events of this kind (e.g. trade, death, intent_denied).
-    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(crate::core::event_kind::EVENT_KINDS))]
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(crate::core::event::EVENT_KINDS))]
     pub kind: Option<String>,
     /// Tick range `A..B` (inclusive).
     #[arg(long, value_parser = parse_ticks)]
@@ -212,21 +212,21 @@ fn line(r: &Row) -> String {
     let opt = |v: Option<u64>| v.map_or("-".to_string(), |x| x.to_string());
     format!(
         "{:>8} {:>6} {:<18} {:>7} {:>7} {:>8} {:>2}  {}",
-        r.seq,
-        r.tick,
+        r.header.seq,
+        r.header.tick,
         r.kind,
-        opt(r.actor),
-        opt(r.target),
-        opt(r.cause),
-        r.depth,
+        opt(r.header.actor),
+        opt(r.header.target),
+        opt(r.header.cause),
+        r.header.depth,
         r.payload
     )
 }
 
 fn json(r: &Row, role: &str) -> serde_json::Value {
     serde_json::json!({
-        "seq": r.seq, "tick": r.tick, "kind": r.kind, "actor": r.actor, "target": r.target,
-        "cause": r.cause, "correlation": r.correlation, "depth": r.depth,
+        "seq": r.header.seq, "tick": r.header.tick, "kind": r.kind, "actor": r.header.actor, "target": r.header.target,
+        "cause": r.header.cause, "correlation": r.header.correlation, "depth": r.header.depth,
         "payload": serde_json::from_str::<serde_json::Value>(&r.payload).unwrap_or(serde_json::Value::String(r.payload.clone())),
         "role": role,
     })

@@ -7,7 +7,7 @@
 //! and the tools can all build on it without tying themselves to each other.
 
 pub mod agent;
-pub mod event_kind;
+pub mod event;
 pub mod order;
 pub mod panic;
 pub mod protocol;

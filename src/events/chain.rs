@@ -11,6 +11,7 @@
 use sha2::{Digest, Sha256};
 
 use super::log::Event;
+use crate::core::event::EventHeader;
 
 /// The hash the first event chains from.
 pub const GENESIS: [u8; 32] = [0; 32];
@@ -18,28 +19,18 @@ pub const GENESIS: [u8; 32] = [0; 32];
 /// An event as stored: plain values only.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Row {
-    pub seq: u64,
-    pub tick: u64,
+    pub header: EventHeader,
+    /// As stored: a file may name a kind this build does not know, and its
+    /// hash still covers exactly these bytes.
     pub kind: String,
-    pub actor: Option<u64>,
-    pub target: Option<u64>,
-    pub cause: Option<u64>,
-    pub correlation: Option<u64>,
-    pub depth: u8,
     pub payload: String,
 }
 
 impl Row {
     pub fn from_event(e: &Event) -> Row {
         Row {
-            seq: e.seq,
-            tick: e.tick,
+            header: e.header(),
             kind: e.payload.kind().as_str().to_string(),
-            actor: e.actor.map(|a| a.0),
-            target: e.target.map(|t| t.0),
-            cause: e.cause,
-            correlation: e.correlation,
-            depth: e.depth,
             // Payloads are plain data (numbers, strings, enums): always serializable.
             payload: serde_json::to_string(&e.payload).unwrap_or_default(),
         }
@@ -47,13 +38,14 @@ impl Row {
 
     /// The hash of this row chained after `prev`.
     pub fn link(&self, prev: &[u8; 32]) -> [u8; 32] {
+        let head = &self.header;
         let mut h = Sha256::new();
         h.update(prev);
-        h.update(self.seq.to_be_bytes());
-        h.update(self.tick.to_be_bytes());
+        h.update(head.seq.to_be_bytes());
+        h.update(head.tick.to_be_bytes());
         h.update((self.kind.len() as u32).to_be_bytes());
         h.update(self.kind.as_bytes());
-        for v in [self.actor, self.target, self.cause, self.correlation] {
+        for v in [head.actor, head.target, head.cause, head.correlation] {
             match v {
                 Some(x) => {
                     h.update([1]);
@@ -62,7 +54,7 @@ impl Row {
                 None => h.update([0; 9]),
             }
         }
-        h.update([self.depth]);
+        h.update([head.depth]);
         h.update((self.payload.len() as u32).to_be_bytes());
         h.update(self.payload.as_bytes());
         h.finalize().into()
@@ -80,14 +72,16 @@ mod tests {
 
     fn row() -> Row {
         Row {
-            seq: 1,
-            tick: 1,
             kind: "trade".into(),
-            actor: Some(3),
-            target: Some(4),
-            cause: None,
-            correlation: None,
-            depth: 0,
+            header: EventHeader {
+                seq: 1,
+                tick: 1,
+                actor: Some(3),
+                target: Some(4),
+                cause: None,
+                correlation: None,
+                depth: 0,
+            },
             payload: r#"{"kind":"trade"}"#.into(),
         }
     }
@@ -97,16 +91,16 @@ mod tests {
         let base = row().link(&GENESIS);
         let mut variants = vec![row().link(&[1; 32])];
         let mut r = row();
-        r.seq = 2;
+        r.header.seq = 2;
         variants.push(r.link(&GENESIS));
         let mut r = row();
-        r.actor = None;
+        r.header.actor = None;
         variants.push(r.link(&GENESIS));
         let mut r = row();
-        r.cause = Some(0);
+        r.header.cause = Some(0);
         variants.push(r.link(&GENESIS));
         let mut r = row();
-        r.depth = 1;
+        r.header.depth = 1;
         variants.push(r.link(&GENESIS));
         let mut r = row();
         r.payload.push(' ');

@@ -8,7 +8,7 @@ use bevy::prelude::*;
 use super::payload::Payload;
 use crate::core::agent::EntityId;
 use crate::core::agent::intent::Target;
-use crate::core::event_kind::EVENT_KINDS;
+use crate::core::event::{EVENT_KINDS, EventHeader};
 
 /// Deepest cascade depth that gets its own histogram bucket.
 pub const DEPTH_BUCKETS: usize = 16;
@@ -29,6 +29,21 @@ pub struct Event {
     pub payload: Payload,
     /// The ECS entities of actor and target, for reactions; never stored.
     pub handles: (Option<Entity>, Option<Entity>),
+}
+
+impl Event {
+    /// Its header as stored and sent: ids as plain numbers.
+    pub fn header(&self) -> EventHeader {
+        EventHeader {
+            seq: self.seq,
+            tick: self.tick,
+            actor: self.actor.map(|a| a.0),
+            target: self.target.map(|t| t.0),
+            cause: self.cause,
+            correlation: self.correlation,
+            depth: self.depth,
+        }
+    }
 }
 
 /// The event that caused a new one.

@@ -10,7 +10,7 @@ mod payload;
 
 use bevy::prelude::*;
 
-pub use crate::core::event_kind::{EVENT_KINDS, EventKind};
+pub use crate::core::event::{EVENT_KINDS, EventKind};
 pub use log::{Cause, DEPTH_BUCKETS, Event, EventLog, TickEvents};
 pub use payload::{DeathCause, Payload, Ruling};
 

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::event_kind::EventKind;
+use crate::core::event::EventKind;
 
 /// Why an agent died.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -18,7 +18,7 @@ use tokio_tungstenite::tungstenite::Utf8Bytes;
 use super::bridge::Gauges;
 use super::frame::{EntityState, NetFrame};
 use super::render::{events_text, reply_msg};
-use crate::core::event_kind::EVENT_KINDS;
+use crate::core::event::EVENT_KINDS;
 use crate::core::protocol::{ServerMsg, Subscription};
 use crate::events::Event;
 use crate::input::Reply;

@@ -5,34 +5,25 @@
 
 use serde::Serialize;
 
+use crate::core::event::EventHeader;
 use crate::core::protocol::{EventView, ServerMsg};
 use crate::events::{Event, Payload};
 use crate::input::Reply;
 
 #[derive(Serialize)]
 struct EventOut<'a> {
-    seq: u64,
-    tick: u64,
+    // The header first, as in `EventView`.
+    #[serde(flatten)]
+    header: EventHeader,
     kind: &'static str,
-    actor: Option<u64>,
-    target: Option<u64>,
-    cause: Option<u64>,
-    correlation: Option<u64>,
-    depth: u8,
     payload: &'a Payload,
 }
 
 impl<'a> EventOut<'a> {
     fn of(e: &'a Event) -> EventOut<'a> {
         EventOut {
-            seq: e.seq,
-            tick: e.tick,
             kind: e.payload.kind().as_str(),
-            actor: e.actor.map(|a| a.0),
-            target: e.target.map(|t| t.0),
-            cause: e.cause,
-            correlation: e.correlation,
-            depth: e.depth,
+            header: e.header(),
             payload: &e.payload,
         }
     }
@@ -66,14 +57,8 @@ pub fn events_text<'a>(
 /// An event as the REST API and the protocol show it.
 pub fn event_view(e: &Event) -> EventView {
     EventView {
-        seq: e.seq,
-        tick: e.tick,
         kind: e.payload.kind().as_str().to_string(),
-        actor: e.actor.map(|a| a.0),
-        target: e.target.map(|t| t.0),
-        cause: e.cause,
-        correlation: e.correlation,
-        depth: e.depth,
+        header: e.header(),
         payload: serde_json::to_value(&e.payload).unwrap_or_default(),
     }
 }

@@ -248,7 +248,7 @@ async fn events(State(s): State<ApiState>, p: Params) -> ApiResult {
     let limit: usize = number(&p, "limit")?.unwrap_or(100).clamp(1, 1000);
     let kind = p.get("kind").cloned();
     if let Some(k) = &kind
-        && !crate::core::event_kind::EVENT_KINDS.contains(&k.as_str())
+        && !crate::core::event::EVENT_KINDS.contains(&k.as_str())
     {
         return Err(ApiError::bad("kind", format!("unknown event kind {k:?}")));
     }

@@ -22,7 +22,7 @@ use super::bridge::{NetSide, Refused, SimQuery};
 use super::chaos::{Change, Chaos, DRAIN, Ingress, SeenIds};
 use super::hub::{CLIENT_QUEUE, HubMsg, Outbound};
 use super::limiter::{BURST, FLOOD, Limiter, RATE, Verdict};
-use crate::core::event_kind::EVENT_KINDS;
+use crate::core::event::EVENT_KINDS;
 use crate::core::protocol::check::check_action;
 use crate::core::protocol::{
     ClientMsg, ErrorCode, PROTOCOL_VERSION, Refusal, ServerMsg, Subscription, parse_client,

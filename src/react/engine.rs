@@ -12,7 +12,7 @@ use bevy::prelude::*;
 
 use super::{combat, kin, society};
 use crate::core::SimClock;
-use crate::core::event_kind::EventKind;
+use crate::core::event::EventKind;
 use crate::core::scenario::{Reaction, ReactionSet};
 use crate::events::{Event, EventLog};
 use crate::population::SimParams;

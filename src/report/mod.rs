@@ -16,7 +16,7 @@ use crate::core::agent::components::{Life, Purse};
 use crate::core::agent::intent::ActionKind;
 use crate::core::agent::kinds::AgentKind;
 use crate::core::agent::{EntityId, Kind, Position};
-use crate::core::event_kind::EVENT_KINDS;
+use crate::core::event::EVENT_KINDS;
 use crate::govern::{Decisions, GovernStats};
 use crate::population::{Census, SimParams};
 use crate::react::ReactStats;

@@ -79,14 +79,14 @@ pub fn chain(conn: &Connection, seq: u64, limit: usize) -> rusqlite::Result<Opti
         return Ok(None);
     };
     let mut causes = Vec::new();
-    let mut next = event.cause;
+    let mut next = event.header.cause;
     // Causes always have smaller seqs, so this walk ends; the bound guards
     // against a tampered file.
     while let Some(c) = next.filter(|_| causes.len() < limit) {
         let Some(row) = by_seq(conn, c)? else {
             break;
         };
-        next = row.cause.filter(|p| *p < row.seq);
+        next = row.header.cause.filter(|p| *p < row.header.seq);
         causes.push(row);
     }
     causes.reverse();
@@ -104,13 +104,13 @@ pub fn chain(conn: &Connection, seq: u64, limit: usize) -> rusqlite::Result<Opti
             .query_map([parent as i64], |r| read_row(r).map(|(row, _)| row))?
             .collect::<Result<_, _>>()?;
         for child in children {
-            if seen.insert(child.seq) && effects.len() < limit {
-                frontier.push(child.seq);
+            if seen.insert(child.header.seq) && effects.len() < limit {
+                frontier.push(child.header.seq);
                 effects.push(child);
             }
         }
     }
-    effects.sort_by_key(|r| r.seq);
+    effects.sort_by_key(|r| r.header.seq);
     Ok(Some(Chain {
         causes,
         event,

@@ -134,13 +134,13 @@ impl Recording {
                     .map(read_row)
                     .transpose()
                     .map_err(sqlite(path))?;
-                let same = next
-                    .as_ref()
-                    .is_some_and(|(r, h)| r.seq == row.seq && h.as_slice() == hash.as_slice());
+                let same = next.as_ref().is_some_and(|(r, h)| {
+                    r.header.seq == row.header.seq && h.as_slice() == hash.as_slice()
+                });
                 if !same {
                     return Ok(Outcome::Diverged(Divergence {
                         tick: *tick,
-                        seq: row.seq,
+                        seq: row.header.seq,
                         expected: describe(next.as_ref()),
                         actual: format!("{} {} (hash {})", row.kind, row.payload, hex(&hash)),
                     }));
@@ -165,8 +165,8 @@ impl Recording {
             .map_err(sqlite(path))?
         {
             return Ok(Outcome::Diverged(Divergence {
-                tick: extra.0.tick,
-                seq: extra.0.seq,
+                tick: extra.0.header.tick,
+                seq: extra.0.header.seq,
                 expected: describe(Some(&extra)),
                 actual: "no more events".into(),
             }));

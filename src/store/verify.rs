@@ -8,6 +8,7 @@ use std::path::Path;
 use rusqlite::{Connection, OpenFlags};
 
 use super::{StoreError, schema, sqlite};
+use crate::core::event::EventHeader;
 use crate::events::chain::{GENESIS, Row};
 
 /// What verification found.
@@ -64,14 +65,16 @@ pub const ROW_COLUMNS: &str =
 /// One stored event and its stored hash, from a `SELECT` of [`ROW_COLUMNS`].
 pub fn read_row(r: &rusqlite::Row) -> rusqlite::Result<(Row, Vec<u8>)> {
     let row = Row {
-        seq: r.get::<_, i64>(0)? as u64,
-        tick: r.get::<_, i64>(1)? as u64,
         kind: r.get(2)?,
-        actor: r.get::<_, Option<i64>>(3)?.map(|v| v as u64),
-        target: r.get::<_, Option<i64>>(4)?.map(|v| v as u64),
-        cause: r.get::<_, Option<i64>>(5)?.map(|v| v as u64),
-        correlation: r.get::<_, Option<i64>>(6)?.map(|v| v as u64),
-        depth: r.get(7)?,
+        header: EventHeader {
+            seq: r.get::<_, i64>(0)? as u64,
+            tick: r.get::<_, i64>(1)? as u64,
+            actor: r.get::<_, Option<i64>>(3)?.map(|v| v as u64),
+            target: r.get::<_, Option<i64>>(4)?.map(|v| v as u64),
+            cause: r.get::<_, Option<i64>>(5)?.map(|v| v as u64),
+            correlation: r.get::<_, Option<i64>>(6)?.map(|v| v as u64),
+            depth: r.get(7)?,
+        },
         payload: r.get(8)?,
     };
     Ok((row, r.get(9)?))
@@ -100,24 +103,24 @@ pub fn verify(path: &Path) -> Result<Verdict, StoreError> {
     let mut last_tick = 0u64;
     let mut broken = None;
     for_each_row(&conn, |row, stored| {
-        if row.seq != expected_seq {
+        if row.header.seq != expected_seq {
             broken = Some(Verdict::Broken {
                 seq: expected_seq,
-                reason: format!("missing: the next stored event is seq {}", row.seq),
+                reason: format!("missing: the next stored event is seq {}", row.header.seq),
             });
             return false;
         }
         let hash = row.link(&prev);
         if stored.as_slice() != hash.as_slice() {
             broken = Some(Verdict::Broken {
-                seq: row.seq,
+                seq: row.header.seq,
                 reason: "its content does not match its hash".into(),
             });
             return false;
         }
         prev = hash;
         expected_seq += 1;
-        last_tick = row.tick;
+        last_tick = row.header.tick;
         true
     })
     .map_err(sqlite(path))?;

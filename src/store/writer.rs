@@ -141,14 +141,14 @@ fn bind(values: &mut Vec<rusqlite::types::Value>, row: Row, hash: &[u8; 32]) {
     use rusqlite::types::Value;
     let opt = |v: Option<u64>| v.map_or(Value::Null, |x| Value::Integer(x as i64));
     values.extend([
-        Value::Integer(row.seq as i64),
-        Value::Integer(row.tick as i64),
+        Value::Integer(row.header.seq as i64),
+        Value::Integer(row.header.tick as i64),
         Value::Text(row.kind),
-        opt(row.actor),
-        opt(row.target),
-        opt(row.cause),
-        opt(row.correlation),
-        Value::Integer(row.depth as i64),
+        opt(row.header.actor),
+        opt(row.header.target),
+        opt(row.header.cause),
+        opt(row.header.correlation),
+        Value::Integer(row.header.depth as i64),
         Value::Text(row.payload),
         Value::Blob(hash.to_vec()),
     ]);
@@ -183,7 +183,7 @@ fn commit(
             for e in b.events.iter() {
                 let row = Row::from_event(e);
                 hash = row.link(&hash);
-                last_seq = row.seq;
+                last_seq = row.header.seq;
                 bind(&mut values, row, &hash);
                 pending += 1;
                 if pending == ROWS_PER_INSERT {

@@ -21,7 +21,7 @@ pub use super::feed::Logged;
 use super::receive::Link;
 use super::select::Selection;
 use crate::core::agent::ZoneId;
-use crate::core::event_kind::{EVENT_KINDS, EventKind};
+use crate::core::event::{EVENT_KINDS, EventKind};
 use crate::events::Event;
 
 /// Events kept; when full, the oldest are dropped.

@@ -11,6 +11,8 @@ pub mod check;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::core::event::EventHeader;
+
 /// Bumped when a frame changes incompatibly.
 pub const PROTOCOL_VERSION: u32 = 1;
 
@@ -192,14 +194,11 @@ pub struct EntityView {
 /// which the writer computes after the tick).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EventView {
-    pub seq: u64,
-    pub tick: u64,
+    /// First in the JSON: `{"seq":` opens every event, which the assault's
+    /// viewers scan for without a full parse.
+    #[serde(flatten)]
+    pub header: EventHeader,
     pub kind: String,
-    pub actor: Option<u64>,
-    pub target: Option<u64>,
-    pub cause: Option<u64>,
-    pub correlation: Option<u64>,
-    pub depth: u8,
     pub payload: Value,
 }
 

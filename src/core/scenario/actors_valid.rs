@@ -11,7 +11,7 @@ use super::actor_program::Program;
 use super::actors::{ActorSpec, Step, Who};
 use super::checks::Bound;
 use super::policies::PolicySet;
-use crate::core::event_kind::EVENT_KINDS;
+use crate::core::event::EVENT_KINDS;
 
 /// Most steps (ops after unrolling nothing) in one actor's script.
 const MAX_STEPS: usize = 10_000;

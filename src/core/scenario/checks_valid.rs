@@ -10,7 +10,7 @@ use super::thresholds::{self as threshold, Threshold};
 use crate::core::agent::Profile;
 use crate::core::agent::intent::ActionKind;
 use crate::core::agent::kinds::AgentKind;
-use crate::core::event_kind::EVENT_KINDS;
+use crate::core::event::EVENT_KINDS;
 
 /// The scenario's thresholds, parsed (in key order, then as written).
 pub fn thresholds(s: &Scenario) -> Result<Vec<Threshold>, (String, String)> {

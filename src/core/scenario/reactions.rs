@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::event_kind::EventKind;
+use crate::core::event::EventKind;
 
 /// A built-in reaction and its parameters.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

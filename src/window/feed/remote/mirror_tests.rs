@@ -2,6 +2,7 @@
 //! what does not add up, tells each kind of trouble once and stays bounded.
 
 use super::*;
+use crate::core::event::EventHeader;
 use crate::core::protocol::{EventView, ZoneInfo};
 
 fn world() -> WorldInfo {
@@ -152,14 +153,16 @@ fn events_carry_their_actors_zone_and_metrics_give_a_ticks_count() {
         entities: vec![entity(4, 1)],
     });
     let view = |seq, kind: &str, payload| EventView {
-        seq,
-        tick: 2,
         kind: kind.into(),
-        actor: Some(4),
-        target: None,
-        cause: None,
-        correlation: None,
-        depth: 0,
+        header: EventHeader {
+            seq,
+            tick: 2,
+            actor: Some(4),
+            target: None,
+            cause: None,
+            correlation: None,
+            depth: 0,
+        },
         payload,
     };
     let a = m.apply(ServerMsg::Events {

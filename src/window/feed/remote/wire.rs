@@ -62,23 +62,23 @@ fn payload(value: &serde_json::Value) -> Result<Payload, String> {
 /// The event a stream's view shows (its ECS handles, never sent, are
 /// empty). Err says why it cannot be read.
 pub fn event(v: &EventView) -> Result<Event, String> {
-    let payload = payload(&v.payload).map_err(|e| format!("event {}: {e}", v.seq))?;
+    let payload = payload(&v.payload).map_err(|e| format!("event {}: {e}", v.header.seq))?;
     if payload.kind().as_str() != v.kind {
         return Err(format!(
             "event {}: kind {:?} but a {} payload",
-            v.seq,
+            v.header.seq,
             v.kind,
             payload.kind().as_str()
         ));
     }
     Ok(Event {
-        seq: v.seq,
-        tick: v.tick,
-        actor: v.actor.map(EntityId),
-        target: v.target.map(EntityId),
-        cause: v.cause,
-        correlation: v.correlation,
-        depth: v.depth,
+        seq: v.header.seq,
+        tick: v.header.tick,
+        actor: v.header.actor.map(EntityId),
+        target: v.header.target.map(EntityId),
+        cause: v.header.cause,
+        correlation: v.header.correlation,
+        depth: v.header.depth,
         payload,
         handles: (None, None),
     })

@@ -2,6 +2,7 @@
 //! itself, and what this build does not know is refused, not guessed.
 
 use super::*;
+use crate::core::event::EventHeader;
 use crate::events::{DeathCause, Ruling};
 use crate::net::render::event_view;
 use std::sync::Arc;
@@ -117,7 +118,7 @@ fn every_payload_reads_back_as_itself() {
     let kinds: std::collections::BTreeSet<_> = payloads.iter().map(|p| p.kind()).collect();
     assert_eq!(
         kinds.len(),
-        crate::core::event_kind::EVENT_KINDS.len(),
+        crate::core::event::EVENT_KINDS.len(),
         "one of each kind"
     );
     for (i, payload) in payloads.into_iter().enumerate() {
@@ -142,14 +143,16 @@ fn every_payload_reads_back_as_itself() {
 #[test]
 fn what_this_build_does_not_know_is_refused() {
     let view = |kind: &str, payload: serde_json::Value| EventView {
-        seq: 5,
-        tick: 1,
         kind: kind.into(),
-        actor: None,
-        target: None,
-        cause: None,
-        correlation: None,
-        depth: 0,
+        header: EventHeader {
+            seq: 5,
+            tick: 1,
+            actor: None,
+            target: None,
+            cause: None,
+            correlation: None,
+            depth: 0,
+        },
         payload,
     };
     use serde_json::json;

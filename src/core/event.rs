@@ -1,10 +1,31 @@
-//! The kinds of events, by name: the closed vocabulary that scenario files
-//! (reaction triggers, waits, checks), the store's `kind` column and the
-//! protocol's event frames share. What each kind carries is the model's
-//! business (`events::Payload`); the names live here, below everything
-//! that spells them.
+//! What every event is, below everything that reads one: its kind, by name
+//! (the closed vocabulary that scenario files, the store's `kind` column and
+//! the protocol's event frames share), and its [`EventHeader`] (where it sits
+//! in the run's order and causality), which the store's row, the stream's
+//! event frames and the REST API's views all carry. What each kind says is
+//! the model's business (`events::Payload`).
 
 use serde::{Deserialize, Serialize};
+
+/// An event's place in a run: its order, who it concerns and what caused it.
+/// Flattened into the protocol's JSON (`"seq": …, "tick": …` beside `kind`
+/// and `payload`); the store keeps each field in a column of its own.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventHeader {
+    /// Global order of the run's events; a cause always has a smaller one.
+    pub seq: u64,
+    pub tick: u64,
+    /// The entity that acted (its `EntityId`).
+    pub actor: Option<u64>,
+    /// The entity acted on.
+    pub target: Option<u64>,
+    /// Seq of the event that caused this one.
+    pub cause: Option<u64>,
+    /// Ties an event to an outside request (e.g. a client's request id).
+    pub correlation: Option<u64>,
+    /// Cascade depth: 0 for what intents and the world do, +1 per reaction.
+    pub depth: u8,
+}
 
 /// The kind of an event (the `kind` column of the store).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
