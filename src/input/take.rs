@@ -10,7 +10,7 @@ use bevy::prelude::*;
 use super::command::{Input, ticks_or_default};
 use super::{
     ClientIntents, InputFeed, MAX_INPUTS_PER_TICK, NextInput, PendingActs, QueuedInputs, Replies,
-    Reply, Sessions, TickInputs, Tunables,
+    Reply, Sessions, TickInputs,
 };
 use crate::core::agent::ZoneId;
 use crate::core::agent::components::{Life, Vitals};
@@ -146,9 +146,7 @@ pub(super) fn take_inputs(
             Input::Tune { patch } => {
                 // Checked before it was queued; a change that no longer
                 // applies (a recorded file edited by hand) changes nothing.
-                if let Ok(p) =
-                    Tunables::parse(patch.clone()).and_then(|t| t.applied_to(&books.params))
-                {
+                if let Ok(p) = patch.applied_to(&books.params) {
                     *books.params = p;
                 }
             }

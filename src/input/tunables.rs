@@ -1,8 +1,9 @@
 //! The tunable parameters as the admin API shows and changes them: a JSON
 //! view of [`SimParams`]. A change is a partial object (only the fields to
-//! change); it is checked whole before anything changes, then applied in
-//! the Input stage of a tick and recorded, so a replay changes the same
-//! parameters at the same tick.
+//! change); every door (`PUT /api/tunables`, the window's Tunables panel)
+//! checks it with [`check`] before anything changes and queues it typed,
+//! as `Input::Tune`; the Input stage of a tick applies it and the store
+//! records it, so a replay changes the same parameters at the same tick.
 
 use std::collections::BTreeMap;
 
@@ -56,6 +57,18 @@ fn bad(field: impl Into<String>, message: impl Into<String>) -> TunablesError {
         field: field.into(),
         message: message.into(),
     }
+}
+
+/// The one check of a change from outside: parsed (naming a wrong or
+/// unknown field), then applied to a copy of `params`. Gives the change,
+/// typed, and the parameters it would make.
+pub fn check(
+    patch: serde_json::Value,
+    params: &SimParams,
+) -> Result<(Tunables, SimParams), TunablesError> {
+    let change = Tunables::parse(patch)?;
+    let tuned = change.applied_to(params)?;
+    Ok((change, tuned))
 }
 
 impl Tunables {

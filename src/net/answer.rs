@@ -12,7 +12,8 @@ use crate::core::SimClock;
 use crate::core::agent::components::*;
 use crate::core::protocol::Subscription;
 use crate::govern::GovernStats;
-use crate::input::{Input, Tunables};
+use crate::input::Input;
+use crate::input::tunables::{self, Tunables};
 use crate::population::{Census, SimParams};
 use crate::record::RunStats;
 use crate::world::stat7::bitchain;
@@ -48,13 +49,14 @@ pub fn answer(world: &mut World, query: SimQuery) -> Effect {
             let _ = reply.send(Tunables::of(world.resource::<SimParams>()));
         }
         SimQuery::Tune(patch, reply) => {
-            let checked = Tunables::parse(patch.clone())
-                .and_then(|t| t.applied_to(world.resource::<SimParams>()))
-                .map(|p| Tunables::of(&p));
-            let ok = checked.is_ok();
-            let _ = reply.send(checked);
-            if ok {
-                return Effect::Input(Input::Tune { patch });
+            match tunables::check(patch, world.resource::<SimParams>()) {
+                Ok((change, tuned)) => {
+                    let _ = reply.send(Ok(Tunables::of(&tuned)));
+                    return Effect::Input(Input::Tune { patch: change });
+                }
+                Err(e) => {
+                    let _ = reply.send(Err(e));
+                }
             }
         }
         SimQuery::Snapshot(sub, reply) => {

@@ -15,7 +15,8 @@ use super::{
     Command, EVENT_BACKLOG, Frame, Info, Notice, Pacing, Source, SourceKind, Throttle, Woken,
 };
 use crate::check::Judge;
-use crate::input::{Input, QueuedInputs, Tunables};
+use crate::input::tunables;
+use crate::input::{Input, QueuedInputs};
 use crate::population::SimParams;
 use crate::run::Simulation;
 
@@ -32,8 +33,8 @@ pub struct Ended {
 /// Checks a patch as the REST API does (parse, then apply to a copy):
 /// the parameters it would give, or the error text to show.
 pub fn check_patch(patch: &Value, params: &SimParams) -> Result<SimParams, String> {
-    Tunables::parse(patch.clone())
-        .and_then(|t| t.applied_to(params))
+    tunables::check(patch.clone(), params)
+        .map(|(_, tuned)| tuned)
         .map_err(|e| e.to_string())
 }
 
@@ -43,12 +44,12 @@ pub fn submit(world: &mut bevy::prelude::World, patch: Value) -> Result<(), Stri
     let params = world
         .get_resource::<SimParams>()
         .ok_or("the simulation has no parameters")?;
-    check_patch(&patch, params)?;
+    let (change, _) = tunables::check(patch, params).map_err(|e| e.to_string())?;
     world
         .get_resource_mut::<QueuedInputs>()
         .ok_or("the simulation takes no inputs")?
         .0
-        .push(Input::Tune { patch });
+        .push(Input::Tune { patch: change });
     Ok(())
 }
 
