@@ -11,7 +11,7 @@ mod stats;
 use bevy::prelude::*;
 
 pub use frame::TickFrame;
-pub use series::{Point, Series};
+pub use series::{Fold, Point, Series};
 pub use state_hash::{StateHash, hash_state_now};
 pub use stats::RunStats;
 

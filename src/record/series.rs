@@ -1,7 +1,9 @@
-//! Per-tick time series with a fixed memory bound: one point per tick until
-//! the series is full, then neighbouring points are merged and each point
+//! Time series with a fixed memory bound: one point per tick until the
+//! series is full, then neighbouring points are merged and each point
 //! covers twice as many ticks. A run of any length keeps at most `capacity`
-//! points, and every tick still counts in exactly one point.
+//! points, and every tick still counts in exactly one point. [`Series`] is
+//! generic over what a point holds ([`Fold`]): the run's own [`Point`]s
+//! here, the window's plots their own.
 
 use serde::Serialize;
 
@@ -24,7 +26,28 @@ pub struct Point {
     pub state_hash: String,
 }
 
-impl Point {
+/// A point of a [`Series`]: the ticks `first()..=last()` folded together,
+/// able to fold in the point that follows it.
+pub trait Fold {
+    fn first(&self) -> u64;
+    fn last(&self) -> u64;
+    /// Folds in `later`, which starts where this one ends.
+    fn absorb(&mut self, later: Self);
+
+    fn ticks(&self) -> u64 {
+        self.last() - self.first() + 1
+    }
+}
+
+impl Fold for Point {
+    fn first(&self) -> u64 {
+        self.first
+    }
+
+    fn last(&self) -> u64 {
+        self.last
+    }
+
     fn absorb(&mut self, later: Point) {
         let (n1, n2) = (
             (self.last - self.first + 1) as f64,
@@ -42,17 +65,17 @@ impl Point {
     }
 }
 
-/// A bounded series of [`Point`]s.
+/// A bounded series of points.
 #[derive(Clone, Debug)]
-pub struct Series {
+pub struct Series<P = Point> {
     capacity: usize,
     ticks_per_point: u64,
-    points: Vec<Point>,
+    points: Vec<P>,
 }
 
-impl Series {
+impl<P: Fold> Series<P> {
     /// `capacity` is rounded up to an even number of at least 2.
-    pub fn new(capacity: usize) -> Series {
+    pub fn new(capacity: usize) -> Series<P> {
         Series {
             capacity: capacity.max(2).next_multiple_of(2),
             ticks_per_point: 1,
@@ -60,9 +83,11 @@ impl Series {
         }
     }
 
-    pub fn push(&mut self, p: Point) {
+    /// Adds the point after the last one (merging when the open point
+    /// covers fewer ticks than a point now does, or the series is full).
+    pub fn push(&mut self, p: P) {
         if let Some(open) = self.points.last_mut()
-            && open.last - open.first + 1 < self.ticks_per_point
+            && open.ticks() < self.ticks_per_point
         {
             open.absorb(p);
             return;
@@ -82,12 +107,16 @@ impl Series {
         self.points.push(p);
     }
 
-    pub fn points(&self) -> &[Point] {
+    pub fn points(&self) -> &[P] {
         &self.points
     }
 
     pub fn ticks_per_point(&self) -> u64 {
         self.ticks_per_point
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.capacity
     }
 }
 

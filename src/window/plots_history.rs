@@ -2,8 +2,8 @@
 //! kept with a fixed bound however long the run. Frames skip ticks (the
 //! mailbox keeps only the latest), so a point covers the ticks since the
 //! one before it, not one tick: every tick seen is counted in exactly one
-//! point. When the history is full, neighbouring points merge (as
-//! `record::series` does) and each point covers twice as many ticks, so a
+//! point. The points are a `record::series::Series`: when it is full,
+//! neighbouring points merge and each covers twice as many ticks, so a
 //! series never has more than [`CAPACITY`] points to draw. Denials come as
 //! cumulative counts, which survive skipped ticks and merges exactly: a
 //! point keeps the count at its end, and its rate is the difference from
@@ -11,6 +11,7 @@
 
 use crate::core::TICK;
 use crate::core::agent::kinds::KIND_COUNT;
+use crate::record::{Fold, Series};
 
 use super::feed::Stats;
 
@@ -41,10 +42,6 @@ pub struct Point {
 }
 
 impl Point {
-    pub fn ticks(&self) -> u64 {
-        self.last - self.first + 1
-    }
-
     /// The mean tick time of the frames folded in.
     pub fn tick_ms_mean(&self) -> f64 {
         self.tick_ms_sum / f64::from(self.frames.max(1))
@@ -52,6 +49,16 @@ impl Point {
 
     fn denied(&self, rule: usize) -> u64 {
         self.denials.get(rule).copied().unwrap_or(0)
+    }
+}
+
+impl Fold for Point {
+    fn first(&self) -> u64 {
+        self.first
+    }
+
+    fn last(&self) -> u64 {
+        self.last
     }
 
     fn absorb(&mut self, later: Point) {
@@ -69,9 +76,7 @@ impl Point {
 /// A bounded history of [`Point`]s.
 #[derive(Clone, Debug)]
 pub struct History {
-    capacity: usize,
-    ticks_per_point: u64,
-    points: Vec<Point>,
+    points: Series<Point>,
     /// The rule names, in the order they first appeared.
     rules: Vec<String>,
     /// Cumulative denials before the first point: the first frame's own,
@@ -89,16 +94,14 @@ impl History {
     /// `capacity` is rounded up to an even number of at least 2.
     pub fn new(capacity: usize) -> History {
         History {
-            capacity: capacity.max(2).next_multiple_of(2),
-            ticks_per_point: 1,
-            points: Vec::new(),
+            points: Series::new(capacity),
             rules: Vec::new(),
             baseline: Vec::new(),
         }
     }
 
     pub fn points(&self) -> &[Point] {
-        &self.points
+        self.points.points()
     }
 
     pub fn rules(&self) -> &[String] {
@@ -106,22 +109,22 @@ impl History {
     }
 
     pub fn ticks_per_point(&self) -> u64 {
-        self.ticks_per_point
+        self.points.ticks_per_point()
     }
 
     /// Ticks counted since the history (re)started.
     pub fn ticks(&self) -> u64 {
-        self.points.iter().map(Point::ticks).sum()
+        self.points().iter().map(Point::ticks).sum()
     }
 
     /// Adds the frame of `tick`. A tick not after the last one (a replay's
     /// timeline went back, a new source) starts the history afresh.
     pub fn push(&mut self, tick: u64, stats: &Stats) {
-        if self.points.last().is_some_and(|p| tick <= p.last) {
-            *self = History::new(self.capacity);
+        if self.points().last().is_some_and(|p| tick <= p.last) {
+            *self = History::new(self.points.capacity());
         }
         let denials = self.cumulative(&stats.denials);
-        let first = match self.points.last() {
+        let first = match self.points().last() {
             Some(p) => p.last + 1,
             None => {
                 self.baseline = denials.clone();
@@ -129,7 +132,7 @@ impl History {
             }
         };
         let ticks = tick - first + 1;
-        self.insert(Point {
+        self.points.push(Point {
             first,
             last: tick,
             frames: 1,
@@ -160,28 +163,6 @@ impl History {
         out
     }
 
-    fn insert(&mut self, p: Point) {
-        if let Some(open) = self.points.last_mut()
-            && open.ticks() < self.ticks_per_point
-        {
-            open.absorb(p);
-            return;
-        }
-        if self.points.len() == self.capacity {
-            let old = std::mem::take(&mut self.points);
-            let mut it = old.into_iter();
-            while let Some(mut a) = it.next() {
-                if let Some(b) = it.next() {
-                    a.absorb(b);
-                }
-                self.points.push(a);
-            }
-            self.ticks_per_point *= 2;
-            return self.insert(p);
-        }
-        self.points.push(p);
-    }
-
     /// Mean tick time against the tick each point ends on.
     pub fn tick_ms(&self) -> Vec<[f64; 2]> {
         self.series(|p| p.tick_ms_mean())
@@ -190,7 +171,7 @@ impl History {
     /// The kinds that were ever present, by index into the kind table.
     pub fn kinds_present(&self) -> Vec<usize> {
         (0..KIND_COUNT)
-            .filter(|&k| self.points.iter().any(|p| p.by_kind[k] > 0))
+            .filter(|&k| self.points().iter().any(|p| p.by_kind[k] > 0))
             .collect()
     }
 
@@ -208,7 +189,7 @@ impl History {
     /// that restarted its counters) reads as no denials, not a negative rate.
     pub fn denial_rate(&self, rule: usize) -> Vec<[f64; 2]> {
         let mut before = self.baseline.get(rule).copied().unwrap_or(0);
-        self.points
+        self.points()
             .iter()
             .map(|p| {
                 let now = p.denied(rule);
@@ -220,7 +201,10 @@ impl History {
     }
 
     fn series(&self, y: impl Fn(&Point) -> f64) -> Vec<[f64; 2]> {
-        self.points.iter().map(|p| [p.last as f64, y(p)]).collect()
+        self.points()
+            .iter()
+            .map(|p| [p.last as f64, y(p)])
+            .collect()
     }
 }
 
