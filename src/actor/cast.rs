@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 use bevy::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::core::agent::EntityId;
 use crate::core::agent::kinds::AgentKind;
@@ -52,7 +52,7 @@ pub struct Message {
 }
 
 /// A step that failed for good (its retries spent), with its context.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StepError {
     pub actor: String,
     /// Where the step is written (`actors[0].steps[2]`).

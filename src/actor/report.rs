@@ -5,7 +5,7 @@
 //! summary per actor.
 
 use regex::Regex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use bevy::prelude::*;
 
@@ -133,13 +133,13 @@ impl MessageWatches {
 }
 
 /// An actor at the end of the run, for `report.json`.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ActorSummary {
     pub name: String,
     pub entity: Option<u64>,
     /// `finished`, `stopped` (an error ended it), `running` (its script was
     /// still going when the run ended) or `never_entered`.
-    pub status: &'static str,
+    pub status: String,
     /// The step it was at when the run ended, if still running.
     pub at_step: Option<String>,
     pub steps_done: u64,
@@ -167,7 +167,7 @@ pub fn summaries(world: &World) -> Vec<ActorSummary> {
         .map(|a| ActorSummary {
             name: a.name.clone(),
             entity: a.entity.map(|e| e.0),
-            status: status(a),
+            status: status(a).to_string(),
             at_step: (status(a) == "running")
                 .then(|| a.at_step().map(str::to_string))
                 .flatten(),
@@ -191,7 +191,7 @@ pub fn actor_verdicts(world: &World, tick: u64) -> Vec<Verdict> {
         .into_iter()
         .map(|s| {
             let passed = s.errors_total == 0;
-            let measured = match s.status {
+            let measured = match s.status.as_str() {
                 "running" => format!(
                     "{} steps done, still at {} when the run ended",
                     s.steps_done,

@@ -5,26 +5,27 @@
 use std::collections::BTreeMap;
 
 use bevy::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::core::scenario::{Fault, FaultSpec};
 
 /// One fault's record.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct FaultReport {
     /// Its place in the scenario's `faults`.
     pub index: usize,
-    pub fault: &'static str,
+    pub fault: String,
     pub from_tick: u64,
     pub to_tick: u64,
     /// Whether the run got to its first tick.
     pub reached: bool,
     /// Named counts: `killed`, `candidates`, `writer_stalls`,
     /// `writer_stalled_ms`, `disconnected`, `delayed`, `dropped`, ...
-    pub effects: BTreeMap<&'static str, u64>,
+    pub effects: BTreeMap<String, u64>,
     /// What is not a count: a restart's state hashes before and after.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub notes: BTreeMap<&'static str, String>,
+    pub notes: BTreeMap<String, String>,
     /// The same in words.
     pub summary: String,
     #[serde(skip)]
@@ -32,12 +33,17 @@ pub struct FaultReport {
 }
 
 impl FaultReport {
-    pub fn add(&mut self, effect: &'static str, n: u64) {
-        *self.effects.entry(effect).or_default() += n;
+    pub fn add(&mut self, effect: &str, n: u64) {
+        match self.effects.get_mut(effect) {
+            Some(count) => *count += n,
+            None => {
+                self.effects.insert(effect.to_string(), n);
+            }
+        }
     }
 
-    pub fn note(&mut self, name: &'static str, text: String) {
-        self.notes.insert(name, text);
+    pub fn note(&mut self, name: &str, text: String) {
+        self.notes.insert(name.to_string(), text);
     }
 
     fn get(&self, effect: &str) -> u64 {
@@ -120,7 +126,7 @@ impl FaultLog {
                 .enumerate()
                 .map(|(index, f)| FaultReport {
                     index,
-                    fault: f.fault.name(),
+                    fault: f.fault.name().to_string(),
                     from_tick: f.at.from,
                     to_tick: f.at.to,
                     reached: false,

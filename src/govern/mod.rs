@@ -10,7 +10,7 @@ pub mod rules;
 use std::collections::BTreeMap;
 
 use bevy::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use crate::core::scenario::{Policy, PolicySet, Rule, ScenarioPolicies};
 pub use rules::{Party, Scene, Verdict, judge};
@@ -24,7 +24,7 @@ use crate::population::{ActionTally, SimParams};
 use crate::world::{ZoneLedger, Zones};
 
 /// Decisions of one rule over the run.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decisions {
     pub permitted: u64,
     pub mutated: u64,

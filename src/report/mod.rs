@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use bevy::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::events::EventLog;
 
@@ -29,7 +29,7 @@ use crate::world::{Neighbour, SpatialGrid, ZoneLedger, Zones};
 pub use summary::summary_table;
 
 /// How the run was started.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct RunInfo {
     pub scenario: String,
     pub scenario_file: String,
@@ -39,7 +39,7 @@ pub struct RunInfo {
     pub wall_secs: f64,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct TickMs {
     pub p50: f64,
     pub p99: f64,
@@ -47,28 +47,28 @@ pub struct TickMs {
     pub mean: f64,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct PopulationReport {
     pub initial: u64,
     pub r#final: u64,
     pub peak: u64,
-    pub by_kind: BTreeMap<&'static str, u32>,
+    pub by_kind: BTreeMap<String, u32>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Totals {
     pub arrivals: u64,
     pub births: u64,
     pub deaths: u64,
     pub killed: u64,
     pub departures: u64,
-    pub actions: BTreeMap<&'static str, u64>,
+    pub actions: BTreeMap<String, u64>,
     pub failed_actions: u64,
 }
 
 /// Coins are conserved: what agents and treasuries hold must equal what
 /// arrived with spawned agents minus what left with departing players.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Wealth {
     pub held_by_agents: u64,
     pub in_treasuries: u64,
@@ -77,7 +77,7 @@ pub struct Wealth {
     pub conserved: bool,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Heatmap {
     pub bins_x: u32,
     pub bins_y: u32,
@@ -85,17 +85,17 @@ pub struct Heatmap {
 }
 
 /// The STAT7 identity of one agent (the deepest lineages are reported).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Stat7Sample {
     pub id: u64,
-    pub kind: &'static str,
+    pub kind: String,
     pub lineage: u32,
     pub uri: String,
     pub address: String,
 }
 
 /// The series as columns (one entry per point).
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct SeriesColumns {
     pub ticks_per_point: u64,
     pub tick: Vec<u64>,
@@ -110,14 +110,14 @@ pub struct SeriesColumns {
 }
 
 /// Events of the run by kind.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct EventsReport {
     pub total: u64,
-    pub by_kind: BTreeMap<&'static str, u64>,
+    pub by_kind: BTreeMap<String, u64>,
 }
 
 /// What the cascade engine did.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct CascadesReport {
     /// Events by cascade depth (index = depth; the last bucket holds deeper ones).
     pub depth_histogram: Vec<u64>,
@@ -130,7 +130,7 @@ pub struct CascadesReport {
 }
 
 /// The event store's side of the run.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct StoreReport {
     pub events_written: u64,
     pub ticks_written: u64,
@@ -141,51 +141,80 @@ pub struct StoreReport {
     pub writer_busy_secs: f64,
 }
 
-/// Everything `report.json` holds.
-#[derive(Clone, Debug, Serialize)]
+/// Everything `report.json` holds: written by a run, read back by the suite
+/// (and anyone else). What judges a run (scenario, seed, ticks, timing and
+/// the pass mark) must be there; anything else a report lacks takes its
+/// default and unknown fields are ignored, so reports of other versions load.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Report {
-    pub seedsim_version: &'static str,
+    #[serde(default)]
+    pub seedsim_version: String,
     pub scenario: String,
+    #[serde(default)]
     pub scenario_file: String,
     pub seed: u64,
     pub ticks: u64,
+    #[serde(default)]
     pub pace: Pace,
+    #[serde(default)]
     pub threads: usize,
+    #[serde(default)]
     pub final_state_hash: String,
+    #[serde(default)]
     pub state_hash_chain: String,
     /// The run's event store, if it was recorded.
+    #[serde(default)]
     pub events_db: Option<String>,
     /// Hash of the last event in the chain (hex), if recorded.
+    #[serde(default)]
     pub last_hash: Option<String>,
+    #[serde(default)]
     pub entity_ticks_per_sec: f64,
+    #[serde(default)]
     pub ticks_per_sec: f64,
     pub wall_secs: f64,
     pub tick_ms: TickMs,
+    #[serde(default)]
     pub peak_rss_bytes: Option<u64>,
+    #[serde(default)]
     pub population: PopulationReport,
+    #[serde(default)]
     pub totals: Totals,
+    #[serde(default)]
     pub wealth: Wealth,
+    #[serde(default)]
     pub events: EventsReport,
     /// Governance decisions by rule name.
+    #[serde(default)]
     pub governance: BTreeMap<String, Decisions>,
+    #[serde(default)]
     pub cascades: CascadesReport,
+    #[serde(default)]
     pub store: Option<StoreReport>,
+    #[serde(default)]
     pub heatmap: Heatmap,
+    #[serde(default)]
     pub stat7: Vec<Stat7Sample>,
+    #[serde(default)]
     pub series: SeriesColumns,
     /// The scenario's assertions and thresholds, judged (empty if it has none).
+    #[serde(default)]
     pub verdicts: Vec<crate::core::scenario::Verdict>,
     /// Whether every verdict passed.
     pub passed: bool,
     /// The scenario's clients, as the assault engine measured them.
+    #[serde(default)]
     pub clients: Option<crate::assault::AssaultReport>,
     /// The scenario's scripted actors at the end: status, steps, errors.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub actors: Vec<crate::actor::ActorSummary>,
     /// Why the run stopped early, if a tick panicked.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub panic: Option<String>,
     /// What each of the scenario's faults did (empty if it has none).
+    #[serde(default)]
     pub faults: Vec<crate::fault::FaultReport>,
 }
 
@@ -227,7 +256,11 @@ impl Report {
         let log = world.resource::<EventLog>();
         let events = EventsReport {
             total: log.total(),
-            by_kind: EVENT_KINDS.iter().copied().zip(log.by_kind).collect(),
+            by_kind: EVENT_KINDS
+                .iter()
+                .map(|k| k.to_string())
+                .zip(log.by_kind)
+                .collect(),
         };
         let react = world.resource::<ReactStats>();
         let params = world.resource::<SimParams>();
@@ -241,7 +274,7 @@ impl Report {
             tick_budget: params.tick_budget,
         };
         Report {
-            seedsim_version: env!("CARGO_PKG_VERSION"),
+            seedsim_version: env!("CARGO_PKG_VERSION").to_string(),
             scenario: info.scenario,
             scenario_file: info.scenario_file,
             seed: info.seed,
@@ -266,7 +299,9 @@ impl Report {
                 initial: stats.initial_population,
                 r#final: census.total(),
                 peak: stats.peak_population,
-                by_kind: AgentKind::all().map(|k| (k.name(), census.of(k))).collect(),
+                by_kind: AgentKind::all()
+                    .map(|k| (k.name().to_string(), census.of(k)))
+                    .collect(),
             },
             totals: Totals {
                 arrivals: stats.arrivals,
@@ -276,7 +311,7 @@ impl Report {
                 departures: stats.departures,
                 actions: ActionKind::ALL
                     .iter()
-                    .map(|k| (k.as_str(), stats.actions[*k as usize]))
+                    .map(|k| (k.as_str().to_string(), stats.actions[*k as usize]))
                     .collect(),
                 failed_actions: stats.failed,
             },
@@ -384,7 +419,7 @@ fn stat7_samples(world: &mut World, tick: u64) -> Vec<Stat7Sample> {
             // fail the report if that ever stops being true.
             Some(Stat7Sample {
                 id: *id,
-                kind: kind.0.name(),
+                kind: kind.0.name().to_string(),
                 lineage: *generation,
                 uri: chain.uri().ok()?,
                 address: chain.address().ok()?,

@@ -71,8 +71,9 @@ pub fn summary_table(r: &Report) -> String {
             r.entity_ticks_per_sec, r.ticks_per_sec
         ),
     ));
-    let mut kinds: Vec<(&&str, &u64)> = r.events.by_kind.iter().filter(|(_, n)| **n > 0).collect();
-    kinds.sort_by_key(|(k, n)| (std::cmp::Reverse(**n), **k));
+    let mut kinds: Vec<(&String, &u64)> =
+        r.events.by_kind.iter().filter(|(_, n)| **n > 0).collect();
+    kinds.sort_by_key(|(k, n)| (std::cmp::Reverse(**n), *k));
     let top: Vec<String> = kinds
         .iter()
         .take(6)

@@ -14,10 +14,11 @@ use crate::record::{RunStats, TickFrame};
 use crate::store::{StoreError, StoreSink, StoreSummary};
 
 /// How ticks follow each other on the wall clock.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Pace {
     /// Back to back, in virtual time.
+    #[default]
     Fast,
     /// One tick per 100 ms of wall clock.
     Realtime,

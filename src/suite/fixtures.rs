@@ -7,11 +7,12 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::plan::PlannedRun;
-use super::report_file::{EventCount, RuleCounts, RunReport, Series, TickMs};
 use super::run::{Exit, RunOutcome, outcome};
 use super::select::Skipped;
 use super::{SuiteResult, Totals};
 use crate::core::scenario::{CheckKind, Verdict};
+use crate::govern::Decisions;
+use crate::report::{EventsReport, Report, SeriesColumns, TickMs};
 
 pub fn planned(scenario: &str, seed: Option<u64>) -> PlannedRun {
     PlannedRun {
@@ -40,9 +41,9 @@ pub fn verdict(name: &str, passed: bool) -> Verdict {
     }
 }
 
-pub fn report(scenario: &str, verdicts: Vec<Verdict>) -> RunReport {
+pub fn report(scenario: &str, verdicts: Vec<Verdict>) -> Report {
     let n = 1200u64;
-    RunReport {
+    Report {
         scenario: scenario.into(),
         seed: 17,
         ticks: n,
@@ -53,11 +54,14 @@ pub fn report(scenario: &str, verdicts: Vec<Verdict>) -> RunReport {
             max: 4.0,
             mean: 1.2,
         },
-        events: EventCount { total: 5000 },
+        events: EventsReport {
+            total: 5000,
+            ..Default::default()
+        },
         governance: BTreeMap::from([
             (
                 "no-pvp-in-safe-zones".to_string(),
-                RuleCounts {
+                Decisions {
                     permitted: 90,
                     mutated: 0,
                     denied: 12,
@@ -65,14 +69,14 @@ pub fn report(scenario: &str, verdicts: Vec<Verdict>) -> RunReport {
             ),
             (
                 "tax".to_string(),
-                RuleCounts {
+                Decisions {
                     permitted: 80,
                     mutated: 20,
                     denied: 0,
                 },
             ),
         ]),
-        series: Series {
+        series: SeriesColumns {
             ticks_per_point: 1,
             tick: (1..=n).collect(),
             population: (1..=n).map(|t| 200 + t % 17).collect(),
@@ -80,10 +84,12 @@ pub fn report(scenario: &str, verdicts: Vec<Verdict>) -> RunReport {
             tick_ms_max: (1..=n).map(|t| 2.0 + (t % 5) as f64 / 10.0).collect(),
             actions: (1..=n).map(|t| 50 + t % 9).collect(),
             events: (1..=n).map(|t| 80 + t % 13).collect(),
+            ..Default::default()
         },
         passed: verdicts.iter().all(|v| v.passed),
         verdicts,
         clients: None,
+        ..Default::default()
     }
 }
 

@@ -10,8 +10,8 @@ use std::path::Path;
 
 use super::SuiteResult;
 use super::plot::{Agg, Line, MAX_POINTS, bar_chart, downsample, line_chart};
-use super::report_file::RunReport;
 use super::run::{RunOutcome, RunStatus};
+use crate::report::Report;
 
 /// `s` safe as HTML text and as a quoted attribute value.
 pub fn esc(s: &str) -> String {
@@ -191,7 +191,7 @@ fn run_section(s: &mut String, i: usize, run: &RunOutcome) {
     *s += "</section>\n";
 }
 
-fn figures(s: &mut String, r: &RunReport) {
+fn figures(s: &mut String, r: &Report) {
     let _ = writeln!(
         s,
         "<p>{} ticks in {:.2} s; tick ms p50 {:.3}, p99 {:.3}, max {:.3}, mean {:.3}; {} events</p>",
@@ -205,7 +205,7 @@ fn figures(s: &mut String, r: &RunReport) {
     );
 }
 
-fn plots(s: &mut String, r: &RunReport) {
+fn plots(s: &mut String, r: &Report) {
     let c = &r.series;
     let ticks: Vec<f64> = c.tick.iter().map(|&t| t as f64).collect();
     let f = |v: &[u64]| v.iter().map(|&x| x as f64).collect::<Vec<f64>>();

@@ -32,7 +32,7 @@ use serde::Serialize;
 pub use html::html_report;
 pub use junit::junit_report;
 pub use plan::{MAX_SEEDS, PlannedRun, SeedRange, Seeds, plan, shell_word};
-pub use report_file::{RunReport, read_report};
+pub use report_file::read_report;
 pub use run::{Exit, RunOutcome, RunStatus, STDERR_TAIL_BYTES, execute, outcome};
 pub use select::{Loaded, SKIP_MARKER, ScenarioFile, SelectError, Selection, Skipped, select};
 pub use summary::{summary_json, summary_text};

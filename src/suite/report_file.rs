@@ -1,95 +1,19 @@
-//! What the suite reads back from a child's `report.json`: the verdicts and
-//! the pass mark (to judge the run) and what the HTML report plots. It is its
-//! own read-side type because `report::Report` is built from a live world and
-//! only serialises; unknown fields are ignored, so `report.json` can grow
-//! without breaking the suite.
+//! Reading back a child's `report.json` as the [`Report`] it wrote: the
+//! verdicts and the pass mark judge the run, the rest feeds the summary and
+//! the HTML report. The file is untrusted (a run may have died mid-write, or
+//! be of another version): bounded in size, read leniently, and an error
+//! says in one line what was wrong.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::Deserialize;
-
-use crate::core::scenario::Verdict;
+use crate::report::Report;
 
 /// A `report.json` larger than this is not read (the series is bounded, so a
 /// real one is a few hundred KiB; this keeps a corrupt file from costing memory).
 const MAX_REPORT_BYTES: u64 = 64 * 1024 * 1024;
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-pub struct TickMs {
-    pub p50: f64,
-    pub p99: f64,
-    pub max: f64,
-    pub mean: f64,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-pub struct EventCount {
-    pub total: u64,
-}
-
-/// Governance decisions of one rule.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-pub struct RuleCounts {
-    pub permitted: u64,
-    pub mutated: u64,
-    pub denied: u64,
-}
-
-/// The series columns that are plotted: one entry per point, each point
-/// covering the ticks after the previous point's up to `tick`.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct Series {
-    pub ticks_per_point: u64,
-    pub tick: Vec<u64>,
-    pub population: Vec<u64>,
-    pub tick_ms: Vec<f64>,
-    pub tick_ms_max: Vec<f64>,
-    /// Sums over each point's ticks.
-    pub actions: Vec<u64>,
-    pub events: Vec<u64>,
-}
-
-/// The parts of `report.json` the suite uses.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct RunReport {
-    pub scenario: String,
-    pub seed: u64,
-    pub ticks: u64,
-    pub wall_secs: f64,
-    pub tick_ms: TickMs,
-    #[serde(default)]
-    pub events: EventCount,
-    #[serde(default)]
-    pub governance: BTreeMap<String, RuleCounts>,
-    #[serde(default)]
-    pub series: Series,
-    #[serde(default)]
-    pub verdicts: Vec<Verdict>,
-    pub passed: bool,
-    /// The scenario's clients, if it had any: their latency histograms.
-    #[serde(default)]
-    pub clients: Option<ClientLatencies>,
-}
-
-/// `[microseconds, count]` buckets of one latency histogram.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct Buckets {
-    pub buckets: Vec<[u64; 2]>,
-}
-
-/// The parts of a run's `clients` report the plots use.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct ClientLatencies {
-    pub ack_latency: Buckets,
-    pub event_latency: Buckets,
-}
-
 /// Reads `dir/report.json`; the error says what was wrong in one line.
-pub fn read_report(dir: &Path) -> Result<RunReport, String> {
+pub fn read_report(dir: &Path) -> Result<Report, String> {
     let path = dir.join("report.json");
     let size = std::fs::metadata(&path)
         .map_err(|e| format!("no report at {}: {e}", path.display()))?
@@ -102,4 +26,45 @@ pub fn read_report(dir: &Path) -> Result<RunReport, String> {
     }
     let text = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     serde_json::from_slice(&text).map_err(|e| format!("{} is not a report: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::suite::fixtures;
+
+    fn scratch(name: &str) -> std::path::PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("seedsim-report-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("scratch dir");
+        dir
+    }
+
+    #[test]
+    fn what_a_run_writes_reads_back_the_same() {
+        let written = fixtures::report("smoke", vec![fixtures::verdict("tick_ms: p99 < 50", true)]);
+        let dir = scratch("same");
+        written.write_json(&dir).expect("written");
+        let read = read_report(&dir).expect("read back");
+        let json = |r: &Report| serde_json::to_value(r).expect("serializes");
+        assert_eq!(json(&read), json(&written));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_file_without_what_judges_a_run_is_not_a_report() {
+        let dir = scratch("partial");
+        std::fs::write(dir.join("report.json"), r#"{"scenario":"smoke","seed":1}"#).unwrap();
+        let e = read_report(&dir).unwrap_err();
+        assert!(
+            e.contains("is not a report") && e.contains("missing field"),
+            "{e}"
+        );
+        // Unknown fields (a newer version's) are ignored.
+        let mut v = serde_json::to_value(fixtures::report("smoke", vec![])).unwrap();
+        v["from_the_future"] = serde_json::json!(1);
+        std::fs::write(dir.join("report.json"), v.to_string()).unwrap();
+        assert_eq!(read_report(&dir).expect("lenient").scenario, "smoke");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

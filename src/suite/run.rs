@@ -14,9 +14,10 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::plan::PlannedRun;
-use super::report_file::{RunReport, read_report};
+use super::report_file::read_report;
 use super::tail::Tail;
 use crate::core::scenario::Verdict;
+use crate::report::Report;
 
 /// How much of a child's stderr is kept (its end, where the error is).
 pub const STDERR_TAIL_BYTES: usize = 64 * 1024;
@@ -86,7 +87,7 @@ pub struct RunOutcome {
     pub stderr_tail: String,
     /// The report read back, for the plots (not repeated in summary.json).
     #[serde(skip)]
-    pub report: Option<RunReport>,
+    pub report: Option<Report>,
     /// `<scenario>[seed=S]`.
     #[serde(skip)]
     pub label: String,
@@ -231,7 +232,7 @@ pub fn outcome(
     run: &PlannedRun,
     exit: Exit,
     wall_secs: f64,
-    report: Result<RunReport, String>,
+    report: Result<Report, String>,
     stderr_tail: String,
 ) -> RunOutcome {
     let last_line = || {
@@ -301,7 +302,7 @@ mod tests {
     use super::*;
     use crate::suite::fixtures::{planned, report, verdict};
 
-    fn status(exit: Exit, r: Result<RunReport, String>, tail: &str) -> (RunStatus, Option<String>) {
+    fn status(exit: Exit, r: Result<Report, String>, tail: &str) -> (RunStatus, Option<String>) {
         let o = outcome(&planned("market", Some(17)), exit, 1.0, r, tail.into());
         (o.status, o.problem)
     }
