@@ -6,6 +6,7 @@
 //! window (see `window`).
 
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -15,6 +16,7 @@ use super::{EXIT_FAILED, EXIT_INVALID, RunArgs};
 use crate::check::Judge;
 use crate::core::scenario::load_file;
 use crate::report::{Report, RunInfo, summary_table};
+use crate::run::drive::{self, Ended, Watch};
 use crate::run::{RunConfig, Simulation};
 use crate::store::StoreConfig;
 
@@ -218,31 +220,21 @@ pub fn execute(plan: Plan, window: Option<Shown>) -> ExitCode {
             }
         }
     } else {
-        let progress = Progress::new(ticks, args.quiet);
-        for done in 1..=ticks {
-            let Ok(frame) = sim.try_step() else {
-                break;
-            };
-            progress.tick(frame, done);
-            if sim.store_failed() {
-                break;
-            }
-            if !judge.is_empty() && judge.after_tick(sim.world_mut()) {
-                // A threshold failed and the scenario asked to stop there.
-                break;
-            }
-        }
-        progress.finish();
+        let mut watch = Watching {
+            progress: Progress::new(ticks, args.quiet),
+            judge: &mut judge,
+        };
+        drive::to_the_end(&mut sim, ticks, &mut watch);
+        watch.progress.finish();
         None
     };
     // Whatever happened above, teardown runs: the store is finished, the
     // sockets get their close frames, the report is written.
-    let panicked = sim.panicked().cloned();
-    if let Some(p) = &panicked {
+    if let Some(p) = sim.panicked() {
         eprintln!("error: {p}; stopping the run");
     }
-    let stored = match sim.finish_store().transpose() {
-        Ok(s) => s,
+    let Ended { panicked, stored } = match drive::finish(&mut sim) {
+        Ok(ended) => ended,
         Err(e) => {
             eprintln!("error: the event store failed: {e}");
             return ExitCode::from(EXIT_FAILED);
@@ -319,5 +311,23 @@ pub fn execute(plan: Plan, window: Option<Shown>) -> ExitCode {
             eprintln!("error: cannot write report to {}: {e}", out_dir.display());
             ExitCode::from(EXIT_FAILED)
         }
+    }
+}
+
+/// A headless run's watch: its progress line and its checks.
+struct Watching<'a> {
+    progress: Progress,
+    judge: &'a mut Judge,
+}
+
+impl Watch for Watching<'_> {
+    fn after_tick(&mut self, world: &mut bevy::prelude::World, done: u64) -> ControlFlow<()> {
+        self.progress
+            .tick(world.resource::<crate::record::TickFrame>(), done);
+        // A threshold failed and the scenario asked to stop there.
+        if !self.judge.is_empty() && self.judge.after_tick(world) {
+            return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
     }
 }
