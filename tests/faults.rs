@@ -169,7 +169,10 @@ fn a_cataclysm_kills_its_share_cascades_and_replays() {
 #[test]
 fn a_stalled_writer_makes_the_tick_wait_and_loses_nothing() {
     let dir = scratch("stall");
-    let path = scenario(&dir, 400, "(at: (1, 400), fault: StallWriter(ms: 400))");
+    // The tick waits only once the writer is 256 ticks behind: a stall long
+    // enough that even a slow debug build on a loaded machine outruns it
+    // (256 ticks in 1.5 s is under 6 ms a tick).
+    let path = scenario(&dir, 400, "(at: (1, 400), fault: StallWriter(ms: 1500))");
     let report = run(&path, &dir.join("out"), 7);
     let store = &report["store"];
     assert!(store["stall_secs"].as_f64().unwrap_or(0.0) > 0.0, "{store}");
@@ -181,7 +184,7 @@ fn a_stalled_writer_makes_the_tick_wait_and_loses_nothing() {
     assert!(stalls >= 2, "{fault}");
     assert_eq!(
         fault["effects"]["writer_stalled_ms"].as_u64(),
-        Some(stalls * 400),
+        Some(stalls * 1500),
         "{fault}"
     );
     let (code, text) = seedsim(&["verify"], &dir.join("out/events.db"), &[]);
