@@ -587,7 +587,7 @@ fn sigterm_finishes_the_store_then_closes_every_socket() {
         .arg(&scenario)
         .args(["--http", "127.0.0.1:0", "--ws", "127.0.0.1:0"])
         .args(["--token", "t", "--out"])
-        .arg(&dir)
+        .arg(dir.join("out"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -639,7 +639,7 @@ fn sigterm_finishes_the_store_then_closes_every_socket() {
     let status = child.wait().expect("exits");
     assert!(status.success(), "{status:?}: {rest}");
     assert!(rest.contains("events.db verified intact"), "{rest}");
-    match seedsim::store::verify::verify(&dir.join("events.db")).expect("verifies") {
+    match seedsim::store::verify::verify(&dir.join("out").join("events.db")).expect("verifies") {
         seedsim::store::verify::Verdict::Intact { complete, .. } => assert!(complete),
         other => panic!("{other:?}"),
     }

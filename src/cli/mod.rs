@@ -68,9 +68,13 @@ pub struct ScenarioOpts {
     /// Compute threads (default: all cores).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
     pub threads: Option<u64>,
-    /// Run folder for events.db and report.json (default: runs/<scenario>-<seed>/).
+    /// Run folder for events.db and report.json; it must be new or empty
+    /// (default: runs/<scenario>-<seed>/, then -2, -3…; runs/latest names the newest).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// With --out: move an occupied folder aside to DIR.replaced-N first (nothing is deleted).
+    #[arg(long, requires = "out")]
+    pub force: bool,
     /// Do not record events.db (measures the simulation alone).
     #[arg(long)]
     pub no_store: bool,

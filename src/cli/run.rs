@@ -17,6 +17,7 @@ use crate::check::Judge;
 use crate::core::scenario::load_file;
 use crate::report::{Report, RunInfo, summary_table};
 use crate::run::drive::{self, Ended, Watch};
+use crate::run::folder::{FolderError, RunFolder};
 use crate::run::{RunConfig, Simulation};
 use crate::store::StoreConfig;
 
@@ -37,11 +38,16 @@ pub fn run(args: &RunArgs, forever: bool) -> ExitCode {
     };
     let seed = args.common.seed.unwrap_or(scenario.seed);
     let ticks = args.ticks.unwrap_or(scenario.ticks.0);
-    let out_dir = args
-        .common
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("runs").join(format!("{}-{seed}", scenario.name)));
+    if args.window.window && !super::screenshot_ok(args.window.screenshot.as_deref()) {
+        return ExitCode::from(EXIT_INVALID);
+    }
+    // Claimed last, once the command is known to be valid: a refused
+    // command leaves no folder behind.
+    let folder = match claim_folder(args, &scenario.name, seed) {
+        Ok(folder) => folder,
+        Err(code) => return code,
+    };
+    let out_dir = folder.path().to_path_buf();
     let store = (!args.common.no_store).then(|| StoreConfig {
         path: out_dir.join("events.db"),
         scenario_file: args.common.scenario.display().to_string(),
@@ -54,10 +60,6 @@ pub fn run(args: &RunArgs, forever: bool) -> ExitCode {
         threads: args.common.threads.map(|t| t as usize),
         store,
     };
-
-    if args.window.window && !super::screenshot_ok(args.window.screenshot.as_deref()) {
-        return ExitCode::from(EXIT_INVALID);
-    }
     let judge = Judge::new(&scenario);
     let plan = Plan {
         args: args.clone(),
@@ -65,7 +67,7 @@ pub fn run(args: &RunArgs, forever: bool) -> ExitCode {
         scenario,
         seed,
         ticks,
-        out_dir,
+        folder,
         config,
         judge,
     };
@@ -83,7 +85,7 @@ pub struct Plan {
     pub scenario: crate::core::scenario::Scenario,
     seed: u64,
     pub ticks: u64,
-    out_dir: PathBuf,
+    folder: RunFolder,
     config: RunConfig,
     judge: Judge,
 }
@@ -123,10 +125,11 @@ pub fn execute(plan: Plan, window: Option<Shown>) -> ExitCode {
         scenario,
         seed,
         ticks,
-        out_dir,
+        folder,
         config,
         judge,
     } = plan;
+    let out_dir = folder.path().to_path_buf();
     let args = &args;
     // Clients think in wall-clock time: a run with clients is served in
     // real time, on loopback ports of its own unless told where.
@@ -176,6 +179,7 @@ pub fn execute(plan: Plan, window: Option<Shown>) -> ExitCode {
         Ok(sim) => sim,
         Err(e) => {
             eprintln!("error: cannot create the event store: {e}");
+            folder.abandon();
             return ExitCode::from(EXIT_FAILED);
         }
     };
@@ -216,6 +220,11 @@ pub fn execute(plan: Plan, window: Option<Shown>) -> ExitCode {
             }
             Err(e) => {
                 eprintln!("error: {e}");
+                if sim.tick() == 0 {
+                    // It never served a tick: the folder it claimed goes.
+                    let _ = sim.finish_store();
+                    folder.abandon();
+                }
                 return ExitCode::from(EXIT_FAILED);
             }
         }
@@ -276,12 +285,19 @@ pub fn execute(plan: Plan, window: Option<Shown>) -> ExitCode {
     match report.write_json(&out_dir) {
         Ok(path) => {
             let _ = writeln!(stdout, "  report: {}", path.display());
+            // A served run's client and admin inputs cannot be made again:
+            // only its store replays it.
+            let reproduce = match (&stored, live_args.serve) {
+                (Some(s), true) => format!("seedsim replay {}", s.path.display()),
+                _ => format!(
+                    "seedsim run {} --seed {seed}{}",
+                    args.common.scenario.display(),
+                    args.ticks
+                        .map_or(String::new(), |t| format!(" --ticks {t}"))
+                ),
+            };
             if let Some(p) = &panicked {
-                let _ = writeln!(
-                    stdout,
-                    "  FAILED: {p}; reproduce with: seedsim run {} --seed {seed}",
-                    args.common.scenario.display()
-                );
+                let _ = writeln!(stdout, "  FAILED: {p}; reproduce with: {reproduce}");
                 ExitCode::from(EXIT_FAILED)
             } else if cut_short {
                 // The run's checks are about a whole run; a window closed
@@ -298,11 +314,8 @@ pub fn execute(plan: Plan, window: Option<Shown>) -> ExitCode {
                 let failed = report.verdicts.iter().filter(|v| !v.passed).count();
                 let _ = writeln!(
                     stdout,
-                    "  FAILED: {failed} of {} checks; reproduce with: seedsim run {} --seed {seed}{}",
+                    "  FAILED: {failed} of {} checks; reproduce with: {reproduce}",
                     report.verdicts.len(),
-                    args.common.scenario.display(),
-                    args.ticks
-                        .map_or(String::new(), |t| format!(" --ticks {t}"))
                 );
                 ExitCode::from(EXIT_FAILED)
             }
@@ -329,5 +342,34 @@ impl Watch for Watching<'_> {
             return ControlFlow::Break(());
         }
         ControlFlow::Continue(())
+    }
+}
+
+/// The run's folder: `--out` exactly (new or empty, or moved aside with
+/// `--force`), else the next free `runs/<name>-<seed>[-N]`.
+fn claim_folder(args: &RunArgs, name: &str, seed: u64) -> Result<RunFolder, ExitCode> {
+    let claimed = match &args.common.out {
+        Some(dir) => RunFolder::exact(dir, args.common.force),
+        None => RunFolder::numbered(&PathBuf::from("runs").join(format!("{name}-{seed}"))),
+    };
+    match claimed {
+        Ok(folder) => {
+            if let Some(aside) = folder.moved_aside() {
+                eprintln!(
+                    "--force: moved the earlier {} aside to {}",
+                    folder.path().display(),
+                    aside.display()
+                );
+            }
+            Ok(folder)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            let code = match e {
+                FolderError::Occupied(_) | FolderError::NotAFolder(_) => EXIT_INVALID,
+                _ => EXIT_FAILED,
+            };
+            Err(ExitCode::from(code))
+        }
     }
 }

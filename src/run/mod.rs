@@ -8,6 +8,7 @@
 
 mod app;
 pub mod drive;
+pub mod folder;
 pub mod live;
 pub mod replay;
 pub mod restart;

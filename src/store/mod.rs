@@ -110,13 +110,18 @@ impl StoreSink {
                 source,
             })?;
         }
+        // A store is never replaced: what an earlier run recorded may not be
+        // made again. (Run folders are fresh, so this is only ever hit by a
+        // caller that skipped them.)
         for suffix in ["", "-wal", "-shm"] {
             let old = PathBuf::from(format!("{}{suffix}", path.display()));
-            if old.exists() {
-                std::fs::remove_file(&old).map_err(|source| StoreError::Io {
+            if old.exists() || old.is_symlink() {
+                return Err(StoreError::Invalid {
                     path: old.display().to_string(),
-                    source,
-                })?;
+                    message:
+                        "already exists: a run's store is never replaced (write a new run folder)"
+                            .into(),
+                });
             }
         }
         let conn = Connection::open(&path).map_err(sqlite(&path))?;

@@ -18,6 +18,7 @@ use super::report_file::read_report;
 use super::tail::Tail;
 use crate::core::scenario::Verdict;
 use crate::report::Report;
+use crate::run::folder::move_aside;
 
 /// How much of a child's stderr is kept (its end, where the error is).
 pub const STDERR_TAIL_BYTES: usize = 64 * 1024;
@@ -144,12 +145,13 @@ fn run_one(exe: &Path, run: &PlannedRun) -> RunOutcome {
             tail,
         );
     }
-    // The folder is ours; a report left by an earlier suite must not stand
-    // in for a child that dies before writing its own.
-    if let Err(e) = std::fs::remove_dir_all(&run.run_dir)
-        && e.kind() != std::io::ErrorKind::NotFound
+    // A report left by an earlier suite must not stand in for a child that
+    // dies before writing its own, and the child writes only into a free
+    // folder: an earlier run's folder is moved aside (never deleted).
+    if run.run_dir.exists()
+        && let Err(e) = move_aside(&run.run_dir)
     {
-        let why = format!("cannot clear {}: {e}", run.run_dir.display());
+        let why = format!("cannot move {} aside: {e}", run.run_dir.display());
         return outcome(run, Exit::NotRun(why), 0.0, Err(String::new()), "".into());
     }
     let started = Instant::now();

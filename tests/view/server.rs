@@ -29,7 +29,7 @@ impl Server {
             .arg(&scenario)
             .args(["--http", "127.0.0.1:0", "--ws", "127.0.0.1:0", "--no-store"])
             .args(["--token", TOKEN, "--out"])
-            .arg(&dir)
+            .arg(dir.join("out"))
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
