@@ -361,3 +361,94 @@ fn queries_by_ticks_and_entity_match_a_plain_scan() {
     assert_eq!(got, expected);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A finished market-day store (it has scripted actors, so inputs) and a
+/// fresh copy of just its `events.db` for each mutation.
+struct Finished {
+    dir: PathBuf,
+    db: PathBuf,
+}
+
+impl Finished {
+    fn new(name: &str) -> Finished {
+        let dir = scratch(name);
+        let (_, summary) = record("market-day.ron", 11, 120, &dir.join("run"));
+        Finished {
+            db: summary.path,
+            dir,
+        }
+    }
+
+    /// A copy of the store alone, changed by `sql` (None: as it is).
+    fn copy(&self, name: &str, sql: Option<&str>) -> PathBuf {
+        let to = self.dir.join(name);
+        std::fs::create_dir_all(&to).expect("dir");
+        let db = to.join("events.db");
+        std::fs::copy(&self.db, &db).expect("copy");
+        if let Some(sql) = sql {
+            writable(&db).execute_batch(sql).expect(sql);
+        }
+        db
+    }
+}
+
+#[test]
+fn verify_alone_catches_cuts_edits_and_damage_and_passes_a_lone_copy() {
+    let run = Finished::new("complete");
+    let folder = run.db.parent().expect("run folder");
+    for junk in ["events.db-wal", "events.db-shm"] {
+        assert!(!folder.join(junk).exists(), "a finished store left {junk}");
+    }
+    let inputs: i64 = writable(&run.db)
+        .query_row("SELECT count(*) FROM inputs", [], |r| r.get(0))
+        .expect("count");
+    assert!(inputs > 0, "market-day records its actors' inputs");
+    // The store alone, copied without anything beside it, is whole.
+    let (code, text) = seedsim(&["verify"], &run.copy("alone", None));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("run complete"), "{text}");
+
+    let cases = [
+        (
+            "cut",
+            "DELETE FROM events WHERE tick > 100; DELETE FROM ticks WHERE tick > 100; DELETE FROM inputs WHERE tick > 100;",
+        ),
+        (
+            "emptied",
+            "DELETE FROM events; DELETE FROM ticks; DELETE FROM inputs;",
+        ),
+        ("seed", "UPDATE meta SET value = '12' WHERE key = 'seed';"),
+        (
+            "scenario",
+            "UPDATE meta SET value = value || ' ' WHERE key = 'scenario_text';",
+        ),
+        (
+            "state",
+            "UPDATE ticks SET state_hash = '00000000000000000000000000000000' WHERE tick = 50;",
+        ),
+        (
+            "input",
+            "UPDATE inputs SET payload = payload || ' ' WHERE id = (SELECT min(id) FROM inputs);",
+        ),
+        (
+            "status",
+            "UPDATE meta SET value = 'running' WHERE key = 'status';",
+        ),
+    ];
+    for (name, sql) in cases {
+        let (code, text) = seedsim(&["verify"], &run.copy(name, Some(sql)));
+        assert_eq!(code, Some(1), "{name}: {text}");
+        assert!(!text.starts_with("ok"), "{name}: {text}");
+    }
+    // A file cut short by a byte.
+    let cut = run.copy("truncated", None);
+    let len = std::fs::metadata(&cut).expect("size").len();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&cut)
+        .and_then(|f| f.set_len(len - 1))
+        .expect("truncate");
+    let (code, text) = seedsim(&["verify"], &cut);
+    assert_eq!(code, Some(1), "truncated: {text}");
+    let _ = std::fs::remove_dir_all(&run.dir);
+}

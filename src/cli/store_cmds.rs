@@ -90,6 +90,10 @@ pub fn verify_cmd(args: &VerifyArgs) -> ExitCode {
             println!("broken at seq {seq}: {reason}");
             ExitCode::from(EXIT_FAILED)
         }
+        Ok(Verdict::Damaged { reason }) => {
+            println!("damaged: {reason}");
+            ExitCode::from(EXIT_FAILED)
+        }
         Ok(Verdict::Truncated {
             last_seq,
             recorded_seq,

@@ -10,6 +10,7 @@ pub mod query;
 pub mod recording;
 pub mod reopen;
 mod schema;
+mod seal;
 pub mod verify;
 mod writer;
 
@@ -128,18 +129,24 @@ impl StoreSink {
         schema::create(&conn).map_err(sqlite(&path))?;
         let seed = config.seed.to_string();
         let ticks = config.ticks.to_string();
-        for (key, value) in [
+        // In `seal::BOUND_META` order: the genesis binds them.
+        let bound = [
             ("format", FORMAT),
             ("seedsim_version", env!("CARGO_PKG_VERSION")),
             ("scenario_file", config.scenario_file.as_str()),
             ("scenario_text", config.scenario_text.as_str()),
             ("seed", seed.as_str()),
             ("ticks", ticks.as_str()),
-            ("status", "running"),
-        ] {
+        ];
+        let genesis = seal::genesis(&bound);
+        let genesis_hex = hex(&genesis);
+        for (key, value) in bound
+            .iter()
+            .chain([&("genesis", genesis_hex.as_str()), &("status", "running")])
+        {
             schema::set_meta(&conn, key, value).map_err(sqlite(&path))?;
         }
-        let (tx, writer) = start_writer(&path, conn, WriterReport::genesis())?;
+        let (tx, writer) = start_writer(&path, conn, WriterReport::genesis(genesis))?;
         Ok(StoreSink {
             path,
             tx: Some(tx),
@@ -204,9 +211,16 @@ impl StoreSink {
         let conn = Connection::open(&self.path).map_err(sqlite(&self.path))?;
         conn.execute_batch(schema::INDEXES)
             .map_err(sqlite(&self.path))?;
+        let closing = seal::closing(&report.last_link, report.ticks, report.events);
+        schema::set_meta(&conn, "closing", &hex(&closing)).map_err(sqlite(&self.path))?;
         schema::set_meta(&conn, "status", "complete").map_err(sqlite(&self.path))?;
+        // One self-contained file: the WAL merged in and gone with its
+        // index (a finished store copies as one file).
         conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
             .map_err(sqlite(&self.path))?;
+        conn.pragma_update(None, "journal_mode", "DELETE")
+            .map_err(sqlite(&self.path))?;
+        drop(conn);
         Ok(StoreSummary {
             path: self.path.clone(),
             events: report.events,

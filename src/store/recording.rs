@@ -11,9 +11,10 @@ use super::verify::{ROW_COLUMNS, open_read_only, read_row};
 use super::{StoreError, schema, sqlite};
 use std::sync::Arc;
 
+use super::seal::stored_genesis;
 use crate::core::scenario::parse_str;
 use crate::events::Event;
-use crate::events::chain::{GENESIS, Row, hex};
+use crate::events::chain::{Row, hex};
 use crate::input::Input;
 use crate::record::StateHash;
 
@@ -113,7 +114,9 @@ impl Recording {
             .prepare(&format!("SELECT {ROW_COLUMNS} FROM events ORDER BY seq"))
             .map_err(sqlite(path))?;
         let mut stored = events_stmt.query([]).map_err(sqlite(path))?;
-        let mut prev = GENESIS;
+        let mut prev = stored_genesis(&self.conn)
+            .map_err(sqlite(path))?
+            .map_err(|m| invalid(path, m))?;
         let mut events = 0u64;
         for (i, (tick, state_hash)) in self.ticks.iter().enumerate() {
             let (now, tick_events) = current(i > 0);

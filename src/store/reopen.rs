@@ -67,15 +67,18 @@ impl StoreSink {
             }
         }
         schema::tune(&conn).map_err(sqlite(&path))?;
-        let (last_seq, chain): (i64, Vec<u8>) = conn
+        let (last_seq, chain, link): (i64, Vec<u8>, Vec<u8>) = conn
             .query_row(
-                "SELECT last_seq, chain_hash FROM ticks ORDER BY tick DESC LIMIT 1",
+                "SELECT last_seq, chain_hash, link FROM ticks ORDER BY tick DESC LIMIT 1",
                 [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .map_err(sqlite(&path))?;
         let report = closed.report;
-        if last_seq as u64 != report.last_seq || chain.as_slice() != report.last_hash.as_slice() {
+        if last_seq as u64 != report.last_seq
+            || chain.as_slice() != report.last_hash.as_slice()
+            || link.as_slice() != report.last_link.as_slice()
+        {
             return Err(invalid(
                 &path,
                 format!(

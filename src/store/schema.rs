@@ -6,7 +6,12 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// Identifies the file format; bumped if the tables or the chain change.
-pub const FORMAT: &str = "seedsim-events/1";
+/// Format 2 binds the metadata, every tick and the end of the run into the
+/// chain (see `store::seal`).
+pub const FORMAT: &str = "seedsim-events/2";
+/// The first format (a chain from zero bytes, no tick links, no closing
+/// record): still verified and replayed.
+pub const FORMAT_1: &str = "seedsim-events/1";
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (
@@ -30,7 +35,8 @@ CREATE TABLE IF NOT EXISTS ticks (
     last_seq   INTEGER NOT NULL,
     events     INTEGER NOT NULL,
     chain_hash BLOB    NOT NULL,
-    state_hash TEXT    NOT NULL
+    state_hash TEXT    NOT NULL,
+    link       BLOB    NOT NULL
 );
 CREATE TABLE IF NOT EXISTS inputs (
     id      INTEGER PRIMARY KEY,

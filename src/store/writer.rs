@@ -9,8 +9,9 @@
 use crossbeam_channel::Receiver;
 use rusqlite::{Connection, params};
 
+use super::seal::{InputsDigest, TickRecord, tick_link};
 use crate::events::Event;
-use crate::events::chain::{GENESIS, Row};
+use crate::events::chain::Row;
 
 /// One tick's worth of work for the writer.
 pub struct TickBatch {
@@ -36,7 +37,10 @@ pub struct WriterReport {
     pub events: u64,
     pub ticks: u64,
     pub last_seq: u64,
+    /// The event chain's hash after the last event.
     pub last_hash: [u8; 32],
+    /// The last committed tick's link (`store::seal`).
+    pub last_link: [u8; 32],
     pub error: Option<String>,
     /// Time spent linking and committing (not waiting for work).
     pub busy: std::time::Duration,
@@ -70,10 +74,11 @@ fn yield_to_the_simulation() {
 }
 
 impl WriterReport {
-    /// A writer starting a new chain.
-    pub fn genesis() -> WriterReport {
+    /// A writer starting a new chain from `genesis` (the run's metadata).
+    pub fn genesis(genesis: [u8; 32]) -> WriterReport {
         WriterReport {
-            last_hash: GENESIS,
+            last_hash: genesis,
+            last_link: genesis,
             ..Default::default()
         }
     }
@@ -161,10 +166,11 @@ fn commit(
 ) -> rusqlite::Result<()> {
     let tx = conn.transaction()?;
     let mut hash = report.last_hash;
+    let mut link = report.last_link;
     let mut last_seq = report.last_seq;
     {
         let mut tick_row = tx.prepare_cached(
-            "INSERT INTO ticks(tick, last_seq, events, chain_hash, state_hash) VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO ticks(tick, last_seq, events, chain_hash, state_hash, link) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
         let mut input_row = tx.prepare_cached(
             "INSERT INTO inputs(id, tick, source, payload) VALUES (?1, ?2, ?3, ?4)",
@@ -194,22 +200,37 @@ fn commit(
             // The tick's tail row must follow its events.
             flush(&mut values, pending)?;
             pending = 0;
+            let mut inputs = InputsDigest::default();
             for (id, input) in &b.inputs {
                 // Inputs are plain data (ids, numbers, strings): always serializable.
                 let payload = serde_json::to_string(input).unwrap_or_default();
+                inputs.add(*id, input.source(), &payload);
                 input_row.execute(params![*id as i64, b.tick as i64, input.source(), payload])?;
             }
+            link = tick_link(
+                &link,
+                &TickRecord {
+                    tick: b.tick,
+                    last_seq,
+                    events: b.events.len() as u64,
+                    chain: &hash,
+                    state_hash: &b.state_hash,
+                    inputs: inputs.finish(),
+                },
+            );
             tick_row.execute(params![
                 b.tick as i64,
                 last_seq as i64,
                 b.events.len() as i64,
                 &hash[..],
-                b.state_hash
+                b.state_hash,
+                &link[..]
             ])?;
         }
     }
     tx.commit()?;
     report.last_hash = hash;
+    report.last_link = link;
     report.last_seq = last_seq;
     report.events += batch.iter().map(|b| b.events.len() as u64).sum::<u64>();
     report.ticks += batch.len() as u64;
