@@ -15,6 +15,8 @@ pub mod answer;
 pub mod bridge;
 pub mod chaos;
 pub mod frame;
+pub mod guard;
+mod http;
 pub mod hub;
 mod limiter;
 mod metrics;

@@ -177,14 +177,7 @@ impl Server {
             token: Arc::new(config.token.clone()),
             input_depth: Arc::new(move || depth.len()),
         };
-        let mut stop = shutdown_rx.clone();
-        runtime.spawn(async move {
-            let _ = axum::serve(http, router(state))
-                .with_graceful_shutdown(async move {
-                    let _ = stop.changed().await;
-                })
-                .await;
-        });
+        runtime.spawn(super::http::serve(http, router(state), shutdown_rx.clone()));
         let next_conn = Arc::new(AtomicU64::new(first_conn));
         let restarting = Arc::new(AtomicBool::new(false));
         let gauges = net.gauges.clone();

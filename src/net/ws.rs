@@ -1,25 +1,27 @@
 //! WebSocket connections: one tokio task each. A connection reads client
 //! frames (parsed by [`parse_client`]; anything wrong gets an `error` frame
 //! and the connection stays usable), forwards logins and actions to the
-//! simulation as inputs, and writes what the hub queues for it. Floods are
-//! refused by a token bucket, then disconnected; oversized frames close the
-//! connection with a reason. A connection that goes away, however it goes,
+//! simulation as inputs, and writes what the hub queues for it. Floods of
+//! any frame (pings included) are refused by a token bucket, then
+//! disconnected; oversized frames, fragment floods and protocol errors close
+//! the connection with their code; a client that does not read is closed
+//! (see [`super::guard`]). A connection that goes away, however it goes,
 //! leaves the hub and logs its player out, so no entity or task is leaked.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
+use futures_util::StreamExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
-use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
-use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
 use super::bridge::{NetSide, Refused, SimQuery};
 use super::chaos::{Change, Chaos, DRAIN, Ingress, SeenIds};
+use super::guard::{self, Guarded, HANDSHAKE_TIMEOUT, close, close_for, send};
 use super::hub::{CLIENT_QUEUE, HubMsg, Outbound};
 use super::limiter::{BURST, FLOOD, Limiter, RATE, Verdict};
 use crate::core::event::EVENT_KINDS;
@@ -29,8 +31,11 @@ use crate::core::protocol::{
 };
 use crate::input::Input;
 
-/// Largest frame or message a client may send.
-pub const MAX_FRAME: usize = 64 * 1024;
+pub use super::guard::MAX_FRAME;
+
+/// How long the accept loop waits after an error that is not the client's
+/// (descriptors exhausted): it backs off rather than spin.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
 #[derive(Clone)]
 pub struct WsContext {
@@ -47,15 +52,38 @@ pub async fn accept(listener: TcpListener, ctx: WsContext) {
     let mut shutdown = ctx.shutdown.clone();
     loop {
         tokio::select! {
-            accepted = listener.accept() => {
-                if let Ok((stream, _)) = accepted {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
                     let _ = stream.set_nodelay(true);
                     tokio::spawn(connection(stream, ctx.clone()));
                 }
-            }
+                Err(e) if client_gone(&e) => {}
+                Err(_) => tokio::select! {
+                    _ = tokio::time::sleep(ACCEPT_BACKOFF) => {}
+                    _ = shutdown.changed() => return,
+                },
+            },
             _ = shutdown.changed() => return,
         }
     }
+}
+
+/// A client frame, as the read loop sorts it.
+enum Incoming {
+    Text(String),
+    Binary,
+    /// Ping or pong.
+    Control,
+}
+
+/// An accept error that is one client's (it left before it was accepted),
+/// not the server's.
+pub(super) fn client_gone(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
+    matches!(
+        e.kind(),
+        ConnectionAborted | ConnectionRefused | ConnectionReset
+    )
 }
 
 /// Per-connection state.
@@ -79,24 +107,10 @@ fn going_away(ctx: &WsContext) -> Message {
     }
 }
 
-fn close(code: CloseCode, reason: &str) -> Message {
-    Message::Close(Some(CloseFrame {
-        code,
-        reason: reason.into(),
-    }))
-}
-
-/// Initial read buffer of a connection (it grows for a larger frame).
-const READ_BUFFER: usize = 4096;
-
 async fn connection(stream: TcpStream, ctx: WsContext) {
-    // Client frames are small: tungstenite's default 128 KiB read buffer,
-    // allocated up front, would be 1.25 GiB for 10,000 connections.
-    let config = WebSocketConfig::default()
-        .read_buffer_size(READ_BUFFER)
-        .max_message_size(Some(MAX_FRAME))
-        .max_frame_size(Some(MAX_FRAME));
-    let Ok(ws) = tokio_tungstenite::accept_async_with_config(stream, Some(config)).await else {
+    let (stream, unfinished) = Guarded::new(stream);
+    let handshake = tokio_tungstenite::accept_async_with_config(stream, Some(guard::config()));
+    let Ok(Ok(ws)) = tokio::time::timeout(HANDSHAKE_TIMEOUT, handshake).await else {
         return;
     };
     let (mut sink, mut source) = ws.split();
@@ -122,9 +136,7 @@ async fn connection(stream: TcpStream, ctx: WsContext) {
         })
         .is_err()
     {
-        let _ = sink
-            .send(close(CloseCode::Again, "server busy, try again"))
-            .await;
+        send(&mut sink, close(CloseCode::Again, "server busy, try again")).await;
         return;
     }
     gauges.connections.fetch_add(1, Ordering::Relaxed);
@@ -135,25 +147,25 @@ async fn connection(stream: TcpStream, ctx: WsContext) {
     };
     let mut shutdown = ctx.shutdown.clone();
     let mut limiter = Limiter::new();
-    let mut ok = sink
-        .send(Message::Text(hello.to_text().into()))
-        .await
-        .is_ok();
+    let mut ok = send(&mut sink, Message::Text(hello.to_text().into())).await;
     while ok {
         tokio::select! {
             incoming = source.next() => {
                 let text = match incoming {
                     None | Some(Ok(Message::Close(_))) => break,
-                    Some(Err(WsError::Capacity(e))) => {
-                        let reason = format!("frame too large ({e}); the limit is {MAX_FRAME} bytes");
-                        let _ = sink.send(close(CloseCode::Size, &reason)).await;
+                    Some(Err(e)) => {
+                        if let Some(c) = close_for(&e) {
+                            send(&mut sink, c).await;
+                        }
                         break;
                     }
-                    Some(Err(_)) => break,
-                    Some(Ok(Message::Text(t))) => Some(t),
-                    Some(Ok(Message::Binary(_))) => None,
-                    Some(Ok(_)) => continue, // ping/pong: tungstenite answers pings itself
+                    Some(Ok(Message::Text(t))) => Incoming::Text(t.to_string()),
+                    Some(Ok(Message::Binary(_))) => Incoming::Binary,
+                    // Pings are answered by tungstenite, but they are frames:
+                    // counted below like any other.
+                    Some(Ok(_)) => Incoming::Control,
                 };
+                unfinished.reset();
                 match limiter.check() {
                     Verdict::Pass => {}
                     Verdict::Refuse(first) => {
@@ -161,33 +173,36 @@ async fn connection(stream: TcpStream, ctx: WsContext) {
                             let r = Refusal::new(ErrorCode::RateLimited, format!(
                                 "more than {RATE} frames/s (burst {BURST}); frames are being dropped"
                             ));
-                            ok = sink.send(Message::Text(r.to_msg().to_text().into())).await.is_ok();
+                            ok = send(&mut sink, Message::Text(r.to_msg().to_text().into())).await;
                         }
                         continue;
                     }
                     Verdict::Flood => {
                         let reason = format!("flooding: over {FLOOD} frames refused in one second");
-                        let _ = sink.send(close(CloseCode::Policy, &reason)).await;
+                        send(&mut sink, close(CloseCode::Policy, &reason)).await;
                         break;
                     }
                 }
-                let copies = match text.map(|t| chaos.ingress(t.to_string())) {
-                    Some(Ingress::Dropped) => continue,
-                    Some(Ingress::Deliver(copies, delay)) => {
-                        if !delay.is_zero() {
-                            tokio::time::sleep(delay).await;
+                let copies = match text {
+                    Incoming::Control => continue,
+                    Incoming::Text(t) => match chaos.ingress(t) {
+                        Ingress::Dropped => continue,
+                        Ingress::Deliver(copies, delay) => {
+                            if !delay.is_zero() {
+                                tokio::time::sleep(delay).await;
+                            }
+                            copies
                         }
-                        copies
-                    }
-                    None => {
+                    },
+                    Incoming::Binary => {
                         let r = Refusal::new(ErrorCode::BinaryFrame, "frames must be JSON text");
-                        ok = sink.send(Message::Text(r.to_msg().to_text().into())).await.is_ok();
+                        ok = send(&mut sink, Message::Text(r.to_msg().to_text().into())).await;
                         continue;
                     }
                 };
                 for t in copies {
                     for msg in handle(&mut conn, &ctx, &chaos, &t).await {
-                        ok = ok && sink.send(Message::Text(msg.to_text().into())).await.is_ok();
+                        ok = ok && send(&mut sink, Message::Text(msg.to_text().into())).await;
                     }
                 }
             }
@@ -200,31 +215,31 @@ async fn connection(stream: TcpStream, ctx: WsContext) {
                 }
             }
             _ = tokio::time::sleep_until(close_at.unwrap_or_else(Instant::now)), if close_at.is_some() => {
-                let _ = sink.send(close(CloseCode::Again, "closed by a disconnect fault; reconnect")).await;
+                send(&mut sink, close(CloseCode::Again, "closed by a disconnect fault; reconnect")).await;
                 break;
             }
             out = out_rx.recv(), if !chaos.is_slow() => match out {
                 Some(Outbound::Text(t)) => {
                     queued.fetch_sub(t.len(), Ordering::Relaxed);
-                    ok = sink.send(Message::Text(t)).await.is_ok();
+                    ok = send(&mut sink, Message::Text(t)).await;
                 }
                 Some(Outbound::Lagged { tick, dropped }) => {
                     let msg = ServerMsg::Lagged { tick, dropped };
-                    ok = sink.send(Message::Text(msg.to_text().into())).await.is_ok();
+                    ok = send(&mut sink, Message::Text(msg.to_text().into())).await;
                     if let Some(sub) = conn.subscription.clone().filter(|s| s.deltas) {
                         for msg in snapshot(&ctx, sub).await {
-                            ok = ok && sink.send(Message::Text(msg.to_text().into())).await.is_ok();
+                            ok = ok && send(&mut sink, Message::Text(msg.to_text().into())).await;
                         }
                     }
                 }
                 None => {
                     // The hub is gone: the simulation has stopped (or restarts).
-                    let _ = sink.send(going_away(&ctx)).await;
+                    send(&mut sink, going_away(&ctx)).await;
                     break;
                 }
             },
             _ = shutdown.changed() => {
-                let _ = sink.send(going_away(&ctx)).await;
+                send(&mut sink, going_away(&ctx)).await;
                 break;
             }
         }
