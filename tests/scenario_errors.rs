@@ -202,3 +202,27 @@ fn arrival_caps_count_towards_the_population_limit() {
     );
     assert_eq!(field, "spawn", "{msg}");
 }
+
+#[test]
+fn arrival_rates_and_weights_have_the_limits_tunables_have() {
+    let with = |extra: &str| GOOD.replacen("\n)", &format!("\n    {extra}\n)"), 1);
+    for (extra, field) in [
+        (
+            "spawn: (players_per_tick: 10001.0, max_players: 10),",
+            "spawn.players_per_tick",
+        ),
+        (
+            "params: (weights: { merchant: { trade: 3.0e38 } }),",
+            "params.weights.merchant.trade",
+        ),
+        ("params: (birth_rate: 1000.0),", "params.birth_rate"),
+    ] {
+        let e = parse_str("bad.ron", &with(extra)).expect_err(extra);
+        assert!(e.to_string().contains(field), "{extra}: {e}");
+    }
+    parse_str(
+        "ok.ron",
+        &with("spawn: (players_per_tick: 10000.0, max_players: 10),"),
+    )
+    .expect("at the limit");
+}

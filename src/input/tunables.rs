@@ -12,6 +12,7 @@ use thiserror::Error;
 
 use crate::core::agent::kinds::{Activity, AgentKind};
 use crate::core::scenario::PolicySet;
+use crate::core::scenario::limits::{MAX_ARRIVALS_PER_TICK, MAX_POPULATION, MAX_RATE, MAX_WEIGHT};
 use crate::population::SimParams;
 
 /// Every tunable; in a change, absent fields stay as they are.
@@ -118,23 +119,43 @@ impl Tunables {
                 other => Ok(other),
             }
         };
-        if let Some(x) = rate("birth_rate", self.birth_rate, 100.0)? {
+        if let Some(x) = rate("birth_rate", self.birth_rate, MAX_RATE)? {
             p.birth_rate = x;
         }
-        if let Some(x) = rate("death_rate", self.death_rate, 100.0)? {
+        if let Some(x) = rate("death_rate", self.death_rate, MAX_RATE)? {
             if x == 0.0 {
                 return Err(bad("death_rate", "must be above 0 (it divides lifespans)"));
             }
             p.death_rate = x;
         }
-        if let Some(x) = rate("players_per_tick", self.players_per_tick, 10_000.0)? {
+        if let Some(x) = rate(
+            "players_per_tick",
+            self.players_per_tick,
+            MAX_ARRIVALS_PER_TICK,
+        )? {
             p.players_per_tick = x;
         }
-        if let Some(x) = rate("monsters_per_tick", self.monsters_per_tick, 10_000.0)? {
+        if let Some(x) = rate(
+            "monsters_per_tick",
+            self.monsters_per_tick,
+            MAX_ARRIVALS_PER_TICK,
+        )? {
             p.monsters_per_tick = x;
         }
         p.max_players = self.max_players.unwrap_or(p.max_players);
         p.max_monsters = self.max_monsters.unwrap_or(p.max_monsters);
+        let caps = p.max_players as u64 + p.max_monsters as u64;
+        if caps > MAX_POPULATION {
+            let field = if self.max_players.is_some() {
+                "max_players"
+            } else {
+                "max_monsters"
+            };
+            return Err(bad(
+                field,
+                format!("max_players + max_monsters would be {caps}; at most {MAX_POPULATION}"),
+            ));
+        }
         p.depth_limit = self.depth_limit.unwrap_or(p.depth_limit);
         if let Some(budget) = self.tick_budget {
             if budget == 0 {
@@ -152,8 +173,11 @@ impl Tunables {
                     .iter()
                     .find(|a| a.as_str() == activity_name)
                     .ok_or_else(|| bad(&field, "no such activity"))?;
-                if !(w.is_finite() && *w >= 0.0) {
-                    return Err(bad(&field, "must be a number ≥ 0"));
+                if !(w.is_finite() && (0.0..=MAX_WEIGHT).contains(w)) {
+                    return Err(bad(
+                        &field,
+                        format!("must be a number from 0 to {MAX_WEIGHT}"),
+                    ));
                 }
                 p.weights[kind.index()][*activity as usize] = *w;
             }
@@ -212,6 +236,25 @@ mod tests {
             .applied_to(&p)
             .unwrap_err();
         assert_eq!(e.field, "death_rate");
+        // The limits scenario files have: no more agents than a file may
+        // hold, no weights that sum past any number.
+        let e = Tunables::parse(
+            serde_json::json!({"players_per_tick": 10000, "max_players": 4294967295u64}),
+        )
+        .unwrap()
+        .applied_to(&p)
+        .unwrap_err();
+        assert_eq!(e.field, "max_players", "{e}");
+        let e = Tunables::parse(serde_json::json!({"weights": {"merchant": {"trade": 3.0e38}}}))
+            .unwrap()
+            .applied_to(&p)
+            .unwrap_err();
+        assert_eq!(e.field, "weights.merchant.trade", "{e}");
+        let e = Tunables::parse(serde_json::json!({"players_per_tick": 10001}))
+            .unwrap()
+            .applied_to(&p)
+            .unwrap_err();
+        assert_eq!(e.field, "players_per_tick", "{e}");
         let e = Tunables::parse(serde_json::json!({"weights": {"merchant": {"dance": 1.0}}}))
             .unwrap()
             .applied_to(&p)

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use super::limits::{MAX_ARRIVALS_PER_TICK, MAX_POPULATION, MAX_RATE, MAX_WEIGHT};
 use super::policies::PolicySet;
 use super::types::Scenario;
 use crate::core::agent::weights::default_weights;
@@ -26,7 +27,6 @@ fn problem(field: impl Into<String>, message: impl Into<String>) -> Result<(), P
 }
 
 /// Most agents a scenario may ever hold at once (about 15 GiB of memory).
-const MAX_POPULATION: u64 = 20_000_000;
 /// Most zones (the zone table is built per grid cell and per zone).
 const MAX_ZONES: usize = 4096;
 
@@ -107,6 +107,25 @@ pub fn check(s: &Scenario) -> Result<(), Problem> {
             );
         }
     }
+    for (field, rate) in [
+        ("spawn.players_per_tick", s.spawn.players_per_tick.0),
+        ("spawn.monsters_per_tick", s.spawn.monsters_per_tick.0),
+    ] {
+        if rate > MAX_ARRIVALS_PER_TICK {
+            return problem(
+                field,
+                format!("{rate} per tick; at most {MAX_ARRIVALS_PER_TICK}"),
+            );
+        }
+    }
+    for (field, rate) in [
+        ("params.birth_rate", s.params.birth_rate.0),
+        ("params.death_rate", s.params.death_rate.0),
+    ] {
+        if rate > MAX_RATE {
+            return problem(field, format!("{rate}; at most {MAX_RATE}"));
+        }
+    }
     if let Some(i) = s.waves.iter().position(|w| w.tick == 0) {
         return problem(
             format!("waves[{i}].tick"),
@@ -159,6 +178,12 @@ pub fn check(s: &Scenario) -> Result<(), Problem> {
     for (kind, overrides) in &s.params.weights {
         let mut row = defaults[kind.index()];
         for (activity, weight) in overrides {
+            if weight.0 > MAX_WEIGHT {
+                return problem(
+                    format!("params.weights.{}.{}", kind.name(), activity.as_str()),
+                    format!("{}; at most {MAX_WEIGHT}", weight.0),
+                );
+            }
             row[*activity as usize] = weight.0;
         }
         if row.iter().sum::<f32>() <= 0.0 {
