@@ -300,6 +300,27 @@ fn a_player_action_is_acked_and_matched_to_its_event_and_the_run_replays() {
             (3, Decision::Denied, Some("own_entity"))
         );
         assert!(seq.is_some(), "a denial is an event");
+        // An action aimed at one's own entity is denied by a rule, not acked
+        // as done with nothing done.
+        let at_self =
+            format!(r#"{{"type":"action","req_id":5,"kind":"attack","args":{{"with":{entity}}}}}"#);
+        send(&mut ws, &at_self).await;
+        step(live.http, 1);
+        let ServerMsg::Ack {
+            req_id,
+            decision,
+            rule,
+            seq,
+            ..
+        } = reply(&mut ws).await
+        else {
+            panic!("expected ack")
+        };
+        assert_eq!(
+            (req_id, decision, rule.as_deref()),
+            (5, Decision::Denied, Some("not_oneself"))
+        );
+        assert!(seq.is_some(), "a denial is an event");
         // Unknown targets are refused before governance, with the request id.
         send(
             &mut ws,

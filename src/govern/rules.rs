@@ -244,6 +244,12 @@ pub fn judge(
                 _ => Permit,
             }
         }
+        Rule::NotOneself => match action.other() {
+            Some(t) if t.id == me.id => {
+                Deny(format!("{} cannot {} itself", me.id.0, action_name(action)))
+            }
+            _ => Permit,
+        },
         Rule::DeadCannotAct => Permit,
     }
 }

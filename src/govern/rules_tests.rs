@@ -155,6 +155,26 @@ fn own_entity() {
 }
 
 #[test]
+fn not_oneself() {
+    let f = fixture();
+    let me = party(1, GUARD, 50.0);
+    let other = party(2, MONSTER, 52.0);
+    let attack = |t: &Party| Action::Attack {
+        target: to(t),
+        damage: 10,
+    };
+    let v = run(&f, &Rule::NotOneself, &me, Some(&me), attack(&me));
+    assert!(
+        matches!(&v, Verdict::Deny(r) if r.contains("itself")),
+        "{v:?}"
+    );
+    assert_eq!(
+        run(&f, &Rule::NotOneself, &me, Some(&other), attack(&other)),
+        Verdict::Permit
+    );
+}
+
+#[test]
 fn speed_limit() {
     let f = fixture();
     let me = party(1, GRIEFER, 50.0);

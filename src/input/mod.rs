@@ -39,10 +39,33 @@ pub enum InputFeed {
     /// None (a headless run).
     #[default]
     Closed,
-    /// A live server's command channel.
-    Live(Receiver<Input>),
+    /// A live server's command channel, and the sessions whose connection
+    /// ended (their logouts).
+    Live(Receiver<Input>, EndedSessions),
     /// Recorded inputs by tick, for a replay.
     Replay(VecDeque<(u64, Input)>),
+}
+
+/// Sessions whose connection ended, each waiting for its logout. A logout
+/// never waits on the bounded input channel, so none is ever dropped and an
+/// entity never outlives its client; the list holds at most one entry per
+/// connection that was open, and the next tick takes them all, after what
+/// the channel holds.
+#[derive(Clone, Debug, Default)]
+pub struct EndedSessions(std::sync::Arc<std::sync::Mutex<Vec<u64>>>);
+
+impl EndedSessions {
+    pub fn push(&self, session: u64) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(session);
+    }
+
+    /// Every session ended since the last take, in the order they ended.
+    pub fn take(&self) -> Vec<u64> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()))
+    }
 }
 
 /// The inputs taken this tick with their ids, for the store.

@@ -163,7 +163,16 @@ pub(super) fn take_inputs(
 fn drain(feed: &mut InputFeed, tick: u64) -> Vec<Input> {
     match feed {
         InputFeed::Closed => Vec::new(),
-        InputFeed::Live(rx) => rx.try_iter().take(MAX_INPUTS_PER_TICK).collect(),
+        InputFeed::Live(rx, ended) => {
+            let mut inputs: Vec<Input> = rx.try_iter().take(MAX_INPUTS_PER_TICK).collect();
+            inputs.extend(
+                ended
+                    .take()
+                    .into_iter()
+                    .map(|session| Input::Logout { session }),
+            );
+            inputs
+        }
         InputFeed::Replay(queue) => {
             let mut out = Vec::new();
             while queue.front().is_some_and(|(t, _)| *t <= tick) {
@@ -291,4 +300,34 @@ pub(super) fn join_client_intents(
         intents.0.push(intent);
     }
     intents.0.sort_by_key(|i| i.actor);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_live_tick_takes_ended_sessions_after_the_channel() {
+        let (tx, rx) = crossbeam_channel::bounded(4);
+        let ended = super::super::EndedSessions::default();
+        tx.send(Input::Login {
+            session: 3,
+            name: None,
+        })
+        .unwrap();
+        ended.push(9);
+        let mut feed = InputFeed::Live(rx, ended);
+        let taken = drain(&mut feed, 1);
+        assert_eq!(
+            taken,
+            vec![
+                Input::Login {
+                    session: 3,
+                    name: None
+                },
+                Input::Logout { session: 9 }
+            ]
+        );
+        assert!(drain(&mut feed, 2).is_empty());
+    }
 }

@@ -12,7 +12,7 @@ use tokio::sync::oneshot;
 
 use super::frame::{EntityState, NetFrame};
 use crate::core::protocol::{Subscription, WorldInfo};
-use crate::input::{ControlAction, Input, Tunables};
+use crate::input::{ControlAction, EndedSessions, Input, Tunables};
 
 /// Inputs waiting for the next tick.
 pub const INPUT_QUEUE: usize = 65_536;
@@ -115,6 +115,7 @@ impl Intake {
 #[derive(Clone)]
 pub struct NetSide {
     inputs: Sender<Input>,
+    ended: EndedSessions,
     intake: Arc<Intake>,
     queries: Sender<SimQuery>,
     pub gauges: Arc<Gauges>,
@@ -151,28 +152,10 @@ impl NetSide {
         })
     }
 
-    /// Sends an input that must not be lost (a logout): retries while the
-    /// queue is full, for up to `patience`.
-    pub async fn input_patiently(&self, input: Input, patience: std::time::Duration) -> bool {
-        let deadline = tokio::time::Instant::now() + patience;
-        let mut input = input;
-        loop {
-            let sent = {
-                let closed = self.intake.lock();
-                if *closed {
-                    return false;
-                }
-                self.inputs.try_send(input)
-            };
-            match sent {
-                Ok(()) => return true,
-                Err(TrySendError::Full(back)) if tokio::time::Instant::now() < deadline => {
-                    input = back;
-                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-                }
-                Err(_) => return false,
-            }
-        }
+    /// A logged-in connection ended: its logout, which is never dropped
+    /// (see [`EndedSessions`]).
+    pub fn session_ended(&self, session: u64) {
+        self.ended.push(session);
     }
 
     /// Asks the simulation; `None` if it is busy or gone.
@@ -189,6 +172,7 @@ impl NetSide {
 /// The simulation's end, held by the loop that runs the ticks.
 pub struct SimSide {
     pub inputs: Receiver<Input>,
+    pub ended: EndedSessions,
     intake: Arc<Intake>,
     pub queries: Receiver<SimQuery>,
     pub frames: Sender<NetFrame>,
@@ -210,9 +194,11 @@ pub fn channels(world: WorldInfo) -> (NetSide, SimSide, Receiver<NetFrame>) {
     let (frame_tx, frame_rx) = bounded(FRAME_QUEUE);
     let gauges = Arc::new(Gauges::default());
     let intake = Arc::new(Intake::default());
+    let ended = EndedSessions::default();
     (
         NetSide {
             inputs: input_tx,
+            ended: ended.clone(),
             intake: intake.clone(),
             queries: query_tx,
             gauges: gauges.clone(),
@@ -220,6 +206,7 @@ pub fn channels(world: WorldInfo) -> (NetSide, SimSide, Receiver<NetFrame>) {
         },
         SimSide {
             inputs: input_rx,
+            ended,
             intake,
             queries: query_rx,
             frames: frame_tx,
@@ -227,4 +214,37 @@ pub fn channels(world: WorldInfo) -> (NetSide, SimSide, Receiver<NetFrame>) {
         },
         frame_rx,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_logout_is_never_dropped_however_full_the_queue() {
+        let world = WorldInfo {
+            scenario: "t".into(),
+            seed: 1,
+            size: [10.0, 10.0],
+            zones: Vec::new(),
+        };
+        let (net, side, _frames) = channels(world);
+        let mut filled = 0;
+        while net
+            .input(Input::Login {
+                session: 1,
+                name: None,
+            })
+            .is_ok()
+        {
+            filled += 1;
+        }
+        assert_eq!(filled, INPUT_QUEUE);
+        assert_eq!(net.input(Input::Logout { session: 7 }), Err(Refused::Busy));
+        // The connection's end still goes through, whatever the queue holds.
+        net.session_ended(7);
+        assert_eq!(side.inputs.len(), INPUT_QUEUE);
+        assert_eq!(side.ended.take(), vec![7]);
+        assert!(side.ended.take().is_empty(), "taken once");
+    }
 }

@@ -119,6 +119,8 @@ struct Client {
     queued: Arc<AtomicUsize>,
     filter: Option<Filter>,
     dropped: u64,
+    /// The simulation welcomed its login: it counts as a player.
+    welcomed: bool,
 }
 
 /// One tick's events and the zone of each event's actor.
@@ -193,6 +195,7 @@ fn handle(clients: &mut BTreeMap<u64, Client>, msg: HubMsg, gauges: &Gauges) {
                     queued,
                     filter: None,
                     dropped: 0,
+                    welcomed: false,
                 },
             );
         }
@@ -207,7 +210,9 @@ fn handle(clients: &mut BTreeMap<u64, Client>, msg: HubMsg, gauges: &Gauges) {
             }
         }
         HubMsg::Leave { conn } => {
-            clients.remove(&conn);
+            if clients.remove(&conn).is_some_and(|c| c.welcomed) {
+                gauges.players.fetch_sub(1, Ordering::Relaxed);
+            }
         }
     }
     let deltas = clients
@@ -330,6 +335,12 @@ fn fan_out(clients: &mut BTreeMap<u64, Client>, frame: NetFrame, gauges: &Gauges
     for (&conn, client) in clients.iter_mut() {
         let mut batch: Vec<Utf8Bytes> = Vec::new();
         for r in replies.get(&conn).into_iter().flatten() {
+            // Players are the logins the simulation welcomed, not those it
+            // refused or has yet to take.
+            if matches!(r, Reply::Welcome { .. }) && !client.welcomed {
+                client.welcomed = true;
+                gauges.players.fetch_add(1, Ordering::Relaxed);
+            }
             batch.push(reply_msg(r).to_text().into());
         }
         let mine = own.get(&conn);

@@ -246,12 +246,9 @@ async fn connection(stream: TcpStream, ctx: WsContext) {
     }
     let _ = ctx.hub.try_send(HubMsg::Leave { conn: conn.id });
     if conn.logged_in {
-        gauges.players.fetch_sub(1, Ordering::Relaxed);
-        // The entity must not outlive its client: wait for room if need be.
-        let _ = ctx
-            .net
-            .input_patiently(Input::Logout { session: conn.id }, Duration::from_secs(5))
-            .await;
+        // The entity must not outlive its client: its logout never waits on
+        // the bounded queue, so it cannot be dropped.
+        ctx.net.session_ended(conn.id);
     }
     if conn.subscription.is_some() {
         gauges.viewers.fetch_sub(1, Ordering::Relaxed);
@@ -323,10 +320,7 @@ async fn handle(conn: &mut Conn, ctx: &WsContext, chaos: &Chaos, text: &str) -> 
                 name: login.name,
             }) {
                 Ok(()) => {
-                    if !conn.logged_in {
-                        conn.logged_in = true;
-                        gauges.players.fetch_add(1, Ordering::Relaxed);
-                    }
+                    conn.logged_in = true;
                     Vec::new()
                 }
                 Err(r) => vec![busy(r, None)],

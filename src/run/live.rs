@@ -65,7 +65,7 @@ fn ticks(
     stop: &AtomicBool,
     after_tick: &mut dyn FnMut(&mut bevy::prelude::World) -> bool,
 ) -> LiveEnd {
-    sim.set_input_feed(InputFeed::Live(side.inputs.clone()));
+    sim.set_input_feed(InputFeed::Live(side.inputs.clone(), side.ended.clone()));
     sim.world_mut().insert_resource(NetLink {
         gauges: side.gauges.clone(),
     });

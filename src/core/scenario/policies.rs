@@ -12,6 +12,8 @@ pub enum Rule {
     DeadCannotAct,
     /// Intents from a client must be for the entity that client owns.
     OwnEntity,
+    /// Nobody trades with, talks to, attacks or follows themselves.
+    NotOneself,
     /// A `step` covers at most `max_speed` metres per second (mutates).
     SpeedLimit { max_speed: f32 },
     /// At most `max_actions` intents per actor per `window_ticks`.
@@ -139,7 +141,7 @@ mod tests {
     fn shipped_policies_parse_and_cover_design_6() {
         let set: PolicySet = ron::from_str(DEFAULT_RON).expect("default.ron parses");
         assert_eq!(set.check(), Ok(()));
-        assert_eq!(set.rules.len(), 11);
+        assert_eq!(set.rules.len(), 12);
     }
 
     #[test]
@@ -175,7 +177,7 @@ mod tests {
             ],
         };
         let set = PolicySet::with(Some(&ext));
-        assert_eq!(set.rules.len(), 12);
+        assert_eq!(set.rules.len(), 13);
         assert!(
             set.rules
                 .iter()
