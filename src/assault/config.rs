@@ -141,6 +141,17 @@ impl AssaultConfig {
         if self.retry.initial.is_zero() || self.retry.max < self.retry.initial {
             return bad("reconnect backoff: need 0 < initial <= max".into());
         }
+        let limit = crate::core::scenario::limits::MAX_CLIENTS;
+        let planned = match self.load {
+            Load::Closed { clients, .. } => clients,
+            Load::Open { max_clients, .. } => max_clients,
+        };
+        if planned > limit || self.viewers > limit {
+            return bad(format!(
+                "{} clients and {} viewers: at most {limit} of each in one process (split a bigger load over machines)",
+                planned, self.viewers
+            ));
+        }
         match self.load {
             Load::Closed { clients, ramp } => {
                 if clients == 0 && self.viewers == 0 {
@@ -231,9 +242,20 @@ pub fn check_target(target: &str) -> Result<(), AssaultError> {
         Some(other) => return refuse(&format!("the scheme is {other}://; expected ws://")),
         None => return refuse("no scheme; expected ws://HOST:PORT"),
     }
-    match uri.host() {
-        Some(host) if !host.is_empty() => Ok(()),
-        _ => refuse("no host; expected ws://HOST:PORT"),
+    if !uri.host().is_some_and(|h| !h.is_empty()) {
+        return refuse("no host; expected ws://HOST:PORT");
+    }
+    // The port as written: a live server's ports are chosen at `serve`
+    // time, so none is assumed, and one out of range is not quietly 80.
+    let written = uri
+        .authority()
+        .and_then(|a| a.as_str().rsplit_once(':'))
+        .map(|(_, p)| p)
+        .filter(|p| !p.contains(']'));
+    match written {
+        None => refuse("no port; expected ws://HOST:PORT"),
+        Some(p) if p.parse::<u16>().is_ok_and(|n| n > 0) => Ok(()),
+        Some(p) => refuse(&format!("port {p:?} is not a number from 1 to 65535")),
     }
 }
 
@@ -249,6 +271,18 @@ mod tests {
     fn targets_must_be_plain_websocket_urls() {
         assert!(check_target("ws://127.0.0.1:8765").is_ok());
         assert!(check_target("ws://localhost:8765/ws").is_ok());
+        assert!(check_target("ws://[::1]:8765").is_ok());
+        for port in [":99999", ":abc", ":-1", ":65536", ":0", "", "[::1]"] {
+            let target = if port.starts_with('[') {
+                format!("ws://{port}")
+            } else {
+                format!("ws://127.0.0.1{port}")
+            };
+            assert!(
+                check_target(&target).is_err(),
+                "{target} must not connect to port 80"
+            );
+        }
         for (bad, why) in [
             ("http://127.0.0.1:8765", "http://"),
             ("wss://example.org", "TLS"),

@@ -16,6 +16,7 @@ use super::config::{AssaultConfig, Load};
 use super::error_class::ErrorClass;
 use super::profile::{Profile, ProfileChoice};
 use super::stats::{Stats, histogram, lock};
+use crate::core::protocol::PROTOCOL_VERSION;
 
 /// The load model, as reported.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -257,6 +258,18 @@ impl AssaultReport {
         }
         if self.clients_started > 0 && c.attempted == 0 {
             why.push("no connection attempt finished".into());
+        }
+        if self.clients_started > 0 && self.logins == 0 {
+            why.push(format!(
+                "none of {} clients could log in (no welcome from the server)",
+                self.clients_started
+            ));
+        }
+        let protocol = self.errors.get(&ErrorClass::Protocol).copied().unwrap_or(0);
+        if protocol > 0 {
+            why.push(format!(
+                "{protocol} frames or greetings were not protocol version {PROTOCOL_VERSION} (another server, or another version of seedsim)"
+            ));
         }
         if let Some(v) = &self.viewers {
             why.extend(v.failures());

@@ -19,6 +19,9 @@ fn sample() -> AssaultReport {
     bump(&stats.succeeded);
     bump(&stats.failed);
     bump(&stats.reconnects);
+    // Both players were welcomed (they went on to act).
+    bump(&stats.logins);
+    bump(&stats.logins);
     stats.error(ErrorClass::ConnectRefused);
     stats.error(ErrorClass::Server(ErrorCode::EntityGone));
     bump(&stats.profiles[Profile::Trader.index()].clients);
@@ -144,4 +147,24 @@ fn summary_shows_the_verdict_numbers_and_latencies() {
         .find(|l| l.contains("action -> event"))
         .unwrap();
     assert!(overall.contains('-'), "no samples, no numbers: {overall}");
+}
+
+#[test]
+fn a_run_where_nobody_logs_in_or_the_protocol_differs_fails() {
+    let config = AssaultConfig::new("ws://127.0.0.1:8765", 2);
+    let stats = Stats::new();
+    bump(&stats.attempted);
+    bump(&stats.succeeded);
+    let r = AssaultReport::build(&config, &stats, Duration::from_secs(2), false, 2, 0);
+    let failures = r.failures();
+    assert!(
+        failures.iter().any(|f| f.contains("could log in")),
+        "{failures:?}"
+    );
+    stats.error(ErrorClass::Protocol);
+    bump(&stats.logins);
+    let r = AssaultReport::build(&config, &stats, Duration::from_secs(2), false, 2, 0);
+    let failures = r.failures();
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert!(failures[0].contains("protocol version"), "{failures:?}");
 }

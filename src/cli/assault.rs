@@ -326,6 +326,8 @@ mod tests {
         for (line, why) in [
             ("--target http://h:1", "ws://"),
             ("--target ws://h:1 --clients 0", "clients"),
+            ("--target ws://h:1 --clients 1000000000", "at most"),
+            ("--target ws://h:99999", "65535"),
             ("--target ws://h:1 --duration soon", "soon"),
             ("--target ws://h:1 --ramp 40s", "ramp"),
             ("--target ws://h:1 --arrival-rate 1 --ramp 2s", "--ramp"),

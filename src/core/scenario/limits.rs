@@ -10,5 +10,9 @@ pub const MAX_POPULATION: u64 = 20_000_000;
 pub const MAX_ARRIVALS_PER_TICK: f32 = 10_000.0;
 /// Largest behaviour weight: a row of them sums to a finite number.
 pub const MAX_WEIGHT: f32 = 1_000_000.0;
+/// Most client connections (players and viewers) one process drives: past
+/// this a machine runs out of descriptors and memory, and a load that big
+/// is split over machines (`--shard`).
+pub const MAX_CLIENTS: u64 = 100_000;
 /// Largest birth or death rate multiplier.
 pub const MAX_RATE: f32 = 100.0;

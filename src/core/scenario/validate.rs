@@ -197,6 +197,17 @@ pub fn check(s: &Scenario) -> Result<(), Problem> {
 }
 
 fn clients(c: &super::ClientsSpec) -> Result<(), Problem> {
+    for (field, n) in [("clients.count", c.count), ("clients.viewers", c.viewers)] {
+        if n > super::limits::MAX_CLIENTS {
+            return problem(
+                field,
+                format!(
+                    "{n} connections; at most {} in one process",
+                    super::limits::MAX_CLIENTS
+                ),
+            );
+        }
+    }
     if c.count == 0 && c.viewers == 0 {
         return problem(
             "clients.count",
