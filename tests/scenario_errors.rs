@@ -226,3 +226,23 @@ fn arrival_rates_and_weights_have_the_limits_tunables_have() {
     )
     .expect("at the limit");
 }
+
+#[test]
+fn a_file_that_is_not_text_or_not_a_file_is_named() {
+    let dir = std::env::temp_dir().join(format!("seedsim-scen-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    // Invalid UTF-8 on line 3, column 8.
+    let bad = dir.join("bad.ron");
+    std::fs::write(&bad, b"Scenario(\n  name: \"t\",\n  seed: \xff1,\n)").expect("write");
+    let e = seedsim::core::scenario::load_file(&bad).expect_err("not UTF-8");
+    assert!(e.to_string().contains("bad.ron:3:9:"), "{e}");
+    assert!(e.to_string().contains("not UTF-8"), "{e}");
+    // A FIFO is refused, not read for ever.
+    let fifo = dir.join("fifo.ron");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if made.is_ok_and(|s| s.success()) {
+        let e = seedsim::core::scenario::load_file(&fifo).expect_err("a FIFO");
+        assert!(e.to_string().contains("not a regular file"), "{e}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

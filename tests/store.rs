@@ -452,3 +452,35 @@ fn verify_alone_catches_cuts_edits_and_damage_and_passes_a_lone_copy() {
     assert_eq!(code, Some(1), "truncated: {text}");
     let _ = std::fs::remove_dir_all(&run.dir);
 }
+
+#[test]
+fn the_store_commands_refuse_a_fifo_instead_of_blocking() {
+    let dir = scratch("fifo");
+    let fifo = dir.join("events.db");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        return; // no mkfifo here: nothing to check
+    }
+    for cmd in ["verify", "replay", "events"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_seedsim"))
+            .arg(cmd)
+            .arg(&fifo)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("seedsim runs");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let status = loop {
+            if let Some(s) = child.try_wait().expect("wait") {
+                break s;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("{cmd} blocked on a FIFO");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert_eq!(status.code(), Some(2), "{cmd}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

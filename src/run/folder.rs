@@ -97,6 +97,12 @@ impl RunFolder {
                 .next()
                 .is_none();
             if empty {
+                // A folder the run could not write would only say so
+                // after the whole run: find out now.
+                let probe = dir.join(".seedsim-probe");
+                std::fs::write(&probe, b"")
+                    .and_then(|()| std::fs::remove_file(&probe))
+                    .map_err(io_error(dir))?;
                 return Ok(RunFolder {
                     path: dir.to_path_buf(),
                     created: false,

@@ -48,6 +48,13 @@ pub fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
             message: "no such file".into(),
         });
     }
+    // A FIFO or a device would block the open for ever.
+    if !path.is_file() {
+        return Err(StoreError::Invalid {
+            path: path.display().to_string(),
+            message: "not a regular file".into(),
+        });
+    }
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(sqlite(path))?;
     match schema::meta(&conn, "format") {

@@ -33,13 +33,43 @@ pub enum ScenarioError {
 /// text is kept with the run's records so the run can be reproduced).
 pub fn load_file(path: &Path) -> Result<(Scenario, String), ScenarioError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+    let io = |source| ScenarioError::Io {
         file: file.clone(),
         source,
+    };
+    // Not a FIFO or a device that would block for ever, nor a file past
+    // any scenario's size.
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(io(std::io::Error::other("not a regular file")));
+    }
+    if meta.len() > MAX_SCENARIO_BYTES {
+        return Err(io(std::io::Error::other(format!(
+            "{} bytes; a scenario is at most {MAX_SCENARIO_BYTES}",
+            meta.len()
+        ))));
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        // Valid up to here, so this slice is text.
+        let before = std::str::from_utf8(valid).unwrap_or_default();
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        ScenarioError::Invalid {
+            file: file.clone(),
+            line,
+            col,
+            field: "(document)".into(),
+            message: "the file is not UTF-8 text".into(),
+        }
     })?;
     let scenario = parse_str(&file, &text)?;
     Ok((scenario, text))
 }
+
+/// Largest scenario file read (the biggest shipped one is a few KiB).
+const MAX_SCENARIO_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Parses and validates scenario text; `file` is only used in messages.
 pub fn parse_str(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
