@@ -242,7 +242,7 @@ pub fn check_target(target: &str) -> Result<(), AssaultError> {
         Some(other) => return refuse(&format!("the scheme is {other}://; expected ws://")),
         None => return refuse("no scheme; expected ws://HOST:PORT"),
     }
-    if !uri.host().is_some_and(|h| !h.is_empty()) {
+    if uri.host().is_none_or(|h| h.is_empty()) {
         return refuse("no host; expected ws://HOST:PORT");
     }
     // The port as written: a live server's ports are chosen at `serve`

@@ -368,6 +368,7 @@ fn policies_ui(ui: &mut egui::Ui, t: &mut Tunables) {
                     }
                     Rule::DeadCannotAct
                     | Rule::OwnEntity
+                    | Rule::NotOneself
                     | Rule::SafeZones
                     | Rule::PvpZones
                     | Rule::Solvency
