@@ -665,3 +665,36 @@ fn sigterm_finishes_the_store_then_closes_every_socket() {
         other => panic!("{other:?}"),
     }
 }
+
+/// The `seedsim_players` gauge of `/metrics`.
+fn players(live: &Live) -> u64 {
+    let (_, body) = http(live.http, "GET", "/metrics", None, None);
+    body.lines()
+        .find_map(|l| l.strip_prefix("seedsim_players "))
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .expect("a players gauge") as u64
+}
+
+#[test]
+fn players_are_the_welcomed_logins_and_leave_with_their_connection() {
+    let live = Live::start("gauge", "smoke.ron", Pace::Fast, 200, true);
+    let rt = runtime();
+    rt.block_on(async {
+        step(live.http, 1);
+        let mut ws = connect(live.ws).await;
+        send(&mut ws, r#"{"type":"login","name":"ada"}"#).await;
+        // Sent, not yet taken by a tick: not a player.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert_eq!(players(&live), 0, "a login the simulation has not welcomed");
+        step(live.http, 1);
+        let ServerMsg::Welcome { .. } = reply(&mut ws).await else {
+            panic!("expected welcome")
+        };
+        assert_eq!(players(&live), 1);
+        let _ = ws.close(None).await;
+        drop(ws);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(players(&live), 0, "the connection ended");
+    });
+    live.finish(true);
+}
