@@ -168,3 +168,48 @@ fn runs_without_out_get_the_next_free_folder_and_latest_follows() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_served_run_that_fails_points_at_replaying_its_store() {
+    // A served run's inputs cannot be made again, so the way to reproduce a
+    // failure is its store. Smoke with a threshold no run meets:
+    let dir = scratch("served");
+    let text_of = std::fs::read_to_string(smoke()).expect("smoke.ron");
+    let cut = text_of
+        .find("    // What must hold")
+        .expect("smoke.ron's checks");
+    let scenario = dir.join("failing.ron");
+    std::fs::write(
+        &scenario,
+        format!(
+            "{}    thresholds: {{ \"tick_ms\": [\"max < 0\"] }},\n)\n",
+            &text_of[..cut]
+        ),
+    )
+    .expect("write");
+    let out = dir.join("x");
+    let o = seedsim(
+        &dir,
+        &[
+            "run",
+            scenario.to_str().expect("utf-8"),
+            "--ticks",
+            "10",
+            "--serve",
+            "--http",
+            "127.0.0.1:0",
+            "--ws",
+            "127.0.0.1:0",
+            "--quiet",
+            "--out",
+            out.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let expected = format!(
+        "reproduce with: seedsim replay {}",
+        out.join("events.db").display()
+    );
+    assert!(text(&o).contains(&expected), "{}", text(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}
