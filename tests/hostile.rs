@@ -256,3 +256,70 @@ fn hostile_clients_cost_the_server_a_bounded_share() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// CPU time (user + system) a process has used, in clock ticks.
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which may hold spaces), from the
+    // state: utime is the 12th, stime the 13th.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let field = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    field(11) + field(12)
+}
+
+#[test]
+fn out_of_descriptors_the_accept_loop_backs_off_instead_of_spinning() {
+    let dir = common::scratch("emfile");
+    // The same server with 64 descriptors in all: connections soon exhaust
+    // them, and every accept then fails until some close.
+    let script = format!(
+        "ulimit -n 64 && exec '{}' serve '{}' --http 127.0.0.1:0 --ws 127.0.0.1:0 --no-store --token t --out '{}'",
+        env!("CARGO_BIN_EXE_seedsim"),
+        concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/smoke.ron"),
+        dir.join("out").display()
+    );
+    let mut child = Command::new("sh")
+        .args(["-c", &script])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sh runs");
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    let ws: SocketAddr = loop {
+        line.clear();
+        assert!(
+            stderr.read_line(&mut line).expect("stderr") > 0,
+            "server exited early"
+        );
+        if let Some(w) = line.split("WebSocket ws://").nth(1) {
+            break w.trim().parse().expect("address");
+        }
+    };
+    let server = Served {
+        child,
+        http: ws,
+        ws,
+    };
+    let pid = server.child.id();
+    let held: Vec<TcpStream> = (0..120)
+        .filter_map(|_| TcpStream::connect(ws).ok())
+        .collect();
+    assert!(
+        held.len() > 64,
+        "the kernel queues what the server cannot accept"
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    let before = cpu_ticks(pid);
+    std::thread::sleep(Duration::from_secs(3));
+    let used = cpu_ticks(pid) - before;
+    // 300 ticks would be a core spinning for 3 s (100 a second).
+    assert!(
+        used < 100,
+        "{used} CPU ticks in 3 s with descriptors exhausted"
+    );
+    drop(held);
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
