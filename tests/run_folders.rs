@@ -213,3 +213,36 @@ fn a_served_run_that_fails_points_at_replaying_its_store() {
     assert!(text(&o).contains(&expected), "{}", text(&o));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_folder_that_cannot_be_written_is_refused_before_the_run() {
+    // /proc takes no new folders, even from root: the run must say so at
+    // once, not after a million ticks.
+    let dir = scratch("unwritable");
+    let scenario = smoke();
+    let started = std::time::Instant::now();
+    let o = seedsim(
+        &dir,
+        &[
+            "run",
+            scenario.to_str().expect("utf-8"),
+            "--ticks",
+            "1000000",
+            "--no-store",
+            "--quiet",
+            "--out",
+            "/proc/seedsim-no-such-folder",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("/proc/seedsim-no-such-folder"),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "it ran first"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
