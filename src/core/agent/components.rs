@@ -10,7 +10,7 @@ use rand_pcg::Pcg32;
 use super::kinds::{Activity, AgentKind};
 
 /// An entity a connected client drives: its brain stays silent and its
-/// intents come from the client's actions (see `crate::input`).
+/// intents come from the client's actions (see the `input` plugin).
 #[derive(Component, Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Piloted {
     pub session: u64,
