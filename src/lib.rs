@@ -6,7 +6,8 @@
 //! 1. `core`: the tick's stages and their order, clock, seed and RNG, the
 //!    agent vocabulary, the wire protocol, STAT7 and the scenario format.
 //! 2. model plugins, each naming only core's stages: `events`, `world`,
-//!    `population`, `govern`, `react`, `input`, `fault`, `actor`, `record`.
+//!    `population`, `govern`, `react`, `input`, `fault`, `actor`, `narrative`,
+//!    `record`.
 //! 3. `store`: `events.db`.
 //! 4. `net`: the live server's sockets, hub and REST API.
 //! 5. `run`: building, stepping and serving a `Simulation`; replay.
@@ -20,6 +21,7 @@ pub mod events;
 pub mod fault;
 pub mod govern;
 pub mod input;
+pub mod narrative;
 pub mod population;
 pub mod react;
 pub mod record;

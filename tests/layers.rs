@@ -28,6 +28,7 @@ const TABLE: &[(&str, &str)] = &[
     ("model", "input"),
     ("model", "fault"),
     ("model", "actor"),
+    ("model", "narrative"),
     ("model", "record"),
     ("store", "store"),
     ("net", "net"),

@@ -83,6 +83,7 @@ pub fn scenario(population: u32, seed: u64) -> Scenario {
         waves: Vec::new(),
         reactions: None,
         policies: None,
+        narrative: None,
         clients: None,
         actors: Vec::new(),
         faults: Vec::new(),

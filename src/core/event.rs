@@ -55,10 +55,12 @@ pub enum EventKind {
     Overcrowded,
     Migration,
     Cataclysm,
+    /// Warbler told a moment of a life (`narrative`).
+    Beat,
 }
 
 /// Every event kind's name, in `EventKind` order.
-pub const EVENT_KINDS: [&str; 24] = [
+pub const EVENT_KINDS: [&str; 25] = [
     "spawn",
     "birth",
     "death",
@@ -83,10 +85,11 @@ pub const EVENT_KINDS: [&str; 24] = [
     "overcrowded",
     "migration",
     "cataclysm",
+    "beat",
 ];
 
 impl EventKind {
-    pub const ALL: [EventKind; 24] = [
+    pub const ALL: [EventKind; 25] = [
         EventKind::Spawn,
         EventKind::Birth,
         EventKind::Death,
@@ -111,6 +114,7 @@ impl EventKind {
         EventKind::Overcrowded,
         EventKind::Migration,
         EventKind::Cataclysm,
+        EventKind::Beat,
     ];
 
     pub fn as_str(self) -> &'static str {

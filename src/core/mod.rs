@@ -17,6 +17,7 @@ pub mod stat7;
 pub mod tick;
 
 pub use order::{
-    ApplyStep, BeginStep, DecideStep, InputStep, PublishStep, ReactStep, RecordStep, TickSet,
+    ApplyStep, BeginStep, DecideStep, InputStep, NarrateStep, PublishStep, ReactStep, RecordStep,
+    TickSet,
 };
 pub use tick::{RunSeed, SimClock, SimPlugin, TICK};

@@ -104,6 +104,13 @@ pub enum ReactStep {
     Bury,
 }
 
+/// The Narrate stage: Warbler reads the tick's events and tells them.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NarrateStep {
+    /// The moments of lives the narrative pack names, as beat events.
+    Beats,
+}
+
 /// The Record stage (also tick 0's, in `PostStartup`).
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RecordStep {
@@ -199,6 +206,7 @@ pub fn configure(app: &mut App) {
             .chain()
             .in_set(TickSet::React),
     )
+    .configure_sets(FixedUpdate, NarrateStep::Beats.in_set(TickSet::Narrate))
     .configure_sets(FixedUpdate, record.chain().in_set(TickSet::Record))
     .configure_sets(
         FixedUpdate,

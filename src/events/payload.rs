@@ -156,6 +156,13 @@ pub enum Payload {
         from_zone: u16,
         to_zone: u16,
     },
+    /// A moment of a life, told (actor: whose life; cause: the event told).
+    /// `beat` names the narrative pack's rule, `salience` how much it
+    /// weighs in a life's story (1..=100).
+    Beat {
+        beat: String,
+        salience: u8,
+    },
 }
 
 impl Payload {
@@ -185,6 +192,7 @@ impl Payload {
             Payload::LineageRegistered { .. } => EventKind::LineageRegistered,
             Payload::Overcrowded { .. } => EventKind::Overcrowded,
             Payload::Migration { .. } => EventKind::Migration,
+            Payload::Beat { .. } => EventKind::Beat,
             Payload::Cataclysm { .. } => EventKind::Cataclysm,
         }
     }

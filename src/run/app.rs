@@ -14,6 +14,7 @@ use crate::events::EventsPlugin;
 use crate::fault::FaultPlugin;
 use crate::govern::GovernPlugin;
 use crate::input::InputPlugin;
+use crate::narrative::NarrativePlugin;
 use crate::net::frame::NetPlugin;
 use crate::population::PopulationPlugin;
 use crate::react::ReactPlugin;
@@ -85,9 +86,14 @@ pub fn assemble(scenario: &Scenario, config: &RunConfig, sink: Option<StoreSink>
             faults: scenario.faults.clone(),
         },
     ))
-    .add_plugins(ActorPlugin {
-        scenario: scenario.clone(),
-    });
+    .add_plugins((
+        ActorPlugin {
+            scenario: scenario.clone(),
+        },
+        NarrativePlugin {
+            pack: scenario.narrative_pack(),
+        },
+    ));
     if let Some(sink) = sink {
         app.insert_resource(sink);
     }

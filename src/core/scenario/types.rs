@@ -9,7 +9,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::core::agent::kinds::{Activity, AgentKind, Archetype, Profile};
 use crate::core::stat7::Realm;
 
-use super::{ActorSpec, Assertion, ClientsSpec, FaultSpec, ReactionSet, ScenarioPolicies};
+use super::{
+    ActorSpec, Assertion, ClientsSpec, FaultSpec, NarrativePack, ReactionSet, ScenarioPolicies,
+};
 
 /// One scenario: everything a run needs besides the seed override.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -35,6 +37,9 @@ pub struct Scenario {
     /// Extends or replaces the shipped policies (`assets/policies/default.ron`).
     #[serde(default)]
     pub policies: Option<ScenarioPolicies>,
+    /// Replaces the shipped narrative pack (`assets/narrative/beats.ron`).
+    #[serde(default)]
+    pub narrative: Option<NarrativePack>,
     /// Connected clients: the run serves the world (on loopback, ephemeral
     /// ports) and this many real WebSocket players assault it.
     #[serde(default)]
@@ -58,6 +63,13 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// The narrative pack in force: the scenario's own, else the shipped one.
+    pub fn narrative_pack(&self) -> NarrativePack {
+        self.narrative
+            .clone()
+            .unwrap_or_else(NarrativePack::shipped)
+    }
+
     /// The reaction rules in force: the scenario's own, else the shipped ones.
     pub fn reaction_set(&self) -> ReactionSet {
         self.reactions.clone().unwrap_or_else(ReactionSet::shipped)

@@ -168,6 +168,11 @@ pub fn check(s: &Scenario) -> Result<(), Problem> {
             return problem(format!("policies.rules[{i}]"), message);
         }
     }
+    if let Some(pack) = &s.narrative
+        && let Err((i, message)) = pack.check()
+    {
+        return problem(format!("narrative.beats[{i}]"), message);
+    }
     if let Some(c) = &s.clients {
         clients(c)?;
     }
