@@ -109,6 +109,10 @@ fn every_payload() -> Vec<Payload> {
             from_zone: 0,
             to_zone: 3,
         },
+        Payload::Beat {
+            beat: "epitaph".into(),
+            salience: 90,
+        },
     ]
 }
 
