@@ -41,6 +41,15 @@ fn births_and_deaths_are_told_and_every_beat_cites_its_event() {
         births > 0 && deaths > 0,
         "smoke has lives to tell ({births} births, {deaths} deaths)"
     );
+    // The store keeps the pack its stories were told with.
+    let pack: String = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'narrative_pack'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the pack is stored");
+    assert_eq!(pack, seedsim::core::scenario::narrative::SHIPPED);
     // One beat per rule and told event, of the right agent.
     let told = |beat: &str, kind: &str, role: &str| {
         count(

@@ -42,6 +42,7 @@ fn record(name: &str, seed: u64, ticks: u64, dir: &Path) -> (Simulation, StoreSu
             scenario_text: text,
             seed,
             ticks,
+            narrative_pack: scenario.narrative_text(),
         }),
     };
     let mut sim = Simulation::recorded(&scenario, &config, Pace::Fast).expect("store opens");
@@ -433,6 +434,10 @@ fn verify_alone_catches_cuts_edits_and_damage_and_passes_a_lone_copy() {
         (
             "status",
             "UPDATE meta SET value = 'running' WHERE key = 'status';",
+        ),
+        (
+            "pack",
+            "UPDATE meta SET value = value || ' ' WHERE key = 'narrative_pack';",
         ),
     ];
     for (name, sql) in cases {

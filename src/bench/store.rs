@@ -77,6 +77,7 @@ fn config(dir: &Path, name: &str, scenario_text: String, seed: u64, ticks: u64) 
         scenario_text,
         seed,
         ticks,
+        narrative_pack: crate::core::scenario::narrative::SHIPPED.into(),
     }
 }
 

@@ -54,6 +54,7 @@ pub fn run(args: &RunArgs, forever: bool) -> ExitCode {
         scenario_text: text,
         seed,
         ticks,
+        narrative_pack: scenario.narrative_text(),
     });
     let config = RunConfig {
         seed,

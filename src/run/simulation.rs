@@ -190,6 +190,7 @@ mod tests {
                 scenario_text: text.into(),
                 seed: 7,
                 ticks: 10,
+                narrative_pack: crate::core::scenario::narrative::SHIPPED.into(),
             }),
         };
         let mut sim = Simulation::recorded(&scenario, &config, Pace::Fast).unwrap();

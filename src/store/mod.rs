@@ -68,6 +68,9 @@ pub struct StoreConfig {
     pub scenario_text: String,
     pub seed: u64,
     pub ticks: u64,
+    /// The narrative pack in force, as RON text: kept (and its SHA-256
+    /// bound into the genesis) so the store alone tells every story.
+    pub narrative_pack: String,
 }
 
 /// The simulation's end of the store: hands each tick to the writer and
@@ -129,6 +132,7 @@ impl StoreSink {
         schema::create(&conn).map_err(sqlite(&path))?;
         let seed = config.seed.to_string();
         let ticks = config.ticks.to_string();
+        let pack_sha = crate::core::stat7::sha256_hex(config.narrative_pack.as_bytes());
         // In `seal::BOUND_META` order: the genesis binds them.
         let bound = [
             ("format", FORMAT),
@@ -137,13 +141,15 @@ impl StoreSink {
             ("scenario_text", config.scenario_text.as_str()),
             ("seed", seed.as_str()),
             ("ticks", ticks.as_str()),
+            ("narrative_pack_sha256", pack_sha.as_str()),
         ];
         let genesis = seal::genesis(&bound);
         let genesis_hex = hex(&genesis);
-        for (key, value) in bound
-            .iter()
-            .chain([&("genesis", genesis_hex.as_str()), &("status", "running")])
-        {
+        for (key, value) in bound.iter().chain([
+            &("narrative_pack", config.narrative_pack.as_str()),
+            &("genesis", genesis_hex.as_str()),
+            &("status", "running"),
+        ]) {
             schema::set_meta(&conn, key, value).map_err(sqlite(&path))?;
         }
         let (tx, writer) = start_writer(&path, conn, WriterReport::genesis(genesis))?;

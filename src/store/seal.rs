@@ -22,13 +22,14 @@ use sha2::{Digest, Sha256};
 use super::schema;
 
 /// The metadata the genesis binds, in this order.
-pub const BOUND_META: [&str; 6] = [
+pub const BOUND_META: [&str; 7] = [
     "format",
     "seedsim_version",
     "scenario_file",
     "scenario_text",
     "seed",
     "ticks",
+    "narrative_pack_sha256",
 ];
 
 fn field(h: &mut Sha256, bytes: &[u8]) {

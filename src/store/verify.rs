@@ -197,6 +197,13 @@ fn audit(conn: &Connection) -> rusqlite::Result<Result<Verdict, String>> {
                 .into(),
         ));
     }
+    if linked {
+        let pack = schema::meta(conn, "narrative_pack")?.unwrap_or_default();
+        let sha = schema::meta(conn, "narrative_pack_sha256")?;
+        if sha.as_deref() != Some(crate::core::stat7::sha256_hex(pack.as_bytes()).as_str()) {
+            return Ok(Err("the narrative pack does not match its SHA-256".into()));
+        }
+    }
     let ticks = read_ticks(conn, linked)?;
     let mut inputs = input_digests(conn)?;
     let mut stmt = conn.prepare(&format!("SELECT {ROW_COLUMNS} FROM events ORDER BY seq"))?;

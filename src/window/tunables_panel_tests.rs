@@ -57,6 +57,7 @@ fn a_run_tuned_through_the_panel_is_recorded_and_replays() {
             scenario_text: text.into(),
             seed: 11,
             ticks: 12,
+            narrative_pack: crate::core::scenario::narrative::SHIPPED.into(),
         }),
     };
     let mut sim = Simulation::recorded(&scenario, &config, Pace::Fast).unwrap();

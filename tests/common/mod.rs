@@ -76,6 +76,7 @@ impl Live {
                     scenario_text: text,
                     seed: scenario.seed,
                     ticks: until_tick,
+                    narrative_pack: scenario.narrative_text(),
                 }),
             };
             let mut sim =

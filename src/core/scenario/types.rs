@@ -70,6 +70,16 @@ impl Scenario {
             .unwrap_or_else(NarrativePack::shipped)
     }
 
+    /// The narrative pack in force as RON text: the shipped file as it is,
+    /// or the scenario's own pack written out.
+    pub fn narrative_text(&self) -> String {
+        match &self.narrative {
+            None => super::narrative::SHIPPED.to_string(),
+            Some(pack) => ron::ser::to_string_pretty(pack, ron::ser::PrettyConfig::default())
+                .unwrap_or_default(),
+        }
+    }
+
     /// The reaction rules in force: the scenario's own, else the shipped ones.
     pub fn reaction_set(&self) -> ReactionSet {
         self.reactions.clone().unwrap_or_else(ReactionSet::shipped)

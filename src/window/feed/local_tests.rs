@@ -37,6 +37,7 @@ fn the_window_paces_pauses_steps_and_tunes_a_run_on_its_own_thread() {
                 scenario_text: text.into(),
                 seed: 5,
                 ticks: 10_000,
+                narrative_pack: crate::core::scenario::narrative::SHIPPED.into(),
             }),
             ..crate::run::RunConfig::seeded(5)
         };

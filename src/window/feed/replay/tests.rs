@@ -31,6 +31,7 @@ fn record(name: &str) -> (PathBuf, PathBuf) {
             scenario_text: text.into(),
             seed: 3,
             ticks: TICKS,
+            narrative_pack: crate::core::scenario::narrative::SHIPPED.into(),
         }),
     };
     let mut sim = Simulation::recorded(&scenario, &config, Pace::Fast).unwrap();
