@@ -117,3 +117,55 @@ fn a_scenario_may_replace_the_pack_and_a_bad_one_is_refused() {
     .expect_err("two beats, one name");
     assert!(e.to_string().contains("narrative.beats[1]"), "{e}");
 }
+
+#[test]
+fn seedsim_story_tells_a_life_in_order_each_line_citing_its_event() {
+    let (dir, conn) = stored_run("story");
+    let db = dir.join("run/events.db");
+    let story = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_seedsim"))
+            .arg("story")
+            .arg(&db)
+            .args(args)
+            .output()
+            .expect("seedsim story runs");
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+        )
+    };
+    let (code, text) = story(&["--top", "3", "--json"]);
+    assert_eq!(code, Some(0), "{text}");
+    let lives: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let lives = lives.as_array().expect("lives");
+    assert_eq!(lives.len(), 3);
+    for life in lives {
+        let id = life["entity"].as_i64().expect("an id");
+        let lines = life["lines"].as_array().expect("lines");
+        let beats = count(
+            &conn,
+            &format!("SELECT count(*) FROM events WHERE kind = 'beat' AND actor = {id}"),
+        );
+        assert_eq!(lines.len() as i64, beats, "every beat of {id} is told");
+        let seqs: Vec<i64> = lines.iter().map(|l| l["seq"].as_i64().unwrap()).collect();
+        assert!(seqs.windows(2).all(|w| w[0] < w[1]), "in order");
+        for l in lines {
+            let kind: String = conn
+                .query_row(
+                    "SELECT kind FROM events WHERE seq = ?1",
+                    [l["told_seq"].as_i64().unwrap()],
+                    |r| r.get(0),
+                )
+                .expect("the told event exists");
+            assert_eq!(Some(kind.as_str()), l["told_kind"].as_str());
+        }
+    }
+    let id = lives[0]["entity"].as_i64().unwrap().to_string();
+    let (code, text) = story(&["--entity", &id]);
+    assert_eq!(code, Some(0));
+    assert!(text.contains("seedsim events --chain"), "{text}");
+    let (code, _) = story(&[]);
+    assert_eq!(code, Some(2), "an entity or --top is needed");
+    drop(conn);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -11,6 +11,7 @@ mod progress;
 mod run;
 mod serve;
 mod store_cmds;
+mod story;
 mod test_cmd;
 mod values;
 mod view;
@@ -47,6 +48,8 @@ pub enum Command {
     Replay(store_cmds::ReplayArgs),
     /// Queries a run's events (by entity, kind, ticks) or one event's causal chain.
     Events(store_cmds::EventsArgs),
+    /// Tells the lives of a stored run: an entity's moments, or the N that weigh most.
+    Story(story::StoryArgs),
     /// Loads a live server with WebSocket clients playing profiles; reports latency.
     Assault(assault::AssaultArgs),
     /// Runs scenario files as a suite, each in its own process, and writes
@@ -211,6 +214,7 @@ pub fn main() -> ExitCode {
         Command::Verify(args) => store_cmds::verify_cmd(&args),
         Command::Replay(args) => store_cmds::replay_cmd(&args),
         Command::Events(args) => store_cmds::events_cmd(&args),
+        Command::Story(args) => story::story_cmd(&args),
         Command::Assault(args) => assault::run(&args),
         Command::Test(args) => test_cmd::test(&args),
         Command::View(args) => view::view(&args),

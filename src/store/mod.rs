@@ -11,6 +11,7 @@ pub mod recording;
 pub mod reopen;
 mod schema;
 mod seal;
+pub mod story;
 pub mod verify;
 mod writer;
 
