@@ -1,6 +1,7 @@
 //! The layer table of ARCHITECTURE.md, enforced: an import only points down. Every
 //! file under `src/` belongs to a module of the table below; every `crate::…`
-//! (or `super::…`) path in it must name a module at its own rank or below.
+//! (or `super::…`) path in it, comments and doc links included, must name a
+//! module at its own rank or below.
 //! Within a layer the order of the table is the order of dependence, so
 //! peers never form a cycle either. A new module gets a row here; an import
 //! that points up fails with the file, the line and the two modules.
@@ -69,7 +70,9 @@ fn module_of(rel: &Path) -> String {
 /// chains resolved against `module`, with each item of a `{…}` group that
 /// is itself a path.
 fn targets(module: &str, line: &str) -> Vec<String> {
-    let code = line.split("//").next().unwrap_or("");
+    // Comments count: a doc link or a "see crate::x" is a dependency the
+    // reader follows, and it must point down too.
+    let code = line;
     let mut out = Vec::new();
     let bytes = code.as_bytes();
     let mut i = 0;
@@ -139,9 +142,6 @@ fn upward(file: &str, module: &str, text: &str) -> Vec<String> {
     };
     let mut found = Vec::new();
     for (n, line) in text.lines().enumerate() {
-        if line.trim_start().starts_with("//") {
-            continue;
-        }
         for target in targets(module, line) {
             if let Some(to) = owner(&target).filter(|to| *to > from) {
                 let (fl, fm) = TABLE[from];
@@ -259,16 +259,22 @@ fn the_guard_catches_upward_imports() {
     assert!(up[0].contains("a later peer in its layer"), "{up:?}");
     let up = upward("src/store/mod.rs", "store", "use super::run::Simulation;");
     assert_eq!(up.len(), 1, "{up:?}");
-    // Downward, sideways within a module, and comments are fine.
-    assert!(
-        upward(
-            "src/run/app.rs",
-            "run::app",
-            "use crate::store::StoreSink; // crate::cli"
-        )
-        .is_empty()
-    );
+    // Downward and sideways within a module are fine; a comment or doc link
+    // that names a module above is a dependency too.
+    assert!(upward("src/run/app.rs", "run::app", "use crate::store::StoreSink;").is_empty());
     assert!(upward("src/net/hub.rs", "net::hub", "use super::bridge::SimSide;").is_empty());
-    assert!(upward("src/net/hub.rs", "net::hub", "/// see crate::cli").is_empty());
+    assert_eq!(
+        upward("src/net/hub.rs", "net::hub", "/// see crate::cli").len(),
+        1
+    );
+    assert_eq!(
+        upward(
+            "src/input/take.rs",
+            "input::take",
+            "// struck by `crate::fault`"
+        )
+        .len(),
+        1
+    );
     assert!(upward("src/nowhere.rs", "nowhere", "")[0].contains("no row"));
 }

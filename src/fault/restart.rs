@@ -1,6 +1,6 @@
 //! The world's side of a server restart. The restart itself (network down,
 //! store closed, world rebuilt from the store, server back) is carried out
-//! by [`crate::run::restart`] between two ticks; what the world must know is
+//! by the run layer (`run::restart`) between two ticks; what the world must know is
 //! recorded as an input at the first tick after it, so a replay does the
 //! same without any network: every client session of the old server ends
 //! there (its connection was closed), and its entity departs, as the entity

@@ -45,7 +45,7 @@ pub enum Input {
     /// Pause, resume or step: recorded for the audit trail; they change
     /// when ticks run, never what a tick does.
     Control { action: ControlAction },
-    /// A scenario fault that changes the world (see `crate::fault`), taken
+    /// A scenario fault that changes the world (see the fault plugin), taken
     /// at its tick; `index` is its place in the scenario's `faults`.
     Fault { index: usize, strike: Strike },
 }

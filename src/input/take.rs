@@ -151,7 +151,7 @@ pub(super) fn take_inputs(
                 }
             }
             // Controls change when ticks run, not what they do; faults are
-            // struck by `crate::fault` from `TickInputs`.
+            // struck by the fault plugin from `TickInputs`.
             Input::Control { .. } | Input::Fault { .. } => {}
         }
         desk.taken.0.push((id, input));
