@@ -101,6 +101,25 @@ impl EventLog {
         target: Option<Target>,
         cause: Option<Cause>,
     ) -> u64 {
+        let handles = (actor.map(|t| t.entity), target.map(|t| t.entity));
+        let ids = (actor.map(|t| t.id), target.map(|t| t.id));
+        self.push(payload, ids, handles, cause)
+    }
+
+    /// Emits an event about `actor` that nothing reacts to (the tick's
+    /// reactions are over): it needs the agent's id only, not its entity,
+    /// which may already be buried.
+    pub fn emit_about(&mut self, payload: Payload, actor: EntityId, cause: Cause) -> u64 {
+        self.push(payload, (Some(actor), None), (None, None), Some(cause))
+    }
+
+    fn push(
+        &mut self,
+        payload: Payload,
+        (actor, target): (Option<EntityId>, Option<EntityId>),
+        handles: (Option<Entity>, Option<Entity>),
+        cause: Option<Cause>,
+    ) -> u64 {
         let seq = self.next_seq;
         self.next_seq += 1;
         let depth = cause.map_or(0, |c| c.depth.saturating_add(1));
@@ -109,13 +128,13 @@ impl EventLog {
         self.pending.push(Event {
             seq,
             tick: self.tick,
-            actor: actor.map(|t| t.id),
-            target: target.map(|t| t.id),
+            actor,
+            target,
             cause: cause.map(|c| c.seq),
             correlation: cause.map_or(self.correlation, |c| c.correlation),
             depth,
             payload,
-            handles: (actor.map(|t| t.entity), target.map(|t| t.entity)),
+            handles,
         });
         seq
     }

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use bevy::prelude::*;
 
-use crate::core::agent::intent::Target;
+use crate::core::agent::EntityId;
 use crate::core::event::EVENT_KINDS;
 use crate::core::scenario::narrative::{NarrativePack, Role};
 use crate::events::{Event, EventKind, EventLog, Payload};
@@ -50,7 +50,7 @@ impl BeatBook {
 
 /// One beat to tell: whose, which rule, told from which event.
 struct Told {
-    who: Target,
+    who: EntityId,
     beat: String,
     salience: u8,
     cause: crate::events::Cause,
@@ -66,7 +66,7 @@ pub(super) fn tell(book: Res<BeatBook>, mut firsts: ResMut<Firsts>, mut log: Res
             let Some(who) = party(ev, rule.role) else {
                 continue;
             };
-            if rule.first && !firsts.0.insert((who.id.0, rule.index)) {
+            if rule.first && !firsts.0.insert((who.0, rule.index)) {
                 continue;
             }
             told.push(Told {
@@ -89,27 +89,23 @@ pub(super) fn tell(book: Res<BeatBook>, mut firsts: ResMut<Firsts>, mut log: Res
         }
     }
     for t in told {
-        log.emit(
+        // Beats come after React: nothing reacts to them, and the agent may
+        // already be buried, so they carry its id only.
+        log.emit_about(
             Payload::Beat {
                 beat: t.beat,
                 salience: t.salience,
             },
-            Some(t.who),
-            None,
-            Some(t.cause),
+            t.who,
+            t.cause,
         );
     }
 }
 
-/// The agent an event is a moment of, in `role`. Beats come after React,
-/// so nothing reacts to them: an agent already buried needs no handle.
-fn party(ev: &Event, role: Role) -> Option<Target> {
-    let (id, entity) = match role {
-        Role::Actor => (ev.actor?, ev.handles.0),
-        Role::Target => (ev.target?, ev.handles.1),
-    };
-    Some(Target {
-        id,
-        entity: entity.unwrap_or(Entity::PLACEHOLDER),
-    })
+/// The agent an event is a moment of, in `role`.
+fn party(ev: &Event, role: Role) -> Option<EntityId> {
+    match role {
+        Role::Actor => ev.actor,
+        Role::Target => ev.target,
+    }
 }
