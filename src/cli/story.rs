@@ -1,13 +1,16 @@
-//! `seedsim story <events.db> --entity ID | --top N [--json]`: the lives a
-//! stored run tells (see [`crate::store::story`]), each line with its tick
-//! and the seq of the event it tells, for `seedsim events --chain SEQ`.
+//! `seedsim story <events.db> --entity ID | --top N | --all | --check
+//! [--json]`: the lives a stored run tells (see [`crate::store::story`]),
+//! each line with its tick and the seq of the event it tells, for
+//! `seedsim events --chain SEQ`; or the story's consistency check
+//! ([`crate::store::consistency`]), which fails (exit 1) on any finding.
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::{EXIT_FAILED, EXIT_INVALID};
-use crate::store::story::{Line, life, top};
+use crate::store::consistency::audit;
+use crate::store::story::{Line, all, life, top};
 use crate::store::verify::open_read_only;
 
 #[derive(Debug, clap::Args)]
@@ -15,11 +18,17 @@ pub struct StoryArgs {
     /// The run's events.db.
     pub db: PathBuf,
     /// The life of this entity id.
-    #[arg(long, conflicts_with = "top", required_unless_present = "top")]
+    #[arg(long, group = "what", required_unless_present_any = ["top", "all", "check"])]
     pub entity: Option<u64>,
     /// The N lives that weigh most (their beats' salience summed).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    #[arg(long, group = "what", value_parser = clap::value_parser!(u64).range(1..=1000))]
     pub top: Option<u64>,
+    /// Every life told, in id order.
+    #[arg(long, group = "what")]
+    pub all: bool,
+    /// Check the story's consistency instead: exit 1 on any finding.
+    #[arg(long, group = "what")]
+    pub check: bool,
     /// JSON (one object per life) instead of text.
     #[arg(long)]
     pub json: bool,
@@ -33,13 +42,19 @@ pub fn story_cmd(args: &StoryArgs) -> ExitCode {
             return ExitCode::from(EXIT_INVALID);
         }
     };
+    if args.check {
+        return check(&conn, args.json);
+    }
     let who: Vec<u64> = match (args.entity, args.top) {
         (Some(id), _) => vec![id],
         (None, Some(n)) => match top(&conn, n as usize) {
             Ok(lives) => lives.into_iter().map(|(id, _)| id).collect(),
             Err(e) => return failed(&e),
         },
-        (None, None) => Vec::new(),
+        (None, None) => match all(&conn) {
+            Ok(ids) => ids,
+            Err(e) => return failed(&e),
+        },
     };
     let mut lives = Vec::with_capacity(who.len());
     for id in who {
@@ -62,6 +77,49 @@ pub fn story_cmd(args: &StoryArgs) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// `--check`: every finding with its first bad seq; exit 1 if any.
+fn check(conn: &rusqlite::Connection, json: bool) -> ExitCode {
+    let audit = match audit(conn) {
+        Ok(a) => a,
+        Err(e) => return failed(&e),
+    };
+    let mut out = std::io::stdout().lock();
+    if json {
+        let _ = writeln!(out, "{}", serde_json::to_string(&audit).unwrap_or_default());
+    } else {
+        let _ = writeln!(
+            out,
+            "{} events checked; goals {} adopted, {} ended, {} active; {} findings",
+            audit.events,
+            audit.goals_adopted,
+            audit.goals_ended,
+            audit.goals_active,
+            audit.total()
+        );
+        for f in &audit.findings {
+            let _ = writeln!(
+                out,
+                "  seq {:>9}  {:<22} {}",
+                f.seq,
+                f.class.as_str(),
+                f.message
+            );
+        }
+        if audit.total() > audit.findings.len() as u64 {
+            let _ = writeln!(
+                out,
+                "  … and {} more",
+                audit.total() - audit.findings.len() as u64
+            );
+        }
+    }
+    if audit.total() == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_FAILED)
+    }
 }
 
 fn failed(e: &rusqlite::Error) -> ExitCode {

@@ -57,10 +57,18 @@ pub enum EventKind {
     Cataclysm,
     /// Warbler told a moment of a life (`narrative`).
     Beat,
+    /// An agent entered a new stage of life.
+    LifeStage,
+    /// An agent took up a goal.
+    GoalAdopted,
+    /// An agent's goal ended (fulfilled, abandoned, expired, died, superseded).
+    GoalEnded,
+    /// A zone's periodic gazette: what happened there lately.
+    Gazette,
 }
 
 /// Every event kind's name, in `EventKind` order.
-pub const EVENT_KINDS: [&str; 25] = [
+pub const EVENT_KINDS: [&str; 29] = [
     "spawn",
     "birth",
     "death",
@@ -86,10 +94,14 @@ pub const EVENT_KINDS: [&str; 25] = [
     "migration",
     "cataclysm",
     "beat",
+    "life_stage",
+    "goal_adopted",
+    "goal_ended",
+    "gazette",
 ];
 
 impl EventKind {
-    pub const ALL: [EventKind; 25] = [
+    pub const ALL: [EventKind; 29] = [
         EventKind::Spawn,
         EventKind::Birth,
         EventKind::Death,
@@ -115,6 +127,10 @@ impl EventKind {
         EventKind::Migration,
         EventKind::Cataclysm,
         EventKind::Beat,
+        EventKind::LifeStage,
+        EventKind::GoalAdopted,
+        EventKind::GoalEnded,
+        EventKind::Gazette,
     ];
 
     pub fn as_str(self) -> &'static str {

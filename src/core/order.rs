@@ -105,10 +105,17 @@ pub enum ReactStep {
 }
 
 /// The Narrate stage: Warbler reads the tick's events and tells them.
+/// Each step sees the events of the steps before it.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NarrateStep {
+    /// Stages of life noticed in Decide become `life_stage` events.
+    Arcs,
+    /// Goals are adopted, fulfilled, abandoned, superseded or expire.
+    Goals,
     /// The moments of lives the narrative pack names, as beat events.
     Beats,
+    /// Small acts fold into chronicles; zones print their gazettes.
+    Chronicle,
 }
 
 /// The Record stage (also tick 0's, in `PostStartup`).
@@ -206,7 +213,17 @@ pub fn configure(app: &mut App) {
             .chain()
             .in_set(TickSet::React),
     )
-    .configure_sets(FixedUpdate, NarrateStep::Beats.in_set(TickSet::Narrate))
+    .configure_sets(
+        FixedUpdate,
+        (
+            NarrateStep::Arcs,
+            NarrateStep::Goals,
+            NarrateStep::Beats,
+            NarrateStep::Chronicle,
+        )
+            .chain()
+            .in_set(TickSet::Narrate),
+    )
     .configure_sets(FixedUpdate, record.chain().in_set(TickSet::Record))
     .configure_sets(
         FixedUpdate,

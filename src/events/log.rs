@@ -113,6 +113,18 @@ impl EventLog {
         self.push(payload, (Some(actor), None), (None, None), Some(cause))
     }
 
+    /// Like [`EventLog::emit_about`], with the other party's id and an
+    /// optional cause (a life stage or an expiry has none in this tick).
+    pub fn emit_ids(
+        &mut self,
+        payload: Payload,
+        actor: Option<EntityId>,
+        target: Option<EntityId>,
+        cause: Option<Cause>,
+    ) -> u64 {
+        self.push(payload, (actor, target), (None, None), cause)
+    }
+
     fn push(
         &mut self,
         payload: Payload,

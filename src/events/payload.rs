@@ -6,7 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::agent::story::{GoalKind, GoalOutcome};
 use crate::core::event::EventKind;
+use crate::core::stat7::Horizon;
 
 /// Why an agent died.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,9 +71,11 @@ pub enum Payload {
         zone: u16,
         victims: u32,
     },
+    /// An agent died (actor: the dead; target: the killer, if any) in `zone`.
     Death {
         cause: DeathCause,
         age: i64,
+        zone: u16,
     },
     /// A player logged out at the end of its session.
     Departure {
@@ -163,6 +167,36 @@ pub enum Payload {
         beat: String,
         salience: u8,
     },
+    /// An agent entered a stage of life (noticed at its next decision).
+    LifeStage {
+        stage: Horizon,
+    },
+    /// An agent took up a goal (target: its foe, for a revenge; cause: what
+    /// moved it). `until`: the tick it expires; `zone`: where it leads;
+    /// `aim`: the wealth it seeks.
+    GoalAdopted {
+        goal: GoalKind,
+        until: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        zone: Option<u16>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        aim: Option<u64>,
+    },
+    /// An agent's goal ended; `adopted` is the seq of its adoption.
+    GoalEnded {
+        goal: GoalKind,
+        outcome: GoalOutcome,
+        adopted: u64,
+    },
+    /// What happened in a zone since its last gazette.
+    Gazette {
+        zone: u16,
+        births: u32,
+        deaths: u32,
+        arrivals: u32,
+        departures: u32,
+        feuds: u32,
+    },
 }
 
 impl Payload {
@@ -194,6 +228,32 @@ impl Payload {
             Payload::Migration { .. } => EventKind::Migration,
             Payload::Beat { .. } => EventKind::Beat,
             Payload::Cataclysm { .. } => EventKind::Cataclysm,
+            Payload::LifeStage { .. } => EventKind::LifeStage,
+            Payload::GoalAdopted { .. } => EventKind::GoalAdopted,
+            Payload::GoalEnded { .. } => EventKind::GoalEnded,
+            Payload::Gazette { .. } => EventKind::Gazette,
+        }
+    }
+
+    /// What narrative rules match on besides the kind (`when:`): a life
+    /// stage, a goal, `<goal>_<outcome>`, a cause of death, a denied action.
+    pub fn detail(&self) -> Option<std::borrow::Cow<'static, str>> {
+        use std::borrow::Cow;
+        match self {
+            Payload::LifeStage { stage } => Some(Cow::Borrowed(stage.as_str())),
+            Payload::GoalAdopted { goal, .. } => Some(Cow::Borrowed(goal.as_str())),
+            Payload::GoalEnded { goal, outcome, .. } => Some(Cow::Owned(format!(
+                "{}_{}",
+                goal.as_str(),
+                outcome.as_str()
+            ))),
+            Payload::Death { cause, .. } => Some(Cow::Borrowed(match cause {
+                DeathCause::Age => "age",
+                DeathCause::Killed => "killed",
+                DeathCause::Cataclysm => "cataclysm",
+            })),
+            Payload::IntentDenied(r) => Some(Cow::Borrowed(r.action)),
+            _ => None,
         }
     }
 

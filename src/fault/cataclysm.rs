@@ -97,6 +97,7 @@ pub(super) fn strike(
                 Payload::Death {
                     cause: DeathCause::Cataclysm,
                     age: clock.tick as i64 - life.born,
+                    zone: zone.0,
                 },
                 Some(Target {
                     id: *id,

@@ -100,6 +100,7 @@ pub(super) fn login(
         calendar: &mut books.calendar,
         index: &mut books.index,
         seed: books.seed.0,
+        now: tick,
     };
     let (id, entity) = spawn_agent(
         commands,
@@ -115,6 +116,7 @@ pub(super) fn login(
             generation: 1,
             parent: EntityId(0),
             busy_until: 0,
+            parents: None,
         },
     );
     commands.entity(entity).insert(Piloted { session });

@@ -43,6 +43,13 @@ pub struct Tunables {
     /// The governance policies in force (replaced whole).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<PolicySet>,
+    /// Whether goals steer lives (Warbler keeps telling and adopting them
+    /// either way; off, the brain ignores them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goals: Option<bool>,
+    /// How far a goal's bias moves the brain's weights (1: as the pack says).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goal_strength: Option<f32>,
 }
 
 #[derive(Debug, Error, PartialEq)]
@@ -52,6 +59,9 @@ pub struct TunablesError {
     pub field: String,
     pub message: String,
 }
+
+/// Largest goal strength: four times the pack's bias.
+const MAX_GOAL_STRENGTH: f32 = 4.0;
 
 fn bad(field: impl Into<String>, message: impl Into<String>) -> TunablesError {
     TunablesError {
@@ -96,6 +106,8 @@ impl Tunables {
             tick_budget: Some(params.tick_budget),
             weights: Some(weights),
             policies: Some(params.policies.clone()),
+            goals: Some(params.goals.on),
+            goal_strength: Some(params.goals.strength),
         }
     }
 
@@ -155,6 +167,10 @@ impl Tunables {
                 field,
                 format!("max_players + max_monsters would be {caps}; at most {MAX_POPULATION}"),
             ));
+        }
+        p.goals.on = self.goals.unwrap_or(p.goals.on);
+        if let Some(x) = rate("goal_strength", self.goal_strength, MAX_GOAL_STRENGTH)? {
+            p.goals.strength = x;
         }
         p.depth_limit = self.depth_limit.unwrap_or(p.depth_limit);
         if let Some(budget) = self.tick_budget {

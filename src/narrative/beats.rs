@@ -1,36 +1,44 @@
 //! Beats: the tick's events that the narrative pack names, told as moments
 //! of a life. Rules are looked up by event kind (an array, no search per
-//! event); "first" rules remember, per agent, which firsts it has had, and
-//! forget an agent at its death, so the memory holds the living only.
-
-use std::collections::BTreeSet;
+//! event) and filtered by the event's detail (`when`); "first" rules are
+//! remembered in the agent's chronicle (a bit each), and every beat told
+//! is offered to its chronicle's slot and, if salient enough, to its zone's
+//! headlines.
 
 use bevy::prelude::*;
 
-use crate::core::agent::EntityId;
+use super::chronicle::{Headline, ZoneChronicle};
+use super::goals::GoalActs;
+use crate::core::agent::components::{EntityId, Position};
+use crate::core::agent::story::{Chronicle, Slot};
 use crate::core::event::EVENT_KINDS;
-use crate::core::scenario::narrative::{NarrativePack, Role};
-use crate::events::{Event, EventKind, EventLog, Payload};
+use crate::core::scenario::narrative::{Category, NarrativePack, Role};
+use crate::events::{Cause, Event, EventKind, EventLog, Payload};
+use crate::population::EntityIndex;
+use crate::world::Zones;
 
 /// The pack's rules by the event kind they tell.
 #[derive(Resource, Debug, Default)]
 pub struct BeatBook {
     by_kind: Vec<Vec<Rule>>,
+    /// Salience of each rule, by its index in the pack.
+    salience: Vec<u8>,
+    /// Beats at least this salient make headlines.
+    headline: u8,
 }
 
 #[derive(Clone, Debug)]
 struct Rule {
-    /// Index in the pack (names a first).
+    /// Index in the pack.
     index: u16,
     name: String,
     role: Role,
     salience: u8,
-    first: bool,
+    /// Bit of the chronicle's firsts, for a first-only rule.
+    first: Option<u16>,
+    when: Option<String>,
+    category: Category,
 }
-
-/// (agent, rule index) of every "first" an agent alive has had.
-#[derive(Resource, Debug, Default)]
-pub struct Firsts(BTreeSet<(u64, u16)>);
 
 impl BeatBook {
     pub fn new(pack: &NarrativePack) -> BeatBook {
@@ -41,57 +49,109 @@ impl BeatBook {
                 name: b.name.clone(),
                 role: b.role,
                 salience: b.salience,
-                first: b.first,
+                first: pack.first_index(i).map(|f| 1u16 << f),
+                when: b.when.clone(),
+                category: b.category,
             });
         }
-        BeatBook { by_kind }
+        BeatBook {
+            by_kind,
+            salience: pack.beats.iter().map(|b| b.salience).collect(),
+            headline: pack.headline,
+        }
+    }
+
+    /// The salience of the pack's rule `index` (0 if none).
+    pub fn salience_of(&self, index: u16) -> u8 {
+        self.salience.get(index as usize).copied().unwrap_or(0)
     }
 }
 
-/// One beat to tell: whose, which rule, told from which event.
+/// Whether a rule's `when` admits an event's detail: exact, or a `*`
+/// at either end for a suffix or prefix.
+pub fn admits(when: Option<&str>, detail: Option<&str>) -> bool {
+    let Some(when) = when else {
+        return true;
+    };
+    let Some(detail) = detail else {
+        return false;
+    };
+    if let Some(suffix) = when.strip_prefix('*') {
+        detail.ends_with(suffix)
+    } else if let Some(prefix) = when.strip_suffix('*') {
+        detail.starts_with(prefix)
+    } else {
+        when == detail
+    }
+}
+
+/// One beat to tell.
 struct Told {
     who: EntityId,
+    rule: u16,
     beat: String,
     salience: u8,
-    cause: crate::events::Cause,
+    category: Category,
+    cause: Cause,
+    /// Where it happened, if the event says (a death's zone).
+    zone: Option<u16>,
 }
 
 /// Narrate: every event of the tick the pack names, in seq order, becomes
 /// a beat event (emitted after the tick's own events, in the same order).
-pub(super) fn tell(book: Res<BeatBook>, mut firsts: ResMut<Firsts>, mut log: ResMut<EventLog>) {
+#[allow(clippy::too_many_arguments)]
+pub(super) fn tell(
+    book: Res<BeatBook>,
+    acts: Res<GoalActs>,
+    entities: Res<EntityIndex>,
+    zones: Res<Zones>,
+    mut headlines: ResMut<ZoneChronicle>,
+    mut log: ResMut<EventLog>,
+    mut chronicles: Query<&mut Chronicle>,
+    positions: Query<&Position>,
+) {
     let mut told = Vec::new();
     for ev in log.pending() {
         let kind = ev.payload.kind();
-        for rule in &book.by_kind[kind as usize] {
+        let rules = &book.by_kind[kind as usize];
+        if rules.is_empty() {
+            continue;
+        }
+        let detail = detail(ev, &acts);
+        for rule in rules {
+            if !admits(rule.when.as_deref(), detail.as_deref()) {
+                continue;
+            }
             let Some(who) = party(ev, rule.role) else {
                 continue;
             };
-            if rule.first && !firsts.0.insert((who.0, rule.index)) {
-                continue;
+            if let Some(bit) = rule.first
+                && let Some(e) = entities.get(who)
+                && let Ok(mut c) = chronicles.get_mut(e)
+            {
+                if c.firsts & bit != 0 {
+                    continue;
+                }
+                c.firsts |= bit;
             }
             told.push(Told {
                 who,
+                rule: rule.index,
                 beat: rule.name.clone(),
                 salience: rule.salience,
+                category: rule.category,
                 cause: ev.as_cause(),
+                zone: match ev.payload {
+                    Payload::Death { zone, .. } => Some(zone),
+                    _ => None,
+                },
             });
-        }
-        if kind == EventKind::Death
-            && let Some(dead) = ev.actor
-        {
-            // The dead have no more firsts: forget them.
-            let from = (dead.0, 0);
-            let to = (dead.0, u16::MAX);
-            let gone: Vec<_> = firsts.0.range(from..=to).copied().collect();
-            for key in gone {
-                firsts.0.remove(&key);
-            }
         }
     }
     for t in told {
         // Beats come after React: nothing reacts to them, and the agent may
         // already be buried, so they carry its id only.
-        log.emit_about(
+        let seq = log.emit_about(
             Payload::Beat {
                 beat: t.beat,
                 salience: t.salience,
@@ -99,7 +159,59 @@ pub(super) fn tell(book: Res<BeatBook>, mut firsts: ResMut<Firsts>, mut log: Res
             t.who,
             t.cause,
         );
+        let entity = entities.get(t.who);
+        if let Some(e) = entity
+            && let Ok(mut c) = chronicles.get_mut(e)
+        {
+            keep(
+                &book,
+                &mut c,
+                t.category,
+                Slot { seq, rule: t.rule },
+                t.salience,
+            );
+        }
+        if t.salience >= book.headline {
+            let zone = t.zone.or_else(|| {
+                entity
+                    .and_then(|e| positions.get(e).ok())
+                    .map(|p| zones.zone_at(p.0).id.0)
+            });
+            if let Some(zone) = zone {
+                headlines.push(
+                    zone,
+                    Headline {
+                        seq,
+                        tick: log.pending().last().map_or(0, |e| e.tick),
+                        who: t.who,
+                        rule: t.rule,
+                    },
+                );
+            }
+        }
     }
+}
+
+/// The strongest beat of each category stays in the chronicle (a tie goes
+/// to the later one: the story so far ends with it).
+fn keep(book: &BeatBook, c: &mut Chronicle, category: Category, slot: Slot, salience: u8) {
+    let i = category as usize;
+    if c.slot(i)
+        .is_none_or(|old| book.salience_of(old.rule) <= salience)
+    {
+        c.set_slot(i, slot);
+    }
+}
+
+/// An event's detail for `when`; a denied intent that was a goal's act has
+/// the goal as its detail.
+fn detail(ev: &Event, acts: &GoalActs) -> Option<std::borrow::Cow<'static, str>> {
+    if ev.payload.kind() == EventKind::IntentDenied
+        && let Some((_, goal)) = acts.0.iter().find(|(seq, _)| *seq == ev.seq)
+    {
+        return Some(std::borrow::Cow::Borrowed(goal.as_str()));
+    }
+    ev.payload.detail()
 }
 
 /// The agent an event is a moment of, in `role`.

@@ -1,20 +1,35 @@
 //! Warbler, the narrative engine (DESIGN §10, `WARBLER.md`), in the tick's
-//! Narrate stage: it reads the tick's events in seq order and writes only
-//! events. Today it tells the moments of lives ([`beats`]): each event the
-//! narrative pack names becomes a `beat` event of the agent whose moment it
-//! is, citing the event it tells as its cause, so a life can be read back
-//! from the store in order, each line traceable to what happened.
+//! Narrate stage: it reads the tick's events in seq order and writes
+//! events, its own resources and the agents' story components. Each step
+//! sees the events of the one before:
+//! - [`arcs`]: a life's new stage, noticed in Decide, becomes an event;
+//! - [`goals`]: grief and coming of age adopt goals (revenge, mourning,
+//!   fortune, family, pilgrimage) that the brain pursues; events fulfil,
+//!   abandon or supersede them and a calendar expires them;
+//! - [`beats`]: each event the pack names becomes a `beat` of the agent
+//!   whose moment it is, citing the event it tells;
+//! - [`chronicle`]: small acts fold into tallies, zones keep headlines and
+//!   print gazettes.
+//!
+//! Everything is driven by the tick's events and calendars, never by a scan
+//! of the population, and every choice is a hash of the seed and a seq.
 
+mod arcs;
 mod beats;
+mod chronicle;
+mod goals;
+mod tick;
 
 use bevy::prelude::*;
 
-pub use beats::{BeatBook, Firsts};
+pub use beats::{BeatBook, admits};
+pub use chronicle::{GazetteEvery, HEADLINES, Headline, TALLY_NAMES, ZoneChronicle};
+pub use goals::{GoalActs, GoalBook, GoalRules, Held};
 
 use crate::core::NarrateStep;
 use crate::core::scenario::NarrativePack;
 
-/// Tells the beats of `pack`.
+/// Runs Warbler with `pack`.
 pub struct NarrativePlugin {
     pub pack: NarrativePack,
 }
@@ -22,7 +37,19 @@ pub struct NarrativePlugin {
 impl Plugin for NarrativePlugin {
     fn build(&self, app: &mut App) {
         app.insert_resource(BeatBook::new(&self.pack))
-            .init_resource::<Firsts>()
-            .add_systems(FixedUpdate, beats::tell.in_set(NarrateStep::Beats));
+            .insert_resource(GoalRules::new(&self.pack.goals))
+            .init_resource::<ZoneChronicle>()
+            .insert_resource(GazetteEvery(self.pack.gazette_every))
+            .init_resource::<GoalBook>()
+            .init_resource::<GoalActs>()
+            .add_systems(
+                FixedUpdate,
+                (
+                    arcs::tell_stages.in_set(NarrateStep::Arcs),
+                    goals::settle.in_set(NarrateStep::Goals),
+                    beats::tell.in_set(NarrateStep::Beats),
+                    chronicle::fold.in_set(NarrateStep::Chronicle),
+                ),
+            );
     }
 }

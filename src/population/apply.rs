@@ -16,6 +16,7 @@ use super::params::SimParams;
 use crate::core::agent::components::*;
 use crate::core::agent::intent::{Action, ChatTexts, Intent, Intents, Target};
 use crate::core::agent::kinds::Activity;
+use crate::core::agent::story::Traits;
 use crate::core::rng::WorldRng;
 use crate::core::{RunSeed, SimClock};
 use crate::events::{EventLog, Payload};
@@ -33,6 +34,7 @@ pub(super) struct Acting {
     pub(super) standing: &'static mut Standing,
     pub(super) relations: &'static mut Relations,
     pub(super) life: &'static Life,
+    pub(super) traits: &'static Traits,
     pub(super) behaviour: &'static mut Behaviour,
 }
 

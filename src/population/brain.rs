@@ -3,7 +3,9 @@
 //! nearby. It is a pure function of the agent, a read-only world snapshot and
 //! the agent's own random stream, which is what lets Decide run in parallel
 //! and stay deterministic. Neighbours are picked by the smallest random key,
-//! never by the order the grid lists them in.
+//! never by the order the grid lists them in. A goal (Warbler's) biases the
+//! weights and gives the brain a foe to strike or a zone to reach; the brain
+//! still only proposes, and governance judges what it proposes.
 
 use bevy::math::Vec2;
 use rand_pcg::Pcg32;
@@ -12,6 +14,7 @@ use super::params::SimParams;
 use crate::core::agent::components::{EntityId, Life, Purse, Relations, Standing, Vitals};
 use crate::core::agent::intent::{Action, Target};
 use crate::core::agent::kinds::{ACTIVITY_COUNT, Activity, AgentKind, Profile};
+use crate::core::agent::story::{Goal, GoalKind};
 use crate::core::rng::{Draw, mix64};
 use crate::core::stat7::Horizon;
 use crate::world::{Neighbour, SpatialGrid, ZoneLedger, Zones};
@@ -35,6 +38,10 @@ pub struct Me<'a> {
     pub standing: &'a Standing,
     pub relations: &'a Relations,
     pub life: &'a Life,
+    /// The goal it pursues, if any.
+    pub goal: Option<&'a Goal>,
+    /// Where its foe stands now (a revenge's target, if alive).
+    pub foe_pos: Option<Vec2>,
 }
 
 /// Base chance per socialising tick-decision that two friends have a child.
@@ -52,6 +59,8 @@ struct Around {
     enemy: Option<(u64, Target)>,
     threat: Option<(f32, EntityId, Vec2)>,
     friend: Option<Target>,
+    /// The foe of a revenge, when in reach.
+    foe: Option<Target>,
 }
 
 fn keep_min(slot: &mut Option<(u64, Target)>, key: u64, n: &Neighbour) {
@@ -69,6 +78,11 @@ fn keep_min(slot: &mut Option<(u64, Target)>, key: u64, n: &Neighbour) {
 fn look_around(s: &Surroundings, me: &Me, salt: u64, may_fight: bool) -> Around {
     let radius2 = s.zones.cell_size() * s.zones.cell_size();
     let friend = me.relations.closest_friend();
+    let foe = me
+        .goal
+        .filter(|g| g.kind == GoalKind::Revenge)
+        .and_then(|g| g.target)
+        .map(|(id, _)| id);
     let mut around = Around::default();
     s.grid
         .for_each_near_capped(me.pos, NEIGHBOURS_PER_CELL, salt, |n| {
@@ -96,6 +110,12 @@ fn look_around(s: &Surroundings, me: &Me, salt: u64, may_fight: bool) -> Around 
             if me.kind.trades() && n.kind.trades() && !n.kind.hostile_to(me.kind) {
                 keep_min(&mut around.partner, key, n);
             }
+            if Some(n.id) == foe {
+                around.foe = Some(Target {
+                    id: n.id,
+                    entity: n.entity,
+                });
+            }
             if Some(n.id) == friend {
                 around.friend = Some(Target {
                     id: n.id,
@@ -112,7 +132,8 @@ pub fn choose(s: &Surroundings, me: &Me, rng: &mut Pcg32) -> Action {
     let griefer = me.kind == AgentKind::Player(Profile::Griefer);
     let may_fight = !zone.safe || griefer;
     let salt = ((rng.raw() as u64) << 32) | rng.raw() as u64;
-    let around = look_around(s, me, salt, may_fight);
+    let mut around = look_around(s, me, salt, may_fight);
+    let goal = me.goal.filter(|_| s.params.goals.on);
 
     let mut w: [f32; ACTIVITY_COUNT] = *s.params.weights_of(me.kind);
     let v = me.vitals;
@@ -140,6 +161,9 @@ pub fn choose(s: &Surroundings, me: &Me, rng: &mut Pcg32) -> Action {
         Some(_) => {}
         None => w[Activity::Flee as usize] = 0.0,
     }
+    if let Some(g) = goal {
+        steer(s, me, g, &mut around, &mut w);
+    }
     if around.enemy.is_none() {
         w[Activity::Fight as usize] = 0.0;
     }
@@ -156,6 +180,7 @@ pub fn choose(s: &Surroundings, me: &Me, rng: &mut Pcg32) -> Action {
         .weighted(&w)
         .map_or(Activity::Idle, |i| Activity::ALL[i]);
     let partner = around.partner.map(|(_, t)| t);
+    let seeking_fortune = goal.is_some_and(|g| g.kind == GoalKind::Fortune);
     match activity {
         Activity::Idle => Action::Idle {
             ticks: rng.between(10, 30) as u16,
@@ -166,6 +191,14 @@ pub fn choose(s: &Surroundings, me: &Me, rng: &mut Pcg32) -> Action {
                 .zones
                 .clamp(me.pos + Vec2::new(rng.signed(), rng.signed()) * 40.0),
         },
+        Activity::Wander | Activity::Travel
+            if goal.is_some_and(|g| g.kind == GoalKind::Revenge) =>
+        {
+            pursue(s, me, rng)
+        }
+        Activity::Travel if goal.is_some_and(|g| g.kind == GoalKind::Pilgrimage) => {
+            pilgrimage(s, me, rng)
+        }
         Activity::Wander => Action::Wander {
             to: s
                 .zones
@@ -191,7 +224,8 @@ pub fn choose(s: &Surroundings, me: &Me, rng: &mut Pcg32) -> Action {
                     with,
                     goods,
                     price: goods as u32 * rng.between(8, 15),
-                    buying: me.purse.goods < 2 || rng.chance(0.5),
+                    // A fortune is made by selling what one gathers.
+                    buying: me.purse.goods < 2 || (!seeking_fortune && rng.chance(0.5)),
                 }
             }
             None => Action::Idle { ticks: 10 },
@@ -237,6 +271,73 @@ pub fn choose(s: &Surroundings, me: &Me, rng: &mut Pcg32) -> Action {
     }
 }
 
+/// A goal's bias on the weights, and its foe as the enemy to strike (a
+/// foe is struck even where the brain would not start a fight: governance
+/// decides whether the blow may land).
+fn steer(s: &Surroundings, me: &Me, g: &Goal, around: &mut Around, w: &mut [f32; ACTIVITY_COUNT]) {
+    let goals = &s.params.goals;
+    let at_shrine = g.kind == GoalKind::Pilgrimage && g.zone == Some(s.zones.zone_at(me.pos).id);
+    for (a, weight) in w.iter_mut().enumerate() {
+        if at_shrine && a == Activity::Travel as usize {
+            continue;
+        }
+        *weight *= goals.multiplier(g.kind, a);
+    }
+    if g.kind == GoalKind::Revenge {
+        match around.foe {
+            Some(foe) => {
+                around.enemy = Some((0, foe));
+                let fight = Activity::Fight as usize;
+                w[fight] = w[fight].max(goals.multiplier(g.kind, fight));
+            }
+            // Nobody to strike here: go where the foe is.
+            None if me.foe_pos.is_some() => {
+                let wander = Activity::Wander as usize;
+                w[wander] = w[wander].max(goals.multiplier(g.kind, wander));
+            }
+            None => {}
+        }
+    }
+}
+
+/// Walks (or travels, to another zone) towards the foe of a revenge.
+fn pursue(s: &Surroundings, me: &Me, rng: &mut Pcg32) -> Action {
+    let Some(to) = me.foe_pos else {
+        return Action::Wander {
+            to: s
+                .zones
+                .clamp(me.pos + Vec2::new(rng.signed(), rng.signed()) * 30.0),
+        };
+    };
+    let there = s.zones.zone_at(to);
+    if there.id == s.zones.zone_at(me.pos).id {
+        Action::Wander {
+            to: s.zones.clamp(to),
+        }
+    } else {
+        Action::Travel {
+            zone: there.id,
+            to: s.zones.clamp(to),
+        }
+    }
+}
+
+/// Travels to the zone a pilgrimage leads to.
+fn pilgrimage(s: &Surroundings, me: &Me, rng: &mut Pcg32) -> Action {
+    let all = s.zones.all();
+    let dest = me
+        .goal
+        .and_then(|g| g.zone)
+        .and_then(|z| all.get(z.0 as usize))
+        .unwrap_or(&all[0]);
+    Action::Travel {
+        zone: dest.id,
+        to: s
+            .zones
+            .clamp(dest.poi + Vec2::new(rng.signed(), rng.signed()) * 5.0),
+    }
+}
+
 /// Socialising with a close friend of one's own kind may start a family.
 fn socialise(
     s: &Surroundings,
@@ -256,13 +357,21 @@ fn socialise(
         && fertile
         && room
         && me.relations.affinity(f.id) >= FAMILY_AFFINITY
-        && rng.chance(s.params.birth_rate * BIRTH_CHANCE)
+        && rng.chance(s.params.birth_rate * BIRTH_CHANCE * family_bias(s, me))
     {
         return Action::Reproduce { partner: f };
     }
     match friend.or(partner) {
         Some(with) => Action::Socialise { with, ticks },
         None => Action::Idle { ticks },
+    }
+}
+
+/// How much a goal raises the chance of a child (1 without one).
+fn family_bias(s: &Surroundings, me: &Me) -> f32 {
+    match me.goal {
+        Some(g) if s.params.goals.on => s.params.goals.birth_multiplier(g.kind),
+        _ => 1.0,
     }
 }
 

@@ -2,7 +2,10 @@
 //! (energy, rest) and asks its brain for the next intent. Agents run in
 //! parallel, each touching only its own components and writing intents into
 //! per-thread buffers; the buffers are merged and sorted by actor id, so the
-//! result is the same on one thread or many.
+//! result is the same on one thread or many. A deciding agent also
+//! notices when its life stage has changed since its last decision
+//! (`StageNotices`, for the narrative), so stages are tracked without a
+//! scan of the population.
 
 use bevy::ecs::query::QueryData;
 use bevy::prelude::*;
@@ -14,6 +17,8 @@ use crate::core::SimClock;
 use crate::core::agent::components::*;
 use crate::core::agent::intent::{Intent, Intents, Source};
 use crate::core::agent::kinds::Activity;
+use crate::core::agent::story::{Goal, LifeArc, StageNotices};
+use crate::core::stat7::Horizon;
 use crate::world::{SpatialGrid, ZoneLedger, Zones};
 
 #[derive(QueryData)]
@@ -31,6 +36,8 @@ pub(super) struct Deciding {
     life: &'static Life,
     behaviour: &'static mut Behaviour,
     brain: &'static mut Brain,
+    arc: &'static mut LifeArc,
+    goal: Option<&'static Goal>,
 }
 
 /// Health regained per tick of rest.
@@ -47,7 +54,10 @@ pub(super) fn decide(
     params: Res<SimParams>,
     mut intents: ResMut<Intents>,
     mut buffers: Local<Parallel<Vec<Intent>>>,
+    mut stages: Local<Parallel<Vec<(EntityId, Horizon)>>>,
+    mut notices: ResMut<StageNotices>,
     mut agents: Query<Deciding, Without<Piloted>>,
+    positions: Query<&Position>,
 ) {
     let tick = clock.tick;
     let surroundings = Surroundings {
@@ -58,8 +68,8 @@ pub(super) fn decide(
         params: &params,
     };
     agents.par_iter_mut().for_each_init(
-        || buffers.borrow_local_mut(),
-        |out, mut a| {
+        || (buffers.borrow_local_mut(), stages.borrow_local_mut()),
+        |(out, noticed), mut a| {
             let b = *a.behaviour;
             let arrived = matches!(
                 b.activity,
@@ -76,6 +86,16 @@ pub(super) fn decide(
             }
             a.standing.mood *= MOOD_DECAY;
             a.behaviour.since = tick;
+            let stage = a.life.horizon(tick);
+            if stage != a.arc.0 && !a.kind.0.is_player() {
+                a.arc.0 = stage;
+                noticed.push((*a.id, stage));
+            }
+            let foe_pos = a
+                .goal
+                .and_then(|g| g.target)
+                .and_then(|(_, e)| positions.get(e).ok())
+                .map(|p| p.0);
             let me = Me {
                 id: *a.id,
                 kind: a.kind.0,
@@ -85,6 +105,8 @@ pub(super) fn decide(
                 standing: &a.standing,
                 relations: a.relations,
                 life: a.life,
+                goal: a.goal,
+                foe_pos,
             };
             let action = choose(&surroundings, &me, &mut a.brain.0);
             out.push(Intent {
@@ -99,4 +121,7 @@ pub(super) fn decide(
     intents.0.clear();
     buffers.drain_into(&mut intents.0);
     intents.0.sort_unstable_by_key(|i| i.actor);
+    notices.0.clear();
+    stages.drain_into(&mut notices.0);
+    notices.0.sort_unstable_by_key(|(id, _)| *id);
 }

@@ -242,6 +242,7 @@ impl Meeting<'_, '_, '_, '_, '_, '_> {
             generation,
             parent: *a.id,
             busy_until: 0,
+            parents: Some((*a.traits, *b.traits)),
         };
         let mut reg = Registry {
             next_id: &mut books.next_id,
@@ -249,6 +250,7 @@ impl Meeting<'_, '_, '_, '_, '_, '_> {
             calendar: &mut books.calendar,
             index: &mut books.index,
             seed: books.seed.0,
+            now: tick,
         };
         let (id, entity) = spawn_agent(self.commands, &mut reg, newcomer);
         books.counters.births += 1;

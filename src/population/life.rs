@@ -110,10 +110,11 @@ pub(super) fn end_lives(
     mut index: ResMut<EntityIndex>,
     mut graveyard: ResMut<Graveyard>,
     mut log: ResMut<EventLog>,
-    mut agents: Query<(&Kind, &Purse, &Life, &mut Vitals)>,
+    zones: Res<Zones>,
+    mut agents: Query<(&Kind, &Purse, &Life, &Position, &mut Vitals)>,
 ) {
     for (id, entity) in calendar.take_due(clock.tick as i64) {
-        let Ok((kind, purse, life, mut vitals)) = agents.get_mut(entity) else {
+        let Ok((kind, purse, life, pos, mut vitals)) = agents.get_mut(entity) else {
             continue;
         };
         if !vitals.alive() {
@@ -141,6 +142,7 @@ pub(super) fn end_lives(
                 Payload::Death {
                     cause: DeathCause::Age,
                     age,
+                    zone: zones.zone_at(pos.0).id.0,
                 },
                 me,
                 None,

@@ -43,6 +43,7 @@ impl Plugin for PopulationPlugin {
             .init_resource::<ChatTexts>()
             .init_resource::<EntityIndex>()
             .init_resource::<Graveyard>()
+            .init_resource::<crate::core::agent::story::StageNotices>()
             .init_resource::<motion::Arrivals>()
             .add_systems(Startup, spawn::spawn_initial)
             .add_systems(

@@ -6,6 +6,7 @@ use bevy::prelude::*;
 
 use crate::core::agent::kinds::{AgentKind, KIND_COUNT};
 pub use crate::core::agent::weights::{WeightRow, default_weights};
+use crate::core::scenario::goals::GoalParams;
 use crate::core::scenario::{PolicySet, Scenario, TickRange};
 
 /// Parameters that may change while the simulation runs.
@@ -29,6 +30,8 @@ pub struct SimParams {
     pub tick_budget: u32,
     /// The governance policies in force (rules and thresholds).
     pub policies: PolicySet,
+    /// How goals bias the brain (and whether they do).
+    pub goals: GoalParams,
 }
 
 impl SimParams {
@@ -52,6 +55,7 @@ impl SimParams {
             depth_limit: s.reaction_set().depth_limit,
             tick_budget: s.reaction_set().tick_budget,
             policies: PolicySet::with(s.policies.as_ref()),
+            goals: GoalParams::from_rules(&s.narrative_pack().goals),
         }
     }
 

@@ -12,6 +12,7 @@ use super::params::SimParams;
 use crate::core::agent::components::*;
 use crate::core::agent::intent::Target;
 use crate::core::agent::kinds::{Activity, AgentKind, Archetype};
+use crate::core::agent::story::{Chronicle, LifeArc, Traits};
 use crate::core::rng::{Draw, WorldRng, entity_rng};
 use crate::core::scenario::{GroupSpec, Scenario};
 use crate::core::{RunSeed, SimClock};
@@ -31,6 +32,8 @@ pub struct Newcomer {
     pub parent: EntityId,
     /// First tick its brain decides (staggers a large initial population).
     pub busy_until: u64,
+    /// The parents' traits, for the born (the spawned get their own).
+    pub parents: Option<(Traits, Traits)>,
 }
 
 /// The shared bookkeeping every spawn touches.
@@ -40,12 +43,24 @@ pub struct Registry<'a> {
     pub calendar: &'a mut Calendar,
     pub index: &'a mut EntityIndex,
     pub seed: u64,
+    /// The current tick.
+    pub now: u64,
 }
 
 /// Spawns one agent, registers its end of life and counts it.
 pub fn spawn_agent(commands: &mut Commands, reg: &mut Registry, n: Newcomer) -> (EntityId, Entity) {
     let id = EntityId(reg.next_id.0);
     reg.next_id.0 += 1;
+    let life = Life {
+        born: n.born,
+        ends: n.ends,
+        generation: n.generation,
+        parent: n.parent,
+    };
+    let traits = match n.parents {
+        Some((a, b)) => Traits::inherit(a, b, reg.seed, id),
+        None => Traits::of(reg.seed, id),
+    };
     let entity = commands
         .spawn(AgentBundle {
             id,
@@ -69,12 +84,7 @@ pub fn spawn_agent(commands: &mut Commands, reg: &mut Registry, n: Newcomer) -> 
                 mood: 0.0,
             },
             relations: Relations::default(),
-            life: Life {
-                born: n.born,
-                ends: n.ends,
-                generation: n.generation,
-                parent: n.parent,
-            },
+            life,
             behaviour: Behaviour {
                 activity: Activity::Idle,
                 since: n.born.max(0) as u64,
@@ -83,6 +93,9 @@ pub fn spawn_agent(commands: &mut Commands, reg: &mut Registry, n: Newcomer) -> 
             },
             brain: Brain(entity_rng(reg.seed, id.0)),
             conduct: Conduct::default(),
+            traits,
+            arc: LifeArc(life.horizon(reg.now)),
+            chronicle: Chronicle::default(),
         })
         .id();
     reg.census.alive[n.kind.index()] += 1;
@@ -166,6 +179,7 @@ impl Spawner<'_, '_, '_> {
                     } else {
                         0
                     },
+                    parents: None,
                 },
             );
             announce_arrival(
@@ -261,6 +275,7 @@ impl SpawnParams<'_, '_> {
                 calendar: &mut self.calendar,
                 index: &mut self.index,
                 seed: self.seed.0,
+                now: self.clock.tick,
             },
             log: &mut self.log,
             rng: &mut self.rng,

@@ -63,10 +63,14 @@ pub(super) fn death(world: &mut World, ev: &Event) {
         return;
     }
     let age = world.resource::<SimClock>().tick as i64 - life.born;
+    let zone = world
+        .get::<Position>(victim)
+        .map_or(0, |p| world.resource::<Zones>().zone_at(p.0).id.0);
     world.resource_mut::<EventLog>().emit(
         Payload::Death {
             cause: DeathCause::Killed,
             age,
+            zone,
         },
         target_of(ev),
         actor_of(ev),

@@ -6,6 +6,7 @@
 //! and [`query`] answers `seedsim events`. A server restart closes the store
 //! mid-run and [`reopen`]s it to carry on the same chain.
 
+pub mod consistency;
 pub mod query;
 pub mod recording;
 pub mod reopen;

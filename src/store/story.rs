@@ -57,3 +57,16 @@ pub fn top(conn: &Connection, n: usize) -> rusqlite::Result<Vec<(u64, u64)>> {
     })?;
     rows.collect()
 }
+
+/// Most lives `--all` tells.
+pub const MAX_LIVES: usize = 1_000_000;
+
+/// Every agent with a beat, in id order.
+pub fn all(conn: &Connection) -> rusqlite::Result<Vec<u64>> {
+    let mut stmt = conn.prepare(
+        "SELECT DISTINCT actor FROM events WHERE kind = 'beat' AND actor IS NOT NULL
+         ORDER BY actor LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([MAX_LIVES as i64], |r| Ok(r.get::<_, i64>(0)? as u64))?;
+    rows.collect()
+}

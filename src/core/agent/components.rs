@@ -179,6 +179,9 @@ pub struct AgentBundle {
     pub behaviour: Behaviour,
     pub brain: Brain,
     pub conduct: Conduct,
+    pub traits: super::story::Traits,
+    pub arc: super::story::LifeArc,
+    pub chronicle: super::story::Chronicle,
 }
 
 #[cfg(test)]

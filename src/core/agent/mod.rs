@@ -5,6 +5,7 @@
 pub mod components;
 pub mod intent;
 pub mod kinds;
+pub mod story;
 pub mod weights;
 
 pub use components::{EntityId, Kind, Piloted, Position, ZoneId};

@@ -19,6 +19,7 @@ mod checks_valid;
 mod clients;
 mod faults;
 mod faults_valid;
+pub mod goals;
 pub mod limits;
 mod load;
 mod locate;

@@ -37,7 +37,7 @@ pub struct Scenario {
     /// Extends or replaces the shipped policies (`assets/policies/default.ron`).
     #[serde(default)]
     pub policies: Option<ScenarioPolicies>,
-    /// Replaces the shipped narrative pack (`assets/narrative/beats.ron`).
+    /// Replaces the shipped narrative pack (`assets/narrative/pack.ron`).
     #[serde(default)]
     pub narrative: Option<NarrativePack>,
     /// Connected clients: the run serves the world (on loopback, ephemeral

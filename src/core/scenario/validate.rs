@@ -169,9 +169,9 @@ pub fn check(s: &Scenario) -> Result<(), Problem> {
         }
     }
     if let Some(pack) = &s.narrative
-        && let Err((i, message)) = pack.check()
+        && let Err((at, message)) = pack.check()
     {
-        return problem(format!("narrative.beats[{i}]"), message);
+        return problem(format!("narrative.{at}"), message);
     }
     if let Some(c) = &s.clients {
         clients(c)?;

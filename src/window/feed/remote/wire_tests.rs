@@ -34,14 +34,17 @@ fn every_payload() -> Vec<Payload> {
         Payload::Death {
             cause: DeathCause::Killed,
             age: 120,
+            zone: 0,
         },
         Payload::Death {
             cause: DeathCause::Age,
             age: 9000,
+            zone: 1,
         },
         Payload::Death {
             cause: DeathCause::Cataclysm,
             age: 1,
+            zone: 2,
         },
         Payload::Departure { wealth: 3 },
         Payload::TravelStarted {
