@@ -12,6 +12,7 @@ use thiserror::Error;
 
 use crate::core::agent::kinds::{Activity, AgentKind};
 use crate::core::scenario::PolicySet;
+use crate::core::scenario::goals::MAX_GOAL_STRENGTH;
 use crate::core::scenario::limits::{MAX_ARRIVALS_PER_TICK, MAX_POPULATION, MAX_RATE, MAX_WEIGHT};
 use crate::population::SimParams;
 
@@ -59,9 +60,6 @@ pub struct TunablesError {
     pub field: String,
     pub message: String,
 }
-
-/// Largest goal strength: four times the pack's bias.
-const MAX_GOAL_STRENGTH: f32 = 4.0;
 
 fn bad(field: impl Into<String>, message: impl Into<String>) -> TunablesError {
     TunablesError {

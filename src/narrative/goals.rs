@@ -246,6 +246,12 @@ fn on_event(
                 ctx.end(book, hunter, outcome, ev.as_cause());
             }
         }
+        Payload::Departure { .. } => {
+            // A foe who leaves the world can no longer be paid back.
+            for hunter in book.hunters_of(actor) {
+                ctx.end(book, hunter, GoalOutcome::Abandoned, ev.as_cause());
+            }
+        }
         Payload::Damage { .. } => {
             if let (Some(h), Some(foe)) = (held, ev.target)
                 && h.kind == GoalKind::Revenge
@@ -334,8 +340,9 @@ fn rich_enough(ctx: &mut Ctx, book: &mut GoalBook, who: EntityId, ev: &Event) {
     }
 }
 
-/// Grief: a friend killed moves the vengeful to revenge on the killer;
-/// otherwise the warm mourn (unless a revenge is already sworn).
+/// Grief: a friend killed moves the vengeful to revenge on the killer
+/// (whatever else they pursued); otherwise the warm who pursue nothing
+/// mourn (a life goal carries one through grief).
 fn grieve(ctx: &mut Ctx, book: &mut GoalBook, pending: &[Event], ev: &Event, who: EntityId) {
     if ctx.dying.contains(&who) {
         return;
@@ -360,7 +367,7 @@ fn grieve(ctx: &mut Ctx, book: &mut GoalBook, pending: &[Event], ev: &Event, who
     }
     if let Some(rule) = ctx.rules.get(GoalKind::Mourning)
         && me.traits.warmth >= rule.min_trait
-        && !matches!(held, Some(GoalKind::Revenge | GoalKind::Mourning))
+        && held.is_none()
     {
         ctx.adopt(book, who, GoalKind::Mourning, None, ev.as_cause());
     }

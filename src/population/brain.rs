@@ -49,6 +49,9 @@ const BIRTH_CHANCE: f32 = 0.25;
 /// Affinity two agents need before they start a family.
 const FAMILY_AFFINITY: i8 = 20;
 
+/// How close a foe must be to be struck (governance's attack range).
+const FOE_REACH: f32 = 12.0;
+
 /// Most neighbours a brain looks at in each of the 3×3 cells around it.
 const NEIGHBOURS_PER_CELL: usize = 16;
 
@@ -284,16 +287,25 @@ fn steer(s: &Surroundings, me: &Me, g: &Goal, around: &mut Around, w: &mut [f32;
         *weight *= goals.multiplier(g.kind, a);
     }
     if g.kind == GoalKind::Revenge {
+        // The foe is watched, not just met: within a blow's reach it is
+        // struck even when the neighbour scan did not list it.
+        if around.foe.is_none()
+            && let (Some(pos), Some((id, entity))) = (me.foe_pos, g.target)
+            && pos.distance_squared(me.pos) <= FOE_REACH * FOE_REACH
+        {
+            around.foe = Some(Target { id, entity });
+        }
         match around.foe {
             Some(foe) => {
                 around.enemy = Some((0, foe));
                 let fight = Activity::Fight as usize;
                 w[fight] = w[fight].max(goals.multiplier(g.kind, fight));
             }
-            // Nobody to strike here: go where the foe is.
+            // Nobody to strike here: going where the foe is weighs as
+            // much as striking it would.
             None if me.foe_pos.is_some() => {
                 let wander = Activity::Wander as usize;
-                w[wander] = w[wander].max(goals.multiplier(g.kind, wander));
+                w[wander] = w[wander].max(goals.multiplier(g.kind, Activity::Fight as usize));
             }
             None => {}
         }

@@ -55,7 +55,11 @@ impl SimParams {
             depth_limit: s.reaction_set().depth_limit,
             tick_budget: s.reaction_set().tick_budget,
             policies: PolicySet::with(s.policies.as_ref()),
-            goals: GoalParams::from_rules(&s.narrative_pack().goals),
+            goals: GoalParams {
+                on: s.params.goals,
+                strength: s.params.goal_strength.0,
+                ..GoalParams::from_rules(&s.narrative_pack().goals)
+            },
         }
     }
 

@@ -48,6 +48,10 @@ fn one() -> f32 {
     1.0
 }
 
+/// Largest goal strength (the `goal_strength` tunable): four times the
+/// pack's bias.
+pub const MAX_GOAL_STRENGTH: f32 = 4.0;
+
 /// Longest goal, in ticks (a day at 10 ticks a second).
 pub const MAX_GOAL_TICKS: u32 = 864_000;
 

@@ -193,6 +193,13 @@ pub struct ParamsSpec {
     /// Per-kind overrides of the default behaviour weights.
     #[serde(default)]
     pub weights: BTreeMap<AgentKind, BTreeMap<Activity, NonNeg>>,
+    /// Whether goals steer lives (they are adopted and told either way).
+    #[serde(default = "yes")]
+    pub goals: bool,
+    /// How far a goal's bias moves the brain's weights, 0..=4 (1: as the
+    /// narrative pack says).
+    #[serde(default = "one")]
+    pub goal_strength: NonNeg,
 }
 
 impl Default for ParamsSpec {
@@ -201,8 +208,14 @@ impl Default for ParamsSpec {
             birth_rate: NonNeg(1.0),
             death_rate: Positive(1.0),
             weights: BTreeMap::new(),
+            goals: true,
+            goal_strength: NonNeg(1.0),
         }
     }
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn one<T: From<f32>>() -> T {

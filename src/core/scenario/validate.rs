@@ -179,6 +179,12 @@ pub fn check(s: &Scenario) -> Result<(), Problem> {
     super::actors_valid::validate(s).map_err(|(field, message)| Problem { field, message })?;
     super::checks_valid::validate(s).map_err(|(field, message)| Problem { field, message })?;
     super::faults_valid::validate(s).map_err(|(field, message)| Problem { field, message })?;
+    if s.params.goal_strength.0 > super::goals::MAX_GOAL_STRENGTH {
+        return problem(
+            "params.goal_strength",
+            format!("{}; at most {}", s.params.goal_strength.0, super::goals::MAX_GOAL_STRENGTH),
+        );
+    }
     let defaults = default_weights();
     for (kind, overrides) in &s.params.weights {
         let mut row = defaults[kind.index()];
