@@ -19,6 +19,7 @@ mod beats;
 mod chronicle;
 mod goals;
 mod tick;
+pub mod render;
 
 use bevy::prelude::*;
 
