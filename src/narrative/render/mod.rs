@@ -12,11 +12,20 @@
 //! - [`import`]: the prototype's template packs as a grammar;
 //! - [`lint`]: what a grammar that parses can still get wrong.
 
+pub mod expand;
 pub mod grammar;
+pub mod lint;
+pub mod names;
 pub mod syntax;
 pub mod voice;
 
+#[cfg(test)]
+mod tests;
+
+pub use expand::{RenderError, Renderer, Telling};
 pub use grammar::{Grammar, GrammarError, Variant};
+pub use lint::Finding;
+pub use names::name_of;
 pub use voice::{Register, Tone};
 
 /// The beats the shipped grammar tells (it lints clean for exactly these).
