@@ -14,6 +14,7 @@
 
 pub mod expand;
 pub mod grammar;
+pub mod import;
 pub mod lint;
 pub mod names;
 pub mod syntax;
@@ -24,6 +25,7 @@ mod tests;
 
 pub use expand::{RenderError, Renderer, Telling};
 pub use grammar::{Grammar, GrammarError, Variant};
+pub use import::{ImportError, import_prototype};
 pub use lint::Finding;
 pub use names::name_of;
 pub use voice::{Register, Tone};
