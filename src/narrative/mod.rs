@@ -11,6 +11,10 @@
 //! - [`chronicle`]: small acts fold into tallies, zones keep headlines and
 //!   print gazettes.
 //!
+//! Beats are facts; their text is made only when they are read, by
+//! [`render`]: a pure function of a grammar (`assets/narrative/grammar.ron`),
+//! the run seed and the beat.
+//!
 //! Everything is driven by the tick's events and calendars, never by a scan
 //! of the population, and every choice is a hash of the seed and a seq.
 
