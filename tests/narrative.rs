@@ -14,9 +14,9 @@ fn stored_run(name: &str) -> (PathBuf, Connection) {
     std::fs::create_dir_all(&dir).expect("dir");
     let out = dir.join("run");
     let o = Command::new(env!("CARGO_BIN_EXE_seedsim"))
-        .args(["run", "--quiet", "--seed", "7", "--ticks", "600", "--out"])
+        .args(["run", "--quiet", "--ticks", "1500", "--out"])
         .arg(&out)
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/smoke.ron"))
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/frontier.ron"))
         .output()
         .expect("seedsim runs");
     assert!(

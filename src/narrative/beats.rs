@@ -125,10 +125,12 @@ pub(super) fn tell(
             let Some(who) = party(ev, rule.role) else {
                 continue;
             };
-            if let Some(bit) = rule.first
-                && let Some(e) = entities.get(who)
-                && let Ok(mut c) = chronicles.get_mut(e)
-            {
+            if let Some(bit) = rule.first {
+                // Someone buried this tick has no chronicle left to ask:
+                // a first is then not told rather than maybe told twice.
+                let Some(mut c) = entities.get(who).and_then(|e| chronicles.get_mut(e).ok()) else {
+                    continue;
+                };
                 if c.firsts & bit != 0 {
                     continue;
                 }

@@ -22,8 +22,8 @@ mod arcs;
 mod beats;
 mod chronicle;
 mod goals;
-mod tick;
 pub mod render;
+mod tick;
 
 use bevy::prelude::*;
 

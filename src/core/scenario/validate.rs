@@ -182,7 +182,11 @@ pub fn check(s: &Scenario) -> Result<(), Problem> {
     if s.params.goal_strength.0 > super::goals::MAX_GOAL_STRENGTH {
         return problem(
             "params.goal_strength",
-            format!("{}; at most {}", s.params.goal_strength.0, super::goals::MAX_GOAL_STRENGTH),
+            format!(
+                "{}; at most {}",
+                s.params.goal_strength.0,
+                super::goals::MAX_GOAL_STRENGTH
+            ),
         );
     }
     let defaults = default_weights();

@@ -116,6 +116,28 @@ fn every_payload() -> Vec<Payload> {
             beat: "epitaph".into(),
             salience: 90,
         },
+        Payload::LifeStage {
+            stage: crate::core::stat7::Horizon::Decay,
+        },
+        Payload::GoalAdopted {
+            goal: crate::core::agent::story::GoalKind::Pilgrimage,
+            until: 3000,
+            zone: Some(2),
+            aim: None,
+        },
+        Payload::GoalEnded {
+            goal: crate::core::agent::story::GoalKind::Revenge,
+            outcome: crate::core::agent::story::GoalOutcome::Abandoned,
+            adopted: 12,
+        },
+        Payload::Gazette {
+            zone: 1,
+            births: 2,
+            deaths: 3,
+            arrivals: 4,
+            departures: 5,
+            feuds: 1,
+        },
     ]
 }
 

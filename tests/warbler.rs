@@ -1,0 +1,239 @@
+//! Warbler end to end, on the shipped frontier scenario: the story a real
+//! run stores is consistent (the checker finds nothing, and finds each class
+//! of contradiction injected into a copy of the store, naming its seq);
+//! every death has an epitaph and the goal books balance; goals change
+//! lives (A/B on a fixed seed, goals on vs off); and the told story is the
+//! same bytes on one thread or two.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use rusqlite::Connection;
+
+fn frontier() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/frontier.ron")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("seedsim-warbler-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    dir
+}
+
+/// Runs `scenario` into `out` with extra args; returns its events.db.
+fn run(scenario: &Path, out: &Path, extra: &[&str]) -> PathBuf {
+    let o = Command::new(env!("CARGO_BIN_EXE_seedsim"))
+        .args(["run", "--quiet", "--out"])
+        .arg(out)
+        .args(extra)
+        .arg(scenario)
+        .output()
+        .expect("seedsim runs");
+    assert!(
+        matches!(o.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    out.join("events.db")
+}
+
+fn count(conn: &Connection, sql: &str) -> i64 {
+    conn.query_row(sql, [], |r| r.get(0)).expect(sql)
+}
+
+/// `seedsim story <db> <args>`: (exit code, stdout).
+fn story(db: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_seedsim"))
+        .arg("story")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("seedsim story runs");
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+    )
+}
+
+/// The checker's findings on `db`, as JSON.
+fn audit(db: &Path) -> serde_json::Value {
+    let (_, text) = story(db, &["--check", "--json"]);
+    serde_json::from_str(&text).expect("the audit is JSON")
+}
+
+#[test]
+fn a_stored_story_is_consistent_and_each_injected_contradiction_is_found() {
+    let dir = scratch("check");
+    let db = run(&frontier(), &dir.join("run"), &["--ticks", "1200"]);
+    let (code, text) = story(&db, &["--check"]);
+    assert_eq!(code, Some(0), "a real run has no findings:\n{text}");
+    let conn = Connection::open(&db).expect("store opens");
+    let deaths = count(&conn, "SELECT count(*) FROM events WHERE kind = 'death'");
+    let epitaphs = count(
+        &conn,
+        "SELECT count(*) FROM events WHERE kind = 'beat' AND json_extract(payload, '$.beat') = 'epitaph'",
+    );
+    assert!(deaths > 0);
+    assert_eq!(epitaphs, deaths, "every death has its epitaph");
+    let adopted = count(
+        &conn,
+        "SELECT count(*) FROM events WHERE kind = 'goal_adopted'",
+    );
+    assert!(adopted > 20, "goals are adopted ({adopted})");
+    let a = audit(&db);
+    assert_eq!(
+        a["goals_adopted"].as_i64(),
+        Some(a["goals_ended"].as_i64().unwrap() + a["goals_active"].as_i64().unwrap())
+    );
+    drop(conn);
+
+    // Each class, injected into its own copy: (class, SQL, the seq it names).
+    let first = |sql: &str| -> i64 {
+        let conn = Connection::open(&db).expect("store opens");
+        count(&conn, sql)
+    };
+    let death = first(
+        "SELECT min(seq) FROM events WHERE kind = 'death' AND actor IN (SELECT actor FROM events WHERE kind = 'chat')",
+    );
+    let dead: i64 = first(&format!("SELECT actor FROM events WHERE seq = {death}"));
+    let later_chat = first(&format!(
+        "SELECT min(seq) FROM events WHERE kind = 'chat' AND seq > {death} AND actor != {dead}"
+    ));
+    // The last arrival: nothing places its agent again after it.
+    let arrived = first("SELECT max(seq) FROM events WHERE kind = 'arrived'");
+    let picked = first(
+        "SELECT min(seq) FROM events WHERE kind = 'loot_picked' AND json_extract(payload, '$.wealth') > 0",
+    );
+    let beat = first("SELECT max(seq) FROM events WHERE kind = 'beat'");
+    let ended = first("SELECT min(seq) FROM events WHERE kind = 'goal_ended'");
+    let cases: Vec<(&str, String, i64)> = vec![
+        (
+            "dead_acting",
+            format!("UPDATE events SET actor = {dead} WHERE seq = {later_chat}"),
+            later_chat,
+        ),
+        (
+            "two_places",
+            format!(
+                "INSERT INTO events (seq, tick, kind, actor, target, cause, correlation, depth, payload, hash)
+                 SELECT (SELECT max(seq) FROM events) + 1, tick, 'arrived', actor, NULL, NULL, NULL, 0,
+                        '{{\"kind\":\"arrived\",\"x\":1.5,\"y\":2.5}}', hash FROM events WHERE seq = {arrived}"
+            ),
+            -1,
+        ),
+        (
+            "coins_from_nowhere",
+            format!(
+                "UPDATE events SET payload = json_set(payload, '$.wealth', 99999999) WHERE seq = {picked}"
+            ),
+            picked,
+        ),
+        (
+            "bad_cause",
+            format!("UPDATE events SET cause = seq + 1000000 WHERE seq = {beat}"),
+            beat,
+        ),
+        (
+            "goal_books",
+            format!("UPDATE events SET payload = json_set(payload, '$.adopted', 1) WHERE seq = {ended}"),
+            ended,
+        ),
+        (
+            "narrated_after_death",
+            format!(
+                "INSERT INTO events (seq, tick, kind, actor, target, cause, correlation, depth, payload, hash)
+                 SELECT (SELECT max(seq) FROM events) + 1, tick, 'life_stage', {dead}, NULL, NULL, NULL, 0,
+                        '{{\"kind\":\"life_stage\",\"stage\":\"peak\"}}', hash FROM events WHERE seq = (SELECT max(seq) FROM events)"
+            ),
+            -1,
+        ),
+    ];
+    for (class, sql, seq) in cases {
+        let copy = dir.join(format!("{class}.db"));
+        std::fs::copy(&db, &copy).expect("copy");
+        let conn = Connection::open(&copy).expect("copy opens");
+        conn.execute_batch(&sql).expect(&sql);
+        let expected = if seq < 0 {
+            count(&conn, "SELECT max(seq) FROM events")
+        } else {
+            seq
+        };
+        drop(conn);
+        let (code, text) = story(&copy, &["--check"]);
+        assert_eq!(code, Some(1), "{class} makes the check fail:\n{text}");
+        let a = audit(&copy);
+        let named = a["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .any(|f| f["class"] == class && f["seq"].as_i64() == Some(expected));
+        assert!(named, "{class} is found at seq {expected}: {a}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Pilgrimages fulfilled and fortunes made per adoption, with goals on or off.
+fn steered(db: &Path) -> (f64, f64) {
+    let conn = Connection::open(db).expect("store opens");
+    let rate = |goal: &str| {
+        let adopted = count(
+            &conn,
+            &format!(
+                "SELECT count(*) FROM events WHERE kind = 'goal_adopted' AND json_extract(payload, '$.goal') = '{goal}'"
+            ),
+        );
+        let done = count(
+            &conn,
+            &format!(
+                "SELECT count(*) FROM events WHERE kind = 'goal_ended' AND json_extract(payload, '$.goal') = '{goal}' AND json_extract(payload, '$.outcome') = 'fulfilled'"
+            ),
+        );
+        assert!(adopted >= 10, "{goal}: {adopted} adopted");
+        done as f64 / adopted as f64
+    };
+    (rate("pilgrimage"), rate("fortune"))
+}
+
+#[test]
+fn goals_steer_lives_against_the_same_seed_with_goals_off() {
+    let dir = scratch("ab");
+    let text = std::fs::read_to_string(frontier()).expect("frontier.ron");
+    let off = text.replace("birth_rate: 3.0,", "birth_rate: 3.0, goals: false,");
+    assert_ne!(off, text, "the scenario has the params to switch");
+    let off_path = dir.join("off.ron");
+    std::fs::write(&off_path, off).expect("write");
+    let on = steered(&run(&frontier(), &dir.join("on"), &[]));
+    let off = steered(&run(&off_path, &dir.join("off"), &[]));
+    // Pilgrims go where their goal leads; fortunes are made by selling.
+    assert!(
+        on.0 >= 3.0 * off.0.max(0.02),
+        "pilgrimages fulfilled: on {on:?} off {off:?}"
+    );
+    assert!(on.1 >= 1.5 * off.1, "fortunes made: on {on:?} off {off:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_told_story_is_the_same_bytes_on_one_thread_or_two() {
+    let dir = scratch("threads");
+    for seed in ["3", "4"] {
+        let told: Vec<String> = ["1", "2"]
+            .iter()
+            .map(|threads| {
+                let out = dir.join(format!("s{seed}-t{threads}"));
+                let db = run(
+                    &frontier(),
+                    &out,
+                    &["--ticks", "600", "--seed", seed, "--threads", threads],
+                );
+                let (code, text) = story(&db, &["--all", "--json"]);
+                assert_eq!(code, Some(0));
+                text
+            })
+            .collect();
+        assert!(told[0].len() > 1000, "a story to compare");
+        assert_eq!(told[0], told[1], "seed {seed}: 1 thread vs 2");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
