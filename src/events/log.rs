@@ -122,7 +122,11 @@ impl EventLog {
         target: Option<EntityId>,
         cause: Option<Cause>,
     ) -> u64 {
-        self.push(payload, (actor, target), (None, None), cause)
+        // Told, not requested: it answers no client's request.
+        let request = self.correlation.take();
+        let seq = self.push(payload, (actor, target), (None, None), cause);
+        self.correlation = request;
+        seq
     }
 
     fn push(
