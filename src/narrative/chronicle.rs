@@ -104,6 +104,7 @@ pub const TALLY_NAMES: [&str; 8] = [
 
 /// Narrate, last: fold the tick's small acts into tallies, count what the
 /// zones' gazettes report, and print the gazettes that are due.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn fold(
     clock: Res<SimClock>,
     every: Res<GazetteEvery>,

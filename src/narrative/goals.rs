@@ -280,12 +280,12 @@ fn on_event(
                 ctx.end(book, actor, GoalOutcome::Fulfilled, ev.as_cause());
             }
         }
-        Payload::Migration { to_zone, .. } => {
-            if held
-                .is_some_and(|h| h.kind == GoalKind::Pilgrimage && h.zone == Some(ZoneId(*to_zone)))
-            {
-                ctx.end(book, actor, GoalOutcome::Fulfilled, ev.as_cause());
-            }
+        Payload::Migration { to_zone, .. }
+            if held.is_some_and(|h| {
+                h.kind == GoalKind::Pilgrimage && h.zone == Some(ZoneId(*to_zone))
+            }) =>
+        {
+            ctx.end(book, actor, GoalOutcome::Fulfilled, ev.as_cause());
         }
         Payload::Birth { partner, .. } => {
             for parent in [actor, EntityId(*partner)] {

@@ -277,11 +277,8 @@ impl Pass {
         let held_by_dead: Vec<(u64, u64, String)> = self
             .goals
             .iter()
-            .filter_map(|(holder, (seq, goal))| {
-                self.dead
-                    .contains_key(holder)
-                    .then(|| (*holder, *seq, goal.clone()))
-            })
+            .filter(|(holder, _)| self.dead.contains_key(holder))
+            .map(|(holder, (seq, goal))| (*holder, *seq, goal.clone()))
             .collect();
         for (holder, seq, goal) in held_by_dead {
             let message = format!("agent {holder} died still holding its {goal}");
