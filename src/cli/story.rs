@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use super::{EXIT_FAILED, EXIT_INVALID};
 use crate::store::consistency::audit;
 use crate::store::story::{Line, all, life, top};
+use crate::store::telling::{Teller, audit_text};
 use crate::store::verify::open_read_only;
 
 #[derive(Debug, clap::Args)]
@@ -56,9 +57,13 @@ pub fn story_cmd(args: &StoryArgs) -> ExitCode {
             Err(e) => return failed(&e),
         },
     };
+    let mut teller = match Teller::open(&conn) {
+        Ok(t) => t,
+        Err(e) => return failed(&e),
+    };
     let mut lives = Vec::with_capacity(who.len());
     for id in who {
-        match life(&conn, id) {
+        match told_life(&conn, &mut teller, id) {
             Ok(lines) => lives.push((id, lines)),
             Err(e) => return failed(&e),
         }
@@ -79,12 +84,26 @@ pub fn story_cmd(args: &StoryArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// A life's beats with their words (a beat the grammar cannot tell keeps
+/// its rule's name, and `--check` reports it).
+fn told_life(conn: &rusqlite::Connection, teller: &mut Teller, id: u64) -> rusqlite::Result<Vec<Line>> {
+    let mut lines = life(conn, id)?;
+    let texts = teller.tell(conn, id, &lines)?;
+    for (l, t) in lines.iter_mut().zip(texts) {
+        l.text = t.ok();
+    }
+    Ok(lines)
+}
+
 /// `--check`: every finding with its first bad seq; exit 1 if any.
 fn check(conn: &rusqlite::Connection, json: bool) -> ExitCode {
-    let audit = match audit(conn) {
+    let mut audit = match audit(conn) {
         Ok(a) => a,
         Err(e) => return failed(&e),
     };
+    if let Err(e) = audit_text(conn, &mut audit) {
+        return failed(&e);
+    }
     let mut out = std::io::stdout().lock();
     if json {
         let _ = writeln!(out, "{}", serde_json::to_string(&audit).unwrap_or_default());
@@ -134,8 +153,9 @@ fn told(id: u64, lines: &[Line]) -> String {
     }
     let mut s = format!("entity {id}: {} moments\n", lines.len());
     for l in lines {
+        let words = l.text.as_deref().unwrap_or(&l.beat);
         s.push_str(&format!(
-            "  tick {:>7}  {:<14} ({} #{}; seedsim events --chain {})\n",
+            "  tick {:>7}  {words}\n                 [{}: {} #{}; seedsim events --chain {}]\n",
             l.tick, l.beat, l.told_kind, l.told_seq, l.told_seq
         ));
     }

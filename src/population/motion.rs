@@ -1,13 +1,13 @@
 //! Movement between decisions is state, not an event: every agent that is
 //! walking takes one step towards its target each tick, in parallel (each
 //! agent only touches its own position). Travellers who arrive are collected
-//! per thread and announced in id order.
+//! per thread and announced in id order. The tick's dead stand still.
 
 use bevy::prelude::*;
 use bevy::utils::Parallel;
 
 use crate::core::TICK;
-use crate::core::agent::components::{Behaviour, EntityId, Kind, Motion, Position};
+use crate::core::agent::components::{Behaviour, EntityId, Kind, Motion, Position, Vitals};
 use crate::core::agent::intent::Target;
 use crate::core::agent::kinds::Activity;
 use crate::events::{EventLog, Payload};
@@ -23,6 +23,7 @@ pub(super) fn integrate_motion(
         &EntityId,
         &Kind,
         &Behaviour,
+        &Vitals,
         &mut Position,
         &mut Motion,
     )>,
@@ -30,8 +31,11 @@ pub(super) fn integrate_motion(
     let dt = TICK.as_secs_f32();
     agents.par_iter_mut().for_each_init(
         || arrivals.0.borrow_local_mut(),
-        |out, (entity, id, kind, behaviour, mut pos, mut motion)| {
-            if !motion.moving {
+        |out, (entity, id, kind, behaviour, vitals, mut pos, mut motion)| {
+            // The dead of this tick (buried at the end of React) walk no
+            // further and arrive nowhere: the story checker caught a
+            // traveller arriving after its death.
+            if !motion.moving || !vitals.alive() {
                 return;
             }
             let step = kind.0.speed() * dt;

@@ -13,6 +13,7 @@ pub mod reopen;
 mod schema;
 mod seal;
 pub mod story;
+pub mod telling;
 pub mod verify;
 mod writer;
 

@@ -17,6 +17,9 @@ pub struct Line {
     /// The event the beat tells.
     pub told_kind: String,
     pub told_seq: u64,
+    /// The moment in words (`store::telling`), once told.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
 }
 
 /// Most lines read for one life (a long life's beats are bounded anyway:
@@ -39,6 +42,7 @@ pub fn life(conn: &Connection, entity: u64) -> rusqlite::Result<Vec<Line>> {
             salience: r.get::<_, Option<i64>>(3)?.unwrap_or(0).clamp(0, 255) as u8,
             told_kind: r.get(4)?,
             told_seq: r.get::<_, i64>(5)? as u64,
+            text: None,
         })
     })?;
     rows.collect()
