@@ -42,7 +42,7 @@ pub struct Judge {
     aborted: Option<Verdict>,
 }
 
-fn verdict(
+pub(super) fn verdict(
     kind: CheckKind,
     name: &str,
     passed: bool,
@@ -173,6 +173,7 @@ impl Judge {
         stall_ms: Option<f64>,
         threads: Option<usize>,
         clients: Option<&AssaultReport>,
+        narrative: Option<&super::NarrativeReport>,
     ) -> Vec<Verdict> {
         let tick = world.resource::<SimClock>().tick;
         let mut out = Vec::new();
@@ -310,6 +311,11 @@ impl Judge {
                         )
                     })
                 }
+                Assertion::Narrative {
+                    name,
+                    measure,
+                    expect,
+                } => super::narrative::judge(name, *measure, expect, narrative, tick),
                 Assertion::Memory {
                     name,
                     peak_mib,

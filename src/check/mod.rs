@@ -5,7 +5,9 @@
 
 mod judge;
 mod measure;
+pub mod narrative;
 mod query;
 mod store_checks;
 
 pub use judge::Judge;
+pub use narrative::NarrativeReport;

@@ -5,6 +5,7 @@
 //! included, happens on a thread of its own while the main thread runs the
 //! window (see `window`).
 
+use crate::check::NarrativeReport;
 use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
@@ -267,14 +268,18 @@ pub fn execute(plan: Plan, window: Option<Shown>) -> ExitCode {
         wall_secs: started.elapsed().as_secs_f64(),
     };
     let report = Report::from_world(sim.world_mut(), info, stored.as_ref());
+    // The story checker reads the finished store: every run is checked.
+    let narrative = NarrativeReport::build(sim.world(), stored.as_ref().map(|s| s.path.as_path()));
     let verdicts = judge.finish(
         sim.world_mut(),
         stored.as_ref().map(|s| s.path.as_path()),
         stored.as_ref().map(|s| s.stall.as_secs_f64() * 1000.0),
         config.threads,
         clients.as_ref(),
+        Some(&narrative),
     );
     let mut report = report.judged(verdicts);
+    report.narrative = Some(narrative);
     if let Some(p) = &panicked {
         report.passed = false;
         report.panic = Some(p.to_string());

@@ -86,7 +86,11 @@ pub fn story_cmd(args: &StoryArgs) -> ExitCode {
 
 /// A life's beats with their words (a beat the grammar cannot tell keeps
 /// its rule's name, and `--check` reports it).
-fn told_life(conn: &rusqlite::Connection, teller: &mut Teller, id: u64) -> rusqlite::Result<Vec<Line>> {
+fn told_life(
+    conn: &rusqlite::Connection,
+    teller: &mut Teller,
+    id: u64,
+) -> rusqlite::Result<Vec<Line>> {
     let mut lines = life(conn, id)?;
     let texts = teller.tell(conn, id, &lines)?;
     for (l, t) in lines.iter_mut().zip(texts) {

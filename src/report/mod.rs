@@ -216,6 +216,9 @@ pub struct Report {
     /// What each of the scenario's faults did (empty if it has none).
     #[serde(default)]
     pub faults: Vec<crate::fault::FaultReport>,
+    /// What Warbler told, the goal books and the story checker's findings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub narrative: Option<crate::check::NarrativeReport>,
 }
 
 /// Agents whose STAT7 identity is reported.
@@ -345,6 +348,7 @@ impl Report {
             actors: crate::actor::report::summaries(world),
             panic: None,
             faults: fault_reports(world, store),
+            narrative: None,
         }
     }
 

@@ -109,6 +109,27 @@ pub fn summary_table(r: &Report) -> String {
             c.truncated_by_budget
         ),
     ));
+    if let Some(n) = &r.narrative {
+        let fulfilled = n.goals_where(
+            None,
+            Some(crate::core::agent::story::GoalOutcome::Fulfilled),
+        );
+        let check = if n.checked {
+            format!("story check: {} findings", n.findings)
+        } else {
+            "story not checked (no store)".into()
+        };
+        rows.push((
+            "narrative".into(),
+            format!(
+                "{} beats; goals {} adopted, {} fulfilled, {} active; {check}",
+                n.beats.values().sum::<u64>(),
+                n.goals_where(None, None),
+                fulfilled,
+                n.goals_active
+            ),
+        ));
+    }
     rows.push(("wall time".into(), format!("{:.2} s", r.wall_secs)));
     rows.push(("peak memory".into(), mib(r.peak_rss_bytes)));
     rows.push((

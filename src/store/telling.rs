@@ -49,7 +49,9 @@ impl Teller {
             schema::meta(conn, "scenario_file")?,
             schema::meta(conn, "scenario_text")?,
         ) {
-            (Some(file), Some(text)) => parse_str(&file, &text).ok().map(|s| Zones::from_scenario(&s)),
+            (Some(file), Some(text)) => parse_str(&file, &text)
+                .ok()
+                .map(|s| Zones::from_scenario(&s)),
             _ => None,
         };
         Ok(Teller {
@@ -82,7 +84,13 @@ impl Teller {
         Ok(out)
     }
 
-    fn render(&mut self, entity: u64, l: &Line, k: &Known, other: Option<u64>) -> Result<String, RenderError> {
+    fn render(
+        &mut self,
+        entity: u64,
+        l: &Line,
+        k: &Known,
+        other: Option<u64>,
+    ) -> Result<String, RenderError> {
         let mut slots: BTreeMap<&str, String> = BTreeMap::new();
         slots.insert("name", name_of(self.seed, entity));
         slots.insert("kind", k.kind.clone());
@@ -97,10 +105,7 @@ impl Teller {
             slots.insert("other", name_of(self.seed, o));
         }
         slots.insert("goal", l.beat.replace('_', " "));
-        let tags = vec![
-            Tone::of(k.reputation).tag(),
-            format!("arch:{}", k.kind),
-        ];
+        let tags = vec![Tone::of(k.reputation).tag(), format!("arch:{}", k.kind)];
         let register = if l.beat == "epitaph" {
             Register::Epitaph
         } else {
@@ -272,7 +277,10 @@ fn kind_of(conn: &Connection, entity: u64) -> rusqlite::Result<String> {
 
 /// Adds to `audit` every beat of every life that the grammar cannot tell
 /// (an unresolved slot, an unknown symbol...), naming the beat's seq.
-pub fn audit_text(conn: &Connection, audit: &mut super::consistency::Audit) -> rusqlite::Result<()> {
+pub fn audit_text(
+    conn: &Connection,
+    audit: &mut super::consistency::Audit,
+) -> rusqlite::Result<()> {
     let mut teller = Teller::open(conn)?;
     for id in super::story::all(conn)? {
         let lines = super::story::life(conn, id)?;

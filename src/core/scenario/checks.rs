@@ -164,6 +164,26 @@ fn yes() -> bool {
     true
 }
 
+/// What a narrative assertion measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NarrativeMeasure {
+    /// The story checker's findings over `events.db`.
+    Findings,
+    /// Percent of deaths told with an epitaph.
+    EpitaphCoverage,
+    /// Percent of births told as a birth.
+    BirthCoverage,
+    /// Goals adopted (of one kind, or all).
+    Adopted(Option<crate::core::agent::story::GoalKind>),
+    /// Goals ended (of one kind or all, as one outcome or any).
+    Ended(
+        Option<crate::core::agent::story::GoalKind>,
+        Option<crate::core::agent::story::GoalOutcome>,
+    ),
+    /// Adopted − ended − active: 0 when the goal books balance.
+    Unbalanced,
+}
+
 /// One named requirement on a run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -229,6 +249,13 @@ pub enum Assertion {
         #[serde(default)]
         within_ticks: Option<u64>,
     },
+    /// A fact of the told story (Warbler), judged from the run's store
+    /// and its narrative books: e.g. the story checker's findings `"== 0"`.
+    Narrative {
+        name: String,
+        measure: NarrativeMeasure,
+        expect: String,
+    },
     /// Peak resident memory, and its growth from the end of the warm-up
     /// to the end of the run.
     Memory {
@@ -251,7 +278,8 @@ impl Assertion {
             | Assertion::Timing { name, .. }
             | Assertion::Integrity { name, .. }
             | Assertion::Message { name, .. }
-            | Assertion::Memory { name, .. } => name,
+            | Assertion::Memory { name, .. }
+            | Assertion::Narrative { name, .. } => name,
         }
     }
 }

@@ -86,6 +86,9 @@ pub fn validate(s: &Scenario) -> Result<(), (String, String)> {
                     return bad("by", format!("no kind {k:?}"));
                 }
             }
+            Assertion::Narrative { expect, .. } => {
+                Bound::parse(expect).map_err(|m| (at("expect"), m))?;
+            }
             Assertion::Governance { rule, expect, .. } => {
                 Bound::parse(expect).map_err(|m| (at("expect"), m))?;
                 if !rules.rules.iter().any(|p| p.name == *rule) {
