@@ -54,6 +54,7 @@ fn every_kind_of_assertion_can_fail() {
         Governance(name: "nothing permitted", rule: "rate_limit", decision: permitted, expect: "== 0"),
         Timing(name: "attacks make babies", first: "attack", then: "birth", within_ticks: 0),
         Memory(name: "tiny", peak_mib: Some(1.0)),
+        Narrative(name: "a thousand feuds", measure: Adopted(Some(revenge)), expect: ">= 1000"),
     ],
     thresholds: { "tick_ms": ["max < 0.0001"] },"#,
     );
@@ -66,6 +67,7 @@ fn every_kind_of_assertion_can_fail() {
         "nothing permitted",
         "attacks make babies",
         "tiny",
+        "a thousand feuds",
         "tick_ms: max < 0.0001",
     ] {
         assert!(out.contains(&format!("✗ {name}")), "{name}:\n{out}");
@@ -80,20 +82,28 @@ fn every_kind_of_assertion_can_fail() {
     );
     let report = report(&dir.join("out"));
     assert_eq!(report["passed"], false);
-    assert_eq!(report["verdicts"].as_array().map(Vec::len), Some(7));
+    assert_eq!(report["verdicts"].as_array().map(Vec::len), Some(8));
+    assert!(report["narrative"]["checked"] == true, "the story is checked");
 
     // Integrity needs the store: without it, it fails and says why.
     let path = scenario(
         &dir,
         20,
         r#"
-    assertions: [Integrity(name: "stored", replay: true)],"#,
+    assertions: [
+        Integrity(name: "stored", replay: true),
+        Narrative(name: "consistent", measure: Findings, expect: "== 0"),
+    ],"#,
     );
     let (code, out, _) = run(&path, &dir.join("nostore"), &["--no-store"]);
     assert_eq!(code, Some(1), "{out}");
     assert!(
         out.contains("✗ stored") && out.contains("no events.db"),
         "{out}"
+    );
+    assert!(
+        out.contains("✗ consistent") && out.contains("no store"),
+        "the story check needs the store: {out}"
     );
 }
 
