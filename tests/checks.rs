@@ -83,7 +83,10 @@ fn every_kind_of_assertion_can_fail() {
     let report = report(&dir.join("out"));
     assert_eq!(report["passed"], false);
     assert_eq!(report["verdicts"].as_array().map(Vec::len), Some(8));
-    assert!(report["narrative"]["checked"] == true, "the story is checked");
+    assert!(
+        report["narrative"]["checked"] == true,
+        "the story is checked"
+    );
 
     // Integrity needs the store: without it, it fails and says why.
     let path = scenario(

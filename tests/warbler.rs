@@ -237,3 +237,37 @@ fn the_told_story_is_the_same_bytes_on_one_thread_or_two() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn story_lint_passes_the_shipped_pack_and_names_what_a_bad_one_gets_wrong() {
+    let dir = scratch("lint");
+    let lint = |path: Option<&Path>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_seedsim"));
+        c.args(["story", "lint"]);
+        if let Some(p) = path {
+            c.arg(p);
+        }
+        let o = c.output().expect("seedsim story lint runs");
+        let text =
+            String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+        (o.status.code(), text)
+    };
+    let (code, text) = lint(None);
+    assert_eq!(code, Some(0), "{text}");
+    // A beat the grammar cannot tell.
+    let pack = dir.join("pack.ron");
+    std::fs::write(
+        &pack,
+        "Narrative(beats: [(name: \"sang_badly\", on: chat, role: actor, salience: 5)])",
+    )
+    .expect("write");
+    let (code, text) = lint(Some(&pack));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("sang_badly"), "{text}");
+    // Not even a pack: where it breaks.
+    std::fs::write(&pack, "Narrative(beats: [(name: 5)])").expect("write");
+    let (code, text) = lint(Some(&pack));
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("pack.ron:1:"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -16,10 +16,14 @@ use crate::store::verify::open_read_only;
 
 #[derive(Debug, clap::Args)]
 pub struct StoryArgs {
-    /// The run's events.db.
+    /// The run's events.db; or `lint`, to check a narrative pack, grammar
+    /// or prototype template pack (the next argument; the shipped ones if
+    /// absent).
     pub db: PathBuf,
+    /// With `lint`: the pack to check.
+    pub pack: Option<PathBuf>,
     /// The life of this entity id.
-    #[arg(long, group = "what", required_unless_present_any = ["top", "all", "check"])]
+    #[arg(long, group = "what")]
     pub entity: Option<u64>,
     /// The N lives that weigh most (their beats' salience summed).
     #[arg(long, group = "what", value_parser = clap::value_parser!(u64).range(1..=1000))]
@@ -36,6 +40,17 @@ pub struct StoryArgs {
 }
 
 pub fn story_cmd(args: &StoryArgs) -> ExitCode {
+    if args.db.as_os_str() == "lint" {
+        return super::story_lint::lint_cmd(args.pack.as_deref());
+    }
+    if args.pack.is_some() {
+        eprintln!("error: one events.db at a time (a second path is for `story lint`)");
+        return ExitCode::from(EXIT_INVALID);
+    }
+    if args.entity.is_none() && args.top.is_none() && !args.all && !args.check {
+        eprintln!("error: say which lives: --entity ID, --top N, --all, or --check");
+        return ExitCode::from(EXIT_INVALID);
+    }
     let conn = match open_read_only(&args.db) {
         Ok(c) => c,
         Err(e) => {
