@@ -44,6 +44,37 @@ fn rest_endpoints_answer_and_bad_requests_name_the_field() {
             .map(|u| u.starts_with("stat7://")),
         Some(true)
     );
+    // Its story now, and a zone's chronicle.
+    let (status, body) = http(
+        live.http,
+        "GET",
+        &format!("/api/entities/{id}/story"),
+        None,
+        None,
+    );
+    assert_eq!(status, 200, "{body}");
+    let story = json(&body);
+    assert_eq!(story["id"], id);
+    assert!(
+        story["name"].as_str().is_some_and(|n| n.len() >= 3),
+        "{body}"
+    );
+    assert!(story["traits"]["warmth"].is_u64(), "{body}");
+    assert!(story["tallies"]["trades"].is_u64(), "{body}");
+    let (status, body) = http(live.http, "GET", "/api/zones/village/chronicle", None, None);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(json(&body)["zone"], "village");
+    assert!(json(&body)["headlines"].is_array(), "{body}");
+    let (status, _) = http(
+        live.http,
+        "GET",
+        "/api/zones/atlantis/chronicle",
+        None,
+        None,
+    );
+    assert_eq!(status, 404);
+    let (status, _) = http(live.http, "GET", "/api/entities/999999/story", None, None);
+    assert_eq!(status, 404);
     let (status, body) = http(
         live.http,
         "GET",
@@ -60,6 +91,7 @@ fn rest_endpoints_answer_and_bad_requests_name_the_field() {
         ("/api/entities?kind=dragon", "kind"),
         ("/api/entities?realm=atlantis", "realm"),
         ("/api/entities/abc", "id"),
+        ("/api/entities/abc/story", "id"),
         ("/api/events?kind=dance", "kind"),
         ("/api/events?since_seq=-1", "since_seq"),
     ] {

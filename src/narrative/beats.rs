@@ -21,8 +21,9 @@ use crate::world::Zones;
 #[derive(Resource, Debug, Default)]
 pub struct BeatBook {
     by_kind: Vec<Vec<Rule>>,
-    /// Salience of each rule, by its index in the pack.
+    /// Salience and name of each rule, by its index in the pack.
     salience: Vec<u8>,
+    names: Vec<String>,
     /// Beats at least this salient make headlines.
     headline: u8,
 }
@@ -57,8 +58,14 @@ impl BeatBook {
         BeatBook {
             by_kind,
             salience: pack.beats.iter().map(|b| b.salience).collect(),
+            names: pack.beats.iter().map(|b| b.name.clone()).collect(),
             headline: pack.headline,
         }
+    }
+
+    /// The name of the pack's rule `index`.
+    pub fn name_of(&self, index: u16) -> Option<&str> {
+        self.names.get(index as usize).map(String::as_str)
     }
 
     /// The salience of the pack's rule `index` (0 if none).

@@ -30,7 +30,7 @@ pub struct Headline {
 }
 
 /// What a zone's next gazette reports.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Tally {
     pub births: u32,
     pub deaths: u32,
@@ -74,6 +74,11 @@ impl ZoneChronicle {
     /// A zone's headlines, oldest first.
     pub fn headlines(&self, zone: u16) -> impl Iterator<Item = &Headline> {
         self.rings.get(zone as usize).into_iter().flatten()
+    }
+
+    /// What a zone's next gazette would report so far.
+    pub fn pending(&self, zone: u16) -> Tally {
+        self.tallies.get(zone as usize).copied().unwrap_or_default()
     }
 
     fn tally(&mut self, zone: u16) -> Option<&mut Tally> {

@@ -28,7 +28,7 @@ mod tick;
 use bevy::prelude::*;
 
 pub use beats::{BeatBook, admits};
-pub use chronicle::{GazetteEvery, HEADLINES, Headline, TALLY_NAMES, ZoneChronicle};
+pub use chronicle::{GazetteEvery, HEADLINES, Headline, TALLY_NAMES, Tally, ZoneChronicle};
 pub use goals::{GoalActs, GoalBook, GoalRules, Held};
 
 use crate::core::NarrateStep;

@@ -38,6 +38,12 @@ pub fn answer(world: &mut World, query: SimQuery) -> Effect {
         SimQuery::Entity(id, reply) => {
             let _ = reply.send(entity(world, id, tick));
         }
+        SimQuery::Story(id, reply) => {
+            let _ = reply.send(super::story::entity_story(world, id, tick));
+        }
+        SimQuery::Chronicle(zone, reply) => {
+            let _ = reply.send(super::story::zone_chronicle(world, &zone, tick));
+        }
         SimQuery::Stats(reply) => {
             let _ = reply.send(stats(world, tick));
         }

@@ -26,6 +26,10 @@ pub const FRAME_QUEUE: usize = 64;
 pub enum SimQuery {
     Entities(EntityFilter, oneshot::Sender<EntityPage>),
     Entity(u64, oneshot::Sender<Option<serde_json::Value>>),
+    /// A living agent's story (`net::story`).
+    Story(u64, oneshot::Sender<Option<serde_json::Value>>),
+    /// A zone's chronicle, by zone name.
+    Chronicle(String, oneshot::Sender<Option<serde_json::Value>>),
     Stats(oneshot::Sender<serde_json::Value>),
     Governance(oneshot::Sender<serde_json::Value>),
     Tunables(oneshot::Sender<Tunables>),

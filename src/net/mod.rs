@@ -23,6 +23,7 @@ mod metrics;
 pub mod render;
 pub mod rest;
 pub mod server;
+mod story;
 pub mod ws;
 
 pub use server::{NetError, Server, ServerConfig};

@@ -100,6 +100,8 @@ pub fn router(state: ApiState) -> Router {
     Router::new()
         .route("/api/entities", get(entities))
         .route("/api/entities/{id}", get(entity))
+        .route("/api/entities/{id}/story", get(story))
+        .route("/api/zones/{name}/chronicle", get(chronicle))
         .route("/api/events", get(events))
         .route("/api/events/{seq}/chain", get(chain))
         .route("/api/stats", get(stats))
@@ -238,6 +240,35 @@ async fn entity(State(s): State<ApiState>, Path(id): Path<String>) -> ApiResult 
     };
     detail["recent_events"] = Value::Array(recent_of(&s, names, 20));
     Ok(Json(detail))
+}
+
+async fn story(State(s): State<ApiState>, Path(id): Path<String>) -> ApiResult {
+    let id: u64 = id
+        .parse()
+        .map_err(|_| ApiError::bad("id", format!("{id:?} is not an entity id")))?;
+    let mut told = s
+        .net
+        .ask(|tx| SimQuery::Story(id, tx))
+        .await?
+        .ok_or_else(|| ApiError::status(StatusCode::NOT_FOUND, format!("no living entity {id}")))?;
+    let beats = |e: &crate::events::Event| {
+        e.actor.map(|a| a.0) == Some(id) && matches!(e.payload, crate::events::Payload::Beat { .. })
+    };
+    told["recent_beats"] = Value::Array(recent_of(&s, beats, 50));
+    Ok(Json(told))
+}
+
+async fn chronicle(State(s): State<ApiState>, Path(name): Path<String>) -> ApiResult {
+    if name.is_empty() || name.len() > 64 {
+        return Err(ApiError::bad("name", "a zone name of 1 to 64 bytes"));
+    }
+    let zone = name.clone();
+    let c = s
+        .net
+        .ask(|tx| SimQuery::Chronicle(zone, tx))
+        .await?
+        .ok_or_else(|| ApiError::status(StatusCode::NOT_FOUND, format!("no zone {name:?}")))?;
+    Ok(Json(c))
 }
 
 async fn events(State(s): State<ApiState>, p: Params) -> ApiResult {
