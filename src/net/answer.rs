@@ -138,7 +138,9 @@ pub fn entity(world: &mut World, id: u64, tick: u64) -> Option<Value> {
     let motion = e.get::<Motion>()?;
     let (_, kind, pos, purse, standing, relations, life, behaviour) = view;
     let c = &chain.coordinates;
+    let story = super::story::entity_story(world, id, tick);
     Some(json!({
+        "story": story,
         "id": id,
         "tick": tick,
         "kind": kind.0.name(),

@@ -2,7 +2,9 @@
 //! (`frame.inspected`, the same object `GET /api/entities/{id}` answers) —
 //! what it is, where, its vitals, purse, standing, life and lineage, its
 //! STAT7 coordinates with the address and URI to copy — its relationships,
-//! and the recent events naming it from the Events panel's ring. Every id
+//! its story (`story_section`: name, traits, goal, chronicle, beats, each
+//! cited event a click from its causes), and the recent events naming it
+//! from the Events panel's ring. Every id
 //! it shows (parent, relations, the other party of an event) is a button
 //! that selects that entity. The object is read into [`Inspected`] (types,
 //! not string look-ups in the drawing code); a source that cannot say
@@ -98,6 +100,7 @@ pub struct Inspected {
     pub activity: Option<String>,
     pub relationships: Vec<Relationship>,
     pub stat7: Option<Stat7>,
+    pub story: Option<super::story_section::StoryView>,
 }
 
 impl Inspected {
@@ -155,10 +158,14 @@ fn inspector_panel(
     latest: Res<Latest>,
     link: Res<Link>,
     ring: Res<EventRing>,
+    mut cited: Local<Option<(u64, u64)>>,
 ) -> Result {
     let Some(id) = selection.selected else {
         return Ok(());
     };
+    // A cited event belongs to the agent it was picked for.
+    let shown_cause = cited.filter(|(who, _)| *who == id).map(|(_, seq)| seq);
+    let mut clicked = super::story_section::Clicked::default();
     let ctx = contexts.ctx_mut()?;
     let frame = &latest.frame;
     let present = frame.agents.binary_search_by_key(&id, |a| a.id).is_ok();
@@ -177,6 +184,16 @@ fn inspector_panel(
                         fields_ui(ui, i, &link, &mut go_to);
                         stat7_ui(ui, i);
                         relationships_ui(ui, i, &mut go_to);
+                        if let Some(story) = &i.story {
+                            super::story_section::story_ui(
+                                ui,
+                                id,
+                                story,
+                                &ring,
+                                shown_cause,
+                                &mut clicked,
+                            );
+                        }
                         events_ui(ui, id, &ring, &mut go_to);
                     }
                     View::Waiting => {
@@ -194,6 +211,10 @@ fn inspector_panel(
                     }
                 });
         });
+    if let Some(seq) = clicked.event {
+        *cited = Some((id, seq));
+    }
+    let go_to = go_to.or(clicked.entity);
     if !open {
         selection.pick(None);
     } else if let Some(next) = go_to {

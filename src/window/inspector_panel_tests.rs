@@ -43,6 +43,11 @@ fn the_sources_entity_object_reads_whole() {
         i.relationships.len(),
         v["relationships"].as_array().unwrap().len()
     );
+    let story = i.story.expect("a story");
+    assert_eq!(story.name, v["story"]["name"].as_str().unwrap());
+    assert!(story.name.len() >= 3);
+    assert!(story.traits.is_some());
+    assert_eq!(story.tallies.len(), 8, "every tally, named");
 }
 
 #[test]

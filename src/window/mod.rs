@@ -17,6 +17,7 @@
 
 mod camera;
 mod capture;
+mod chronicle_panel;
 mod colour;
 mod events_panel;
 pub mod feed;
@@ -33,6 +34,7 @@ mod receive;
 mod scene;
 mod search;
 mod select;
+mod story_section;
 mod sync;
 mod timeline_panel;
 mod tunables_panel;
@@ -177,6 +179,7 @@ impl Plugin for WindowPlugin {
             inspector_panel::InspectorPanelPlugin,
             plots_panel::PlotsPanelPlugin,
             timeline_panel::TimelinePanelPlugin,
+            chronicle_panel::ChroniclePanelPlugin,
         ));
     }
 }

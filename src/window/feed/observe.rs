@@ -185,17 +185,25 @@ pub fn events(world: &World, limit: usize) -> Vec<Logged> {
         return Vec::new();
     };
     let zones = world.get_resource::<Zones>();
+    let index = world.get_resource::<crate::population::EntityIndex>();
     let events = &sealed.0;
     let skip = events.len().saturating_sub(limit);
     events
         .iter()
         .skip(skip)
         .map(|event| {
-            let zone = zones.and_then(|zones| {
-                let entity = event.handles.0?;
-                let pos = world.get::<Position>(entity)?;
-                Some(zones.zone_at(pos.0).id)
-            });
+            let zone = match event.payload {
+                // Where it happened, when the event says.
+                crate::events::Payload::Death { zone, .. }
+                | crate::events::Payload::Gazette { zone, .. } => Some(ZoneId(zone)),
+                _ => zones.and_then(|zones| {
+                    // Told after the tick's reactions, a beat carries its
+                    // agent's id only: find the agent by it.
+                    let entity = event.handles.0.or_else(|| index?.get(event.actor?))?;
+                    let pos = world.get::<Position>(entity)?;
+                    Some(zones.zone_at(pos.0).id)
+                }),
+            };
             Logged {
                 event: event.clone(),
                 zone,
