@@ -271,3 +271,42 @@ fn story_lint_passes_the_shipped_pack_and_names_what_a_bad_one_gets_wrong() {
     assert!(text.contains("pack.ron:1:"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn bench_narrative_compares_the_stage_on_and_off_and_sizes_its_state() {
+    let dir = scratch("bench");
+    let json = dir.join("bench.json");
+    let o = Command::new(env!("CARGO_BIN_EXE_seedsim"))
+        .args([
+            "bench",
+            "--narrative",
+            "--sizes",
+            "400",
+            "--ticks",
+            "40",
+            "--threads",
+            "1",
+            "--json",
+        ])
+        .arg(&json)
+        .output()
+        .expect("seedsim bench runs");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(out.contains("Narrate share"), "{out}");
+    let rows: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("json")).expect("JSON");
+    let row = &rows[0];
+    assert_eq!(row["population"], 400);
+    assert!(row["on"]["narrate_ms_p50"].as_f64().unwrap() > 0.0, "{row}");
+    assert_eq!(row["off"]["narrate_ms_p50"].as_f64(), Some(0.0));
+    assert_eq!(row["off"]["narrative_on"], false);
+    // Chronicle, traits and stage at least; far from a heap per agent.
+    let bytes = row["on"]["narrative_bytes_per_agent"].as_f64().unwrap();
+    assert!((60.0..200.0).contains(&bytes), "{bytes} bytes per agent");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -3,6 +3,7 @@
 //! Each size runs in a fresh child process so that its peak resident memory
 //! is its own; the parent prints the table that goes in the README.
 
+mod narrative;
 mod store;
 mod synthetic;
 
@@ -38,6 +39,14 @@ pub struct BenchArgs {
     /// recording on and off); needs scenarios/city.ron in the working directory.
     #[arg(long)]
     pub store: bool,
+    /// Measure Warbler instead: each size with the Narrate stage on and off,
+    /// interleaved, best of three; its share of the tick and its state per
+    /// agent.
+    #[arg(long)]
+    pub narrative: bool,
+    /// Internal: measure with the Narrate stage off.
+    #[arg(long, hide = true)]
+    pub no_narrative: bool,
     /// Internal: measure one size in this process and print JSON.
     #[arg(long, hide = true, value_parser = clap::value_parser!(u32).range(1..=20_000_000))]
     pub single: Option<u32>,
@@ -56,6 +65,18 @@ pub struct BenchResult {
     pub tick_ms_p99: f64,
     pub peak_rss_bytes: u64,
     pub rss_bytes_per_entity: f64,
+    /// The Narrate stage's time per tick, p50 (0 when off).
+    #[serde(default)]
+    pub narrate_ms_p50: f64,
+    /// Narrative state held at the end, per agent (estimated from sizes).
+    #[serde(default)]
+    pub narrative_bytes_per_agent: f64,
+    #[serde(default = "yes")]
+    pub narrative_on: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_ticks(population: u32) -> u64 {
@@ -71,7 +92,12 @@ const WARMUP: u64 = 10;
 
 fn measure(population: u32, args: &BenchArgs) -> BenchResult {
     let ticks = args.ticks.unwrap_or_else(|| default_ticks(population));
-    let scenario = synthetic::scenario(population, args.seed);
+    let mut scenario = synthetic::scenario(population, args.seed);
+    if args.no_narrative {
+        let mut pack = scenario.narrative_pack();
+        pack.on = false;
+        scenario.narrative = Some(pack);
+    }
     let rss_before = memory::current_rss_bytes().unwrap_or(0);
     let setup = Instant::now();
     let config = RunConfig {
@@ -85,9 +111,17 @@ fn measure(population: u32, args: &BenchArgs) -> BenchResult {
     }
     let setup_secs = setup.elapsed().as_secs_f64();
     *sim.world_mut().resource_mut::<RunStats>() = RunStats::default();
+    sim.world_mut()
+        .resource_mut::<crate::narrative::cost::NarrateCost>()
+        .reset();
     for _ in 0..ticks {
         sim.step();
     }
+    let narrate_ms_p50 = sim
+        .world()
+        .resource::<crate::narrative::cost::NarrateCost>()
+        .ms(0.5);
+    let (bytes, agents) = crate::narrative::cost::state_bytes(sim.world_mut());
     let stats = sim.world().resource::<RunStats>();
     let peak = memory::peak_rss_bytes().unwrap_or(0);
     BenchResult {
@@ -101,10 +135,25 @@ fn measure(population: u32, args: &BenchArgs) -> BenchResult {
         tick_ms_p99: stats.tick_ms(0.99),
         peak_rss_bytes: peak,
         rss_bytes_per_entity: peak.saturating_sub(rss_before) as f64 / population.max(1) as f64,
+        narrate_ms_p50: if args.no_narrative {
+            0.0
+        } else {
+            narrate_ms_p50
+        },
+        narrative_bytes_per_agent: if args.no_narrative {
+            0.0
+        } else {
+            bytes as f64 / agents.max(1) as f64
+        },
+        narrative_on: !args.no_narrative,
     }
 }
 
-fn run_child(population: u32, args: &BenchArgs) -> Result<BenchResult, String> {
+pub(super) fn run_child(
+    population: u32,
+    args: &BenchArgs,
+    narrative: bool,
+) -> Result<BenchResult, String> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot find own executable: {e}"))?;
     let mut cmd = Command::new(exe);
     cmd.args([
@@ -119,6 +168,9 @@ fn run_child(population: u32, args: &BenchArgs) -> Result<BenchResult, String> {
     }
     if let Some(t) = args.threads {
         cmd.args(["--threads", &t.to_string()]);
+    }
+    if !narrative {
+        cmd.arg("--no-narrative");
     }
     let out = cmd
         .output()
@@ -195,10 +247,13 @@ pub fn run(args: &BenchArgs) -> ExitCode {
         eprintln!("error: --sizes needs positive population sizes");
         return ExitCode::from(EXIT_INVALID);
     }
+    if args.narrative {
+        return narrative::run(args);
+    }
     let mut results = Vec::new();
     for &n in &args.sizes {
         eprintln!("measuring population {n}...");
-        match run_child(n, args) {
+        match run_child(n, args, true) {
             Ok(r) => results.push(r),
             Err(e) => {
                 eprintln!("error: {e}");

@@ -135,7 +135,14 @@ pub(super) fn tell(
             if let Some(bit) = rule.first {
                 // Someone buried this tick has no chronicle left to ask:
                 // a first is then not told rather than maybe told twice.
-                let Some(mut c) = entities.get(who).and_then(|e| chronicles.get_mut(e).ok()) else {
+                let handle = match rule.role {
+                    Role::Actor => ev.handles.0,
+                    Role::Target => ev.handles.1,
+                };
+                let Some(mut c) = handle
+                    .or_else(|| entities.get(who))
+                    .and_then(|e| chronicles.get_mut(e).ok())
+                else {
                     continue;
                 };
                 if c.firsts & bit != 0 {

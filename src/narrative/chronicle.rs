@@ -76,6 +76,11 @@ impl ZoneChronicle {
         self.rings.get(zone as usize).into_iter().flatten()
     }
 
+    /// Bytes held for the zones' rings and counts.
+    pub fn bytes(&self) -> usize {
+        self.rings.len() * (HEADLINES * size_of::<Headline>() + size_of::<Tally>())
+    }
+
     /// What a zone's next gazette would report so far.
     pub fn pending(&self, zone: u16) -> Tally {
         self.tallies.get(zone as usize).copied().unwrap_or_default()
@@ -126,9 +131,15 @@ pub(super) fn fold(
     };
     for ev in log.pending() {
         let (mine, theirs) = tallies_of(&ev.payload);
-        for (who, which) in [(ev.actor, mine), (ev.target, theirs)] {
-            if let (Some(who), Some(which)) = (who, which)
-                && let Some(e) = entities.get(who)
+        // The event's own entity handles save a look-up by id (most acts
+        // carry them; the buried are simply not found).
+        let parties = [
+            (ev.handles.0, ev.actor, mine),
+            (ev.handles.1, ev.target, theirs),
+        ];
+        for (handle, who, which) in parties {
+            let Some(which) = which else { continue };
+            if let Some(e) = handle.or_else(|| entities.get(who?))
                 && let Ok(mut c) = chronicles.get_mut(e)
             {
                 c.tally(which);

@@ -233,7 +233,20 @@ fn on_event(
     let Some(actor) = ev.actor else {
         return;
     };
-    let held = book.held(actor).copied();
+    // Most events (trades, chats, reputation) never need the holder's goal.
+    let asks = matches!(
+        ev.payload,
+        Payload::Damage { .. }
+            | Payload::LifeStage { .. }
+            | Payload::Arrived { .. }
+            | Payload::Migration { .. }
+            | Payload::IntentDenied(_)
+    );
+    let held = if asks {
+        book.held(actor).copied()
+    } else {
+        None
+    };
     match &ev.payload {
         Payload::Death { .. } => {
             ctx.end(book, actor, GoalOutcome::Died, ev.as_cause());

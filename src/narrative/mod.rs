@@ -21,6 +21,7 @@
 mod arcs;
 mod beats;
 mod chronicle;
+pub mod cost;
 mod goals;
 pub mod render;
 mod tick;
@@ -47,14 +48,22 @@ impl Plugin for NarrativePlugin {
             .insert_resource(GazetteEvery(self.pack.gazette_every))
             .init_resource::<GoalBook>()
             .init_resource::<GoalActs>()
-            .add_systems(
-                FixedUpdate,
-                (
-                    arcs::tell_stages.in_set(NarrateStep::Arcs),
-                    goals::settle.in_set(NarrateStep::Goals),
-                    beats::tell.in_set(NarrateStep::Beats),
-                    chronicle::fold.in_set(NarrateStep::Chronicle),
-                ),
-            );
+            .init_resource::<cost::NarrateCost>();
+        if !self.pack.on {
+            return;
+        }
+        app.add_systems(
+            FixedUpdate,
+            (
+                (cost::start, arcs::tell_stages)
+                    .chain()
+                    .in_set(NarrateStep::Arcs),
+                goals::settle.in_set(NarrateStep::Goals),
+                beats::tell.in_set(NarrateStep::Beats),
+                (chronicle::fold, cost::stop)
+                    .chain()
+                    .in_set(NarrateStep::Chronicle),
+            ),
+        );
     }
 }

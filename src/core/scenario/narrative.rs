@@ -60,6 +60,10 @@ pub struct BeatRule {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Narrative")]
 pub struct NarrativePack {
+    /// Whether the Narrate stage runs at all (off: no stages, goals, beats
+    /// or chronicles; `seedsim bench --narrative` measures the difference).
+    #[serde(default = "yes")]
+    pub on: bool,
     pub beats: Vec<BeatRule>,
     #[serde(default)]
     pub goals: Vec<GoalRule>,
@@ -69,6 +73,10 @@ pub struct NarrativePack {
     /// Ticks between two gazettes of a zone (0: none).
     #[serde(default = "gazette_every")]
     pub gazette_every: u32,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn headline() -> u8 {
@@ -93,6 +101,7 @@ impl NarrativePack {
     pub fn shipped() -> NarrativePack {
         // Compiled in and checked by a test: it always parses.
         NarrativePack::parse(SHIPPED).unwrap_or(NarrativePack {
+            on: true,
             beats: Vec::new(),
             goals: Vec::new(),
             headline: headline(),
