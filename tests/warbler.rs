@@ -310,3 +310,121 @@ fn bench_narrative_compares_the_stage_on_and_off_and_sizes_its_state() {
     assert!((60.0..200.0).contains(&bytes), "{bytes} bytes per agent");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Family and fortune holders against everyone else of the same runs (three
+/// seeds, pooled: one run's lives are too few to judge), over a window of
+/// ticks: children per agent, and the median change of wealth.
+#[test]
+fn family_holders_have_more_children_and_fortune_holders_grow_richer() {
+    let mut children = (Vec::new(), Vec::new());
+    let mut growth = (Vec::new(), Vec::new());
+    for seed in [21, 22, 23] {
+        let w = window_of(seed);
+        children.0.extend(w.children.0);
+        children.1.extend(w.children.1);
+        growth.0.extend(w.growth.0);
+        growth.1.extend(w.growth.1);
+    }
+    let mean = |v: &[u32]| v.iter().sum::<u32>() as f64 / v.len().max(1) as f64;
+    let (f, o) = (mean(&children.0), mean(&children.1));
+    eprintln!(
+        "children per agent: {} family holders {f:.3}, {} others {o:.3}",
+        children.0.len(),
+        children.1.len()
+    );
+    assert!(
+        children.0.len() >= 30,
+        "{} family holders",
+        children.0.len()
+    );
+    assert!(
+        f >= 2.0 * o && f > 0.0,
+        "children per family holder {f:.3} vs others {o:.3}"
+    );
+    let median = |v: &mut Vec<i64>| {
+        v.sort_unstable();
+        v.get(v.len() / 2).copied().unwrap_or(0)
+    };
+    let (nf, no) = (growth.0.len(), growth.1.len());
+    let (gf, go) = (median(&mut growth.0), median(&mut growth.1));
+    eprintln!("median wealth growth: {nf} fortune holders {gf}, {no} others {go}");
+    assert!(
+        nf >= 20 && no >= 20,
+        "{nf} fortune holders, {no} others survived"
+    );
+    assert!(
+        gf as f64 >= 1.5 * go.max(1) as f64,
+        "median wealth growth: fortune {gf} vs others {go}"
+    );
+}
+
+/// What one seed's window says: (family holders, others) children each,
+/// and (fortune holders, others) wealth growth of the survivors.
+struct Window {
+    children: (Vec<u32>, Vec<u32>),
+    growth: (Vec<i64>, Vec<i64>),
+}
+
+fn window_of(seed: u64) -> Window {
+    use seedsim::core::agent::components::{EntityId, Kind, Purse};
+    use seedsim::core::agent::story::GoalKind;
+    use seedsim::events::{Payload, TickEvents};
+    use seedsim::narrative::GoalBook;
+    use seedsim::run::{Pace, RunConfig, Simulation};
+    use std::collections::BTreeMap;
+
+    let (scenario, _) = seedsim::core::scenario::load_file(&frontier()).expect("frontier loads");
+    let mut sim = Simulation::new(&scenario, &RunConfig::seeded(seed), Pace::Fast);
+    for _ in 0..700 {
+        sim.step();
+    }
+    // At the window's start: every NPC that may have children, its wealth
+    // and the goal it holds.
+    let mut at_start: BTreeMap<u64, (u64, Option<GoalKind>)> = BTreeMap::new();
+    {
+        let world = sim.world_mut();
+        let mut q = world.query::<(&EntityId, &Kind, &Purse)>();
+        let agents: Vec<(u64, u64)> = q
+            .iter(world)
+            .filter(|(_, k, _)| k.0.breeds())
+            .map(|(id, _, p)| (id.0, p.wealth))
+            .collect();
+        let book = world.resource::<GoalBook>();
+        for (id, wealth) in agents {
+            at_start.insert(id, (wealth, book.held(EntityId(id)).map(|h| h.kind)));
+        }
+    }
+    let mut born: BTreeMap<u64, u32> = BTreeMap::new();
+    for _ in 0..1300 {
+        sim.step();
+        for e in sim.world().resource::<TickEvents>().0.iter() {
+            if let Payload::Birth { partner, .. } = e.payload {
+                for parent in [e.actor.map(|a| a.0), Some(partner)].into_iter().flatten() {
+                    *born.entry(parent).or_default() += 1;
+                }
+            }
+        }
+    }
+    let world = sim.world_mut();
+    let mut q = world.query::<(&EntityId, &Purse)>();
+    let now: BTreeMap<u64, u64> = q.iter(world).map(|(id, p)| (id.0, p.wealth)).collect();
+    let mut w = Window {
+        children: (Vec::new(), Vec::new()),
+        growth: (Vec::new(), Vec::new()),
+    };
+    for (id, (wealth, goal)) in &at_start {
+        let kids = born.get(id).copied().unwrap_or(0);
+        let grew = now.get(id).map(|n| *n as i64 - *wealth as i64);
+        match goal {
+            Some(GoalKind::Family) => w.children.0.push(kids),
+            None => w.children.1.push(kids),
+            _ => {}
+        }
+        match (goal, grew) {
+            (Some(GoalKind::Fortune), Some(g)) => w.growth.0.push(g),
+            (None, Some(g)) => w.growth.1.push(g),
+            _ => {}
+        }
+    }
+    w
+}

@@ -40,8 +40,9 @@ pub struct Me<'a> {
     pub life: &'a Life,
     /// The goal it pursues, if any.
     pub goal: Option<&'a Goal>,
-    /// Where its foe stands now (a revenge's target, if alive).
-    pub foe_pos: Option<Vec2>,
+    /// Where the one its goal seeks stands now: a revenge's foe, a
+    /// family-seeker's closest friend (if alive).
+    pub sought: Option<Vec2>,
 }
 
 /// Base chance per socialising tick-decision that two friends have a child.
@@ -195,7 +196,7 @@ pub fn choose(s: &Surroundings, me: &Me, rng: &mut Pcg32) -> Action {
                 .clamp(me.pos + Vec2::new(rng.signed(), rng.signed()) * 40.0),
         },
         Activity::Wander | Activity::Travel
-            if goal.is_some_and(|g| g.kind == GoalKind::Revenge) =>
+            if goal.is_some_and(|g| matches!(g.kind, GoalKind::Revenge | GoalKind::Family)) =>
         {
             pursue(s, me, rng)
         }
@@ -223,12 +224,18 @@ pub fn choose(s: &Surroundings, me: &Me, rng: &mut Pcg32) -> Action {
         Activity::Trade => match partner {
             Some(with) => {
                 let goods = rng.between(1, 3) as u16;
+                // A fortune is made by selling what one gathers, dearly.
+                let buying = me.purse.goods < 2 || (!seeking_fortune && rng.chance(0.5));
+                let each = if seeking_fortune && !buying {
+                    rng.between(12, 18)
+                } else {
+                    rng.between(8, 15)
+                };
                 Action::Trade {
                     with,
                     goods,
-                    price: goods as u32 * rng.between(8, 15),
-                    // A fortune is made by selling what one gathers.
-                    buying: me.purse.goods < 2 || (!seeking_fortune && rng.chance(0.5)),
+                    price: goods as u32 * each,
+                    buying,
                 }
             }
             None => Action::Idle { ticks: 10 },
@@ -290,7 +297,7 @@ fn steer(s: &Surroundings, me: &Me, g: &Goal, around: &mut Around, w: &mut [f32;
         // The foe is watched, not just met: within a blow's reach it is
         // struck even when the neighbour scan did not list it.
         if around.foe.is_none()
-            && let (Some(pos), Some((id, entity))) = (me.foe_pos, g.target)
+            && let (Some(pos), Some((id, entity))) = (me.sought, g.target)
             && pos.distance_squared(me.pos) <= FOE_REACH * FOE_REACH
         {
             around.foe = Some(Target { id, entity });
@@ -303,18 +310,23 @@ fn steer(s: &Surroundings, me: &Me, g: &Goal, around: &mut Around, w: &mut [f32;
             }
             // Nobody to strike here: going where the foe is weighs as
             // much as striking it would.
-            None if me.foe_pos.is_some() => {
+            None if me.sought.is_some() => {
                 let wander = Activity::Wander as usize;
                 w[wander] = w[wander].max(goals.multiplier(g.kind, Activity::Fight as usize));
             }
             None => {}
         }
     }
+    // A family is made with a close friend: seek them out when apart.
+    if g.kind == GoalKind::Family && around.friend.is_none() && me.sought.is_some() {
+        let wander = Activity::Wander as usize;
+        w[wander] = w[wander].max(goals.multiplier(g.kind, Activity::Socialise as usize));
+    }
 }
 
-/// Walks (or travels, to another zone) towards the foe of a revenge.
+/// Walks (or travels, to another zone) towards whom the goal seeks.
 fn pursue(s: &Surroundings, me: &Me, rng: &mut Pcg32) -> Action {
-    let Some(to) = me.foe_pos else {
+    let Some(to) = me.sought else {
         return Action::Wander {
             to: s
                 .zones

@@ -84,7 +84,7 @@ fn choices(f: &Fixture, kind: AgentKind, pos: Vec2, energy: f32) -> Vec<Action> 
         relations: &relations,
         life: &life,
         goal: None,
-        foe_pos: None,
+        sought: None,
     };
     (0..400)
         .map(|seed| choose(&s, &me, &mut entity_rng(seed, 1)))

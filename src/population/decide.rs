@@ -12,12 +12,13 @@ use bevy::prelude::*;
 use bevy::utils::Parallel;
 
 use super::brain::{Me, Surroundings, choose};
+use super::census::EntityIndex;
 use super::params::SimParams;
 use crate::core::SimClock;
 use crate::core::agent::components::*;
 use crate::core::agent::intent::{Intent, Intents, Source};
 use crate::core::agent::kinds::Activity;
-use crate::core::agent::story::{Goal, LifeArc, StageNotices};
+use crate::core::agent::story::{Goal, GoalKind, LifeArc, StageNotices};
 use crate::core::stat7::Horizon;
 use crate::world::{SpatialGrid, ZoneLedger, Zones};
 
@@ -58,6 +59,7 @@ pub(super) fn decide(
     mut notices: ResMut<StageNotices>,
     mut agents: Query<Deciding, Without<Piloted>>,
     positions: Query<&Position>,
+    index: Res<EntityIndex>,
 ) {
     let tick = clock.tick;
     let surroundings = Surroundings {
@@ -91,10 +93,13 @@ pub(super) fn decide(
                 a.arc.0 = stage;
                 noticed.push((*a.id, stage));
             }
-            let foe_pos = a
+            let sought = a
                 .goal
-                .and_then(|g| g.target)
-                .and_then(|(_, e)| positions.get(e).ok())
+                .and_then(|g| match g.kind {
+                    GoalKind::Family => index.get(a.relations.closest_friend()?),
+                    _ => g.target.map(|(_, e)| e),
+                })
+                .and_then(|e| positions.get(e).ok())
                 .map(|p| p.0);
             let me = Me {
                 id: *a.id,
@@ -106,7 +111,7 @@ pub(super) fn decide(
                 relations: a.relations,
                 life: a.life,
                 goal: a.goal,
-                foe_pos,
+                sought,
             };
             let action = choose(&surroundings, &me, &mut a.brain.0);
             out.push(Intent {
