@@ -173,6 +173,22 @@ fn a_stored_story_is_consistent_and_each_injected_contradiction_is_found() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Of the killings that left a griever, the share whose killer a griever
+/// attacked within 3,000 ticks.
+fn avenged(db: &Path) -> f64 {
+    let conn = Connection::open(db).expect("store opens");
+    let sql = "WITH k AS (SELECT seq, tick, target AS killer FROM events WHERE kind = 'death' AND target IS NOT NULL),
+        kg AS (SELECT k.seq, k.tick, k.killer, g.actor AS friend FROM k JOIN events g ON g.cause = k.seq AND g.kind = 'grief'),
+        hit AS (SELECT DISTINCT kg.seq FROM kg JOIN events a ON a.kind = 'attack' AND a.actor = kg.friend
+                AND a.target = kg.killer AND a.tick BETWEEN kg.tick AND kg.tick + 3000)
+        SELECT (SELECT count(*) FROM hit), (SELECT count(DISTINCT seq) FROM kg)";
+    let (hit, all): (i64, i64) = conn
+        .query_row(sql, [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect(sql);
+    assert!(all >= 10, "{all} killings with a griever");
+    hit as f64 / all as f64
+}
+
 /// Pilgrimages fulfilled and fortunes made per adoption, with goals on or off.
 fn steered(db: &Path) -> (f64, f64) {
     let conn = Connection::open(db).expect("store opens");
@@ -203,8 +219,30 @@ fn goals_steer_lives_against_the_same_seed_with_goals_off() {
     assert_ne!(off, text, "the scenario has the params to switch");
     let off_path = dir.join("off.ron");
     std::fs::write(&off_path, off).expect("write");
-    let on = steered(&run(&frontier(), &dir.join("on"), &[]));
-    let off = steered(&run(&off_path, &dir.join("off"), &[]));
+    let on_db = run(&frontier(), &dir.join("on"), &[]);
+    let off_db = run(&off_path, &dir.join("off"), &[]);
+    let on = steered(&on_db);
+    let off = steered(&off_db);
+    // A killer is struck back by a friend of the victim within 3,000 ticks.
+    let (on_r, off_r) = (avenged(&on_db), avenged(&off_db));
+    assert!(
+        on_r >= 3.0 * off_r.max(0.02),
+        "killers struck back: on {on_r:.3}, off {off_r:.3}"
+    );
+    // Pilgrims reach their zone before their time runs out (those who die
+    // on the road are not late).
+    let conn = Connection::open(&on_db).expect("store opens");
+    let ended = |outcome: &str| {
+        count(
+            &conn,
+            &format!("SELECT count(*) FROM events WHERE kind = 'goal_ended' AND json_extract(payload, '$.goal') = 'pilgrimage' AND json_extract(payload, '$.outcome') = '{outcome}'"),
+        ) as f64
+    };
+    let (reached, expired) = (ended("fulfilled"), ended("expired"));
+    assert!(
+        reached >= 0.8 * (reached + expired) && reached > 0.0,
+        "pilgrims: {reached} reached, {expired} expired"
+    );
     // Pilgrims go where their goal leads; fortunes are made by selling.
     assert!(
         on.0 >= 3.0 * off.0.max(0.02),
