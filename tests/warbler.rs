@@ -235,7 +235,9 @@ fn goals_steer_lives_against_the_same_seed_with_goals_off() {
     let ended = |outcome: &str| {
         count(
             &conn,
-            &format!("SELECT count(*) FROM events WHERE kind = 'goal_ended' AND json_extract(payload, '$.goal') = 'pilgrimage' AND json_extract(payload, '$.outcome') = '{outcome}'"),
+            &format!(
+                "SELECT count(*) FROM events WHERE kind = 'goal_ended' AND json_extract(payload, '$.goal') = 'pilgrimage' AND json_extract(payload, '$.outcome') = '{outcome}'"
+            ),
         ) as f64
     };
     let (reached, expired) = (ended("fulfilled"), ended("expired"));

@@ -187,6 +187,9 @@ fn run_section(s: &mut String, i: usize, run: &RunOutcome) {
     if let Some(r) = &run.report {
         figures(s, r);
         plots(s, r);
+        if let Some(n) = &r.narrative {
+            super::html_narrative::section(s, n);
+        }
     }
     *s += "</section>\n";
 }

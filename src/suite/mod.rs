@@ -12,6 +12,7 @@
 //! run failed or crashed, else 0.
 
 mod html;
+mod html_narrative;
 mod junit;
 mod plan;
 mod plot;
