@@ -71,6 +71,11 @@ pub struct NarrativeReport {
     pub first_findings: Vec<Finding>,
     #[serde(default)]
     pub lives: Vec<ToldLife>,
+    /// The live checks' findings during the run (`narrative::watch`).
+    #[serde(default)]
+    pub live_findings: u64,
+    #[serde(default)]
+    pub first_live_finding: Option<(u64, String)>,
     /// Whether the store was read (the fields above it are meaningful).
     #[serde(default)]
     pub checked: bool,
@@ -99,6 +104,10 @@ impl NarrativeReport {
             }
             r.goals_active = book.active();
             r.goals_balanced = book.balanced();
+        }
+        if let Some(live) = world.get_resource::<crate::narrative::LiveFindings>() {
+            r.live_findings = live.count;
+            r.first_live_finding = live.first.clone();
         }
         if let Some(z) = world.get_resource::<ZoneChronicle>() {
             r.headlines_dropped = z.dropped;
@@ -219,7 +228,9 @@ pub(super) fn judge(
             | NarrativeMeasure::BirthCoverage
     );
     let value = match measure {
-        NarrativeMeasure::Findings => f.findings as f64,
+        // The full check sees everything the live one does; the larger
+        // count says how much is wrong.
+        NarrativeMeasure::Findings => f.findings.max(f.live_findings) as f64,
         NarrativeMeasure::EpitaphCoverage => pct(f.epitaphs, f.deaths),
         NarrativeMeasure::BirthCoverage => pct(f.born_told, f.births),
         NarrativeMeasure::Adopted(kind) => f.goals_where(kind, None) as f64,

@@ -9,7 +9,7 @@
 //! - [`beats`]: each event the pack names becomes a `beat` of the agent
 //!   whose moment it is, citing the event it tells;
 //! - [`chronicle`]: small acts fold into tallies, zones keep headlines and
-//!   print gazettes.
+//!   print gazettes; [`watch`] runs the story's cheap checks live.
 //!
 //! Beats are facts; their text is made only when they are read, by
 //! [`render`]: a pure function of a grammar (`assets/narrative/grammar.ron`),
@@ -25,12 +25,14 @@ pub mod cost;
 mod goals;
 pub mod render;
 mod tick;
+mod watch;
 
 use bevy::prelude::*;
 
 pub use beats::{BeatBook, admits};
 pub use chronicle::{GazetteEvery, HEADLINES, Headline, TALLY_NAMES, Tally, ZoneChronicle};
 pub use goals::{GoalActs, GoalBook, GoalRules, Held};
+pub use watch::LiveFindings;
 
 use crate::core::NarrateStep;
 use crate::core::scenario::NarrativePack;
@@ -48,7 +50,8 @@ impl Plugin for NarrativePlugin {
             .insert_resource(GazetteEvery(self.pack.gazette_every))
             .init_resource::<GoalBook>()
             .init_resource::<GoalActs>()
-            .init_resource::<cost::NarrateCost>();
+            .init_resource::<cost::NarrateCost>()
+            .init_resource::<LiveFindings>();
         if !self.pack.on {
             return;
         }
@@ -60,7 +63,7 @@ impl Plugin for NarrativePlugin {
                     .in_set(NarrateStep::Arcs),
                 goals::settle.in_set(NarrateStep::Goals),
                 beats::tell.in_set(NarrateStep::Beats),
-                (chronicle::fold, cost::stop)
+                (chronicle::fold, watch::watch, cost::stop)
                     .chain()
                     .in_set(NarrateStep::Chronicle),
             ),
