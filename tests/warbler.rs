@@ -68,6 +68,21 @@ fn a_stored_story_is_consistent_and_each_injected_contradiction_is_found() {
     let db = run(&frontier(), &dir.join("run"), &["--ticks", "1200"]);
     let (code, text) = story(&db, &["--check"]);
     assert_eq!(code, Some(0), "a real run has no findings:\n{text}");
+    // A zone's chronicle: its gazettes and headlines, in order, in words.
+    let (code, text) = story(&db, &["--zone", "stockade", "--json"]);
+    assert_eq!(code, Some(0), "{text}");
+    let lines: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let lines = lines.as_array().expect("lines");
+    assert!(lines.iter().any(|l| l["kind"] == "gazette"), "{text}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["kind"] == "headline" && l["text"].is_string()),
+        "{text}"
+    );
+    let seqs: Vec<u64> = lines.iter().map(|l| l["seq"].as_u64().unwrap()).collect();
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "in order");
+    assert_eq!(story(&db, &["--zone", "atlantis"]).0, Some(2));
     let conn = Connection::open(&db).expect("store opens");
     let deaths = count(&conn, "SELECT count(*) FROM events WHERE kind = 'death'");
     let epitaphs = count(

@@ -13,6 +13,7 @@ use crate::store::consistency::audit;
 use crate::store::story::{Line, all, life, top};
 use crate::store::telling::{Teller, audit_text};
 use crate::store::verify::open_read_only;
+use crate::store::zone_story::{ZoneLine, zone_lines};
 
 #[derive(Debug, clap::Args)]
 pub struct StoryArgs {
@@ -31,6 +32,9 @@ pub struct StoryArgs {
     /// Every life told, in id order.
     #[arg(long, group = "what")]
     pub all: bool,
+    /// A zone's chronicle: its gazettes and headlines, in order.
+    #[arg(long, group = "what")]
+    pub zone: Option<String>,
     /// Check the story's consistency instead: exit 1 on any finding.
     #[arg(long, group = "what")]
     pub check: bool,
@@ -47,8 +51,13 @@ pub fn story_cmd(args: &StoryArgs) -> ExitCode {
         eprintln!("error: one events.db at a time (a second path is for `story lint`)");
         return ExitCode::from(EXIT_INVALID);
     }
-    if args.entity.is_none() && args.top.is_none() && !args.all && !args.check {
-        eprintln!("error: say which lives: --entity ID, --top N, --all, or --check");
+    if args.entity.is_none()
+        && args.top.is_none()
+        && !args.all
+        && !args.check
+        && args.zone.is_none()
+    {
+        eprintln!("error: say which lives: --entity ID, --top N, --all, --zone NAME or --check");
         return ExitCode::from(EXIT_INVALID);
     }
     let conn = match open_read_only(&args.db) {
@@ -60,6 +69,9 @@ pub fn story_cmd(args: &StoryArgs) -> ExitCode {
     };
     if args.check {
         return check(&conn, args.json);
+    }
+    if let Some(zone) = &args.zone {
+        return zone_cmd(&conn, zone, args.json);
     }
     let who: Vec<u64> = match (args.entity, args.top) {
         (Some(id), _) => vec![id],
@@ -112,6 +124,66 @@ fn told_life(
         l.text = t.ok();
     }
     Ok(lines)
+}
+
+/// `--zone NAME`: the zone's gazettes and headlines, in order.
+fn zone_cmd(conn: &rusqlite::Connection, name: &str, json: bool) -> ExitCode {
+    let lines = match zone_lines(conn, name) {
+        Ok(Some(l)) => l,
+        Ok(None) => {
+            eprintln!("error: the stored run has no zone {name:?}");
+            return ExitCode::from(EXIT_INVALID);
+        }
+        Err(e) => return failed(&e),
+    };
+    let mut teller = match Teller::open(conn) {
+        Ok(t) => t,
+        Err(e) => return failed(&e),
+    };
+    let mut told = Vec::with_capacity(lines.len());
+    for mut l in lines {
+        if let ZoneLine::Headline { entity, line } = &mut l {
+            let words = teller.tell(conn, *entity, std::slice::from_ref(line));
+            match words {
+                Ok(w) => line.text = w.into_iter().next().and_then(Result::ok),
+                Err(e) => return failed(&e),
+            }
+        }
+        told.push(l);
+    }
+    let mut out = std::io::stdout().lock();
+    if json {
+        let _ = writeln!(out, "{}", serde_json::to_string(&told).unwrap_or_default());
+        return ExitCode::SUCCESS;
+    }
+    let _ = writeln!(out, "zone {name}: {} lines", told.len());
+    for l in &told {
+        let _ = match l {
+            ZoneLine::Gazette {
+                tick,
+                births,
+                deaths,
+                arrivals,
+                departures,
+                feuds,
+                ..
+            } => writeln!(
+                out,
+                "  tick {tick:>7}  GAZETTE: {births} born, {deaths} dead, {arrivals} arrived, {departures} left, {feuds} feuds sworn"
+            ),
+            ZoneLine::Headline { line, .. } => writeln!(
+                out,
+                "  tick {:>7}  {}\n                 [{}: {} #{}; seedsim events --chain {}]",
+                line.tick,
+                line.text.as_deref().unwrap_or(&line.beat),
+                line.beat,
+                line.told_kind,
+                line.told_seq,
+                line.told_seq
+            ),
+        };
+    }
+    ExitCode::SUCCESS
 }
 
 /// `--check`: every finding with its first bad seq; exit 1 if any.

@@ -16,6 +16,7 @@ pub mod story;
 pub mod telling;
 pub mod verify;
 mod writer;
+pub mod zone_story;
 
 use std::path::{Path, PathBuf};
 use std::thread::JoinHandle;
