@@ -270,26 +270,25 @@ fn goals_steer_lives_against_the_same_seed_with_goals_off() {
 }
 
 #[test]
-fn the_told_story_is_the_same_bytes_on_one_thread_or_two() {
+fn the_told_story_is_the_same_bytes_on_one_thread_or_two_and_at_either_pace() {
     let dir = scratch("threads");
-    for seed in ["3", "4"] {
-        let told: Vec<String> = ["1", "2"]
-            .iter()
-            .map(|threads| {
-                let out = dir.join(format!("s{seed}-t{threads}"));
-                let db = run(
-                    &frontier(),
-                    &out,
-                    &["--ticks", "600", "--seed", seed, "--threads", threads],
-                );
-                let (code, text) = story(&db, &["--all", "--json"]);
-                assert_eq!(code, Some(0));
-                text
-            })
-            .collect();
-        assert!(told[0].len() > 1000, "a story to compare");
-        assert_eq!(told[0], told[1], "seed {seed}: 1 thread vs 2");
+    let told = |name: &str, args: &[&str]| {
+        let db = run(&frontier(), &dir.join(name), args);
+        let (code, text) = story(&db, &["--all", "--json"]);
+        assert_eq!(code, Some(0));
+        text
+    };
+    for seed in ["3", "4", "5", "6", "7"] {
+        let one = told(&format!("s{seed}-t1"), &["--ticks", "400", "--seed", seed, "--threads", "1"]);
+        let two = told(&format!("s{seed}-t2"), &["--ticks", "400", "--seed", seed, "--threads", "2"]);
+        assert!(one.len() > 1000, "a story to compare");
+        assert_eq!(one, two, "seed {seed}: 1 thread vs 2");
     }
+    // Real time (a tick per 100 ms) tells the same as back to back.
+    let fast = told("fast", &["--ticks", "40", "--seed", "8"]);
+    let paced = told("paced", &["--ticks", "40", "--seed", "8", "--pace", "realtime"]);
+    assert!(fast.len() > 100, "{fast}");
+    assert_eq!(fast, paced, "fast vs real time");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
