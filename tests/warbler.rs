@@ -279,14 +279,23 @@ fn the_told_story_is_the_same_bytes_on_one_thread_or_two_and_at_either_pace() {
         text
     };
     for seed in ["3", "4", "5", "6", "7"] {
-        let one = told(&format!("s{seed}-t1"), &["--ticks", "400", "--seed", seed, "--threads", "1"]);
-        let two = told(&format!("s{seed}-t2"), &["--ticks", "400", "--seed", seed, "--threads", "2"]);
+        let one = told(
+            &format!("s{seed}-t1"),
+            &["--ticks", "400", "--seed", seed, "--threads", "1"],
+        );
+        let two = told(
+            &format!("s{seed}-t2"),
+            &["--ticks", "400", "--seed", seed, "--threads", "2"],
+        );
         assert!(one.len() > 1000, "a story to compare");
         assert_eq!(one, two, "seed {seed}: 1 thread vs 2");
     }
     // Real time (a tick per 100 ms) tells the same as back to back.
     let fast = told("fast", &["--ticks", "40", "--seed", "8"]);
-    let paced = told("paced", &["--ticks", "40", "--seed", "8", "--pace", "realtime"]);
+    let paced = told(
+        "paced",
+        &["--ticks", "40", "--seed", "8", "--pace", "realtime"],
+    );
     assert!(fast.len() > 100, "{fast}");
     assert_eq!(fast, paced, "fast vs real time");
     let _ = std::fs::remove_dir_all(&dir);
