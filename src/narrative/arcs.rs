@@ -11,7 +11,14 @@ use super::tick::dying;
 use crate::core::agent::story::StageNotices;
 use crate::events::{EventLog, Payload};
 
-pub(super) fn tell_stages(notices: Res<StageNotices>, mut log: ResMut<EventLog>) {
+pub(super) fn tell_stages(
+    notices: Res<StageNotices>,
+    mut log: ResMut<EventLog>,
+    mut cost: ResMut<super::cost::NarrateCost>,
+) {
+    // The first step of Narrate starts its clock (one system fewer than a
+    // clock of its own: at 10k agents the stage is mostly systems' fixed cost).
+    cost.begin();
     if notices.0.is_empty() {
         return;
     }

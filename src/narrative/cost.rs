@@ -42,16 +42,18 @@ impl NarrateCost {
     pub fn reset(&mut self) {
         self.micros.reset();
     }
-}
 
-pub(super) fn start(mut cost: ResMut<NarrateCost>) {
-    cost.started = Some(Instant::now());
-}
+    /// The stage begins (its first system calls this first).
+    pub(super) fn begin(&mut self) {
+        self.started = Some(Instant::now());
+    }
 
-pub(super) fn stop(mut cost: ResMut<NarrateCost>) {
-    if let Some(t) = cost.started.take() {
-        let us = (t.elapsed().as_micros() as u64).max(1);
-        let _ = cost.micros.record(us);
+    /// The stage ends (its last system calls this last).
+    pub(super) fn end(&mut self) {
+        if let Some(t) = self.started.take() {
+            let us = (t.elapsed().as_micros() as u64).max(1);
+            let _ = self.micros.record(us);
+        }
     }
 }
 

@@ -58,12 +58,10 @@ impl Plugin for NarrativePlugin {
         app.add_systems(
             FixedUpdate,
             (
-                (cost::start, arcs::tell_stages)
-                    .chain()
-                    .in_set(NarrateStep::Arcs),
+                arcs::tell_stages.in_set(NarrateStep::Arcs),
                 goals::settle.in_set(NarrateStep::Goals),
                 beats::tell.in_set(NarrateStep::Beats),
-                (chronicle::fold, watch::watch, cost::stop)
+                (chronicle::fold, watch::watch_and_close)
                     .chain()
                     .in_set(NarrateStep::Chronicle),
             ),

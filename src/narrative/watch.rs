@@ -29,7 +29,18 @@ impl LiveFindings {
     }
 }
 
-pub(super) fn watch(log: Res<EventLog>, book: Res<GoalBook>, mut found: ResMut<LiveFindings>) {
+/// The last step of Narrate: the live checks, then the stage's clock stops.
+pub(super) fn watch_and_close(
+    log: Res<EventLog>,
+    book: Res<GoalBook>,
+    found: ResMut<LiveFindings>,
+    mut cost: ResMut<super::cost::NarrateCost>,
+) {
+    watch(&log, &book, found);
+    cost.end();
+}
+
+fn watch(log: &EventLog, book: &GoalBook, mut found: ResMut<LiveFindings>) {
     let mut died: BTreeMap<u64, u64> = BTreeMap::new();
     for ev in log.pending() {
         let narrated = matches!(
@@ -125,7 +136,8 @@ mod tests {
             None,
         );
         world.insert_resource(log);
-        world.run_system_once(watch).expect("runs");
+        world.init_resource::<crate::narrative::cost::NarrateCost>();
+        world.run_system_once(watch_and_close).expect("runs");
         let found = world.resource::<LiveFindings>();
         assert_eq!(found.count, 2, "{found:?}");
         assert_eq!(found.first.as_ref().map(|f| f.0), Some(chat));
