@@ -2,7 +2,7 @@
 //! Narrate stage each tick (a histogram, in microseconds; measured only,
 //! it never steers the simulation) and an estimate of the narrative state
 //! it holds, from the sizes of what it keeps (per agent: chronicle, traits,
-//! stage; per goal holder: its book, calendar and hunt entries; per zone:
+//! stage, pursuit; per goal holder: its book, calendar and hunt entries; per zone:
 //! headlines). `seedsim bench --narrative` reports both.
 
 use std::time::Instant;
@@ -12,7 +12,7 @@ use hdrhistogram::Histogram;
 
 use super::{GoalBook, Held, ZoneChronicle};
 use crate::core::agent::components::EntityId;
-use crate::core::agent::story::{Chronicle, LifeArc, Traits};
+use crate::core::agent::story::{Chronicle, LifeArc, Pursuit, Traits};
 
 /// The Narrate stage's time per tick.
 #[derive(Resource)]
@@ -65,17 +65,16 @@ const BTREE_ENTRY_OVERHEAD: usize = 16;
 /// it is spread over.
 pub fn state_bytes(world: &mut World) -> (usize, usize) {
     let agents = world
-        .query::<(&Chronicle, &Traits, &LifeArc)>()
+        .query::<(&Chronicle, &Traits, &LifeArc, &Pursuit)>()
         .iter(world)
         .count();
-    let per_agent = size_of::<Chronicle>() + size_of::<Traits>() + size_of::<LifeArc>();
+    let per_agent =
+        size_of::<Chronicle>() + size_of::<Traits>() + size_of::<LifeArc>() + size_of::<Pursuit>();
     let holders = world
         .get_resource::<GoalBook>()
         .map_or(0, |b| b.active() as usize);
-    let per_holder = size_of::<(EntityId, Held)>()
-        + 2 * size_of::<(u64, EntityId)>()
-        + 3 * BTREE_ENTRY_OVERHEAD
-        + size_of::<crate::core::agent::story::Goal>();
+    let per_holder =
+        size_of::<(EntityId, Held)>() + 2 * size_of::<(u64, EntityId)>() + 3 * BTREE_ENTRY_OVERHEAD;
     let zones = world
         .get_resource::<ZoneChronicle>()
         .map_or(0, |z| z.bytes());

@@ -4,8 +4,8 @@
 //! pull of traits and archetype. The book holds only holders; a calendar
 //! expires goals without a scan; every adoption and every outcome is an
 //! event, so the books balance in the log (adopted = ended + active). The
-//! brain sees a goal as the `Goal` component, mirrored here through
-//! commands in seq order.
+//! brain sees a goal through the holder's `Pursuit`, written here in place,
+//! in seq order.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -13,7 +13,7 @@ use bevy::prelude::*;
 
 use super::tick::{Facts, Index, dying};
 use crate::core::agent::components::{EntityId, ZoneId};
-use crate::core::agent::story::{GOAL_KINDS, GOAL_OUTCOMES, Goal, GoalKind, GoalOutcome};
+use crate::core::agent::story::{GOAL_KINDS, GOAL_OUTCOMES, GoalKind, GoalOutcome, Pursuit};
 use crate::core::scenario::goals::GoalRule;
 use crate::core::{RunSeed, SimClock};
 use crate::events::{Cause, Event, EventLog, Payload};
@@ -185,7 +185,6 @@ impl Ctx<'_, '_, '_> {
 /// holders' `Goal` components.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn settle(
-    mut commands: Commands,
     clock: Res<SimClock>,
     seed: Res<RunSeed>,
     rules: Res<GoalRules>,
@@ -195,6 +194,7 @@ pub(super) fn settle(
     mut acts: ResMut<GoalActs>,
     mut log: ResMut<EventLog>,
     agents: Facts,
+    mut pursuits: Query<&mut Pursuit>,
 ) {
     acts.0.clear();
     let index = Index::new(&entities, &agents);
@@ -218,7 +218,7 @@ pub(super) fn settle(
     drop(ctx);
     for change in out {
         emit(&mut log, &change);
-        mirror(&mut commands, &entities, &change);
+        mirror(&mut pursuits, &entities, &change);
     }
 }
 
@@ -449,33 +449,18 @@ fn emit(log: &mut EventLog, change: &Change) {
     }
 }
 
-/// The brain's view of the change: a `Goal` on the holder, or none. The
-/// dead are already buried, so a holder may be gone: nothing to mirror.
-fn mirror(commands: &mut Commands, entities: &EntityIndex, change: &Change) {
-    let (who, goal) = match change {
-        Change::Adopt(who, h, _) => (
-            *who,
-            Some(Goal {
-                kind: h.kind,
-                target: h.foe.and_then(|f| entities.get(f).map(|e| (f, e))),
-                zone: h.zone,
-            }),
-        ),
-        Change::End(who, ..) => (*who, None),
+/// The brain's view of the change, written in place on the holder's
+/// `Pursuit`. The dead are already buried, so a holder may be gone.
+fn mirror(pursuits: &mut Query<&mut Pursuit>, entities: &EntityIndex, change: &Change) {
+    let who = match change {
+        Change::Adopt(who, ..) | Change::End(who, ..) => *who,
     };
-    let Some(entity) = entities.get(who) else {
+    let Some(mut p) = entities.get(who).and_then(|e| pursuits.get_mut(e).ok()) else {
         return;
     };
-    let Ok(mut e) = commands.get_entity(entity) else {
-        return;
-    };
-    match goal {
-        Some(g) => {
-            e.try_insert(g);
-        }
-        None => {
-            e.try_remove::<Goal>();
-        }
+    match change {
+        Change::Adopt(_, h, _) => p.set(h.kind, h.foe, h.zone),
+        Change::End(..) => p.clear(),
     }
 }
 

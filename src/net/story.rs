@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::core::RunSeed;
 use crate::core::agent::components::EntityId;
-use crate::core::agent::story::{CHRONICLE_SLOTS, Chronicle, Goal, Traits};
+use crate::core::agent::story::{CHRONICLE_SLOTS, Chronicle, Pursuit, Traits};
 use crate::core::scenario::narrative::Category;
 use crate::narrative::render::name_of;
 use crate::narrative::{BeatBook, GoalBook, TALLY_NAMES, ZoneChronicle};
@@ -45,13 +45,14 @@ pub fn entity_story(world: &World, id: u64, tick: u64) -> Option<Value> {
         .zip(chronicle.tallies)
         .map(|(n, v)| (n.to_string(), json!(v)))
         .collect();
-    let goal = e.get::<Goal>().map(|g| {
+    let pursuit = e.get::<Pursuit>().copied().unwrap_or_default();
+    let goal = pursuit.goal().map(|kind| {
         let held = world.resource::<GoalBook>().held(EntityId(id)).copied();
         json!({
-            "goal": g.kind.as_str(),
-            "target": g.target.map(|(t, _)| t.0),
-            "target_name": g.target.map(|(t, _)| name_of(seed, t.0)),
-            "zone": g.zone.map(|z| z.0),
+            "goal": kind.as_str(),
+            "target": pursuit.target().map(|t| t.0),
+            "target_name": pursuit.target().map(|t| name_of(seed, t.0)),
+            "zone": pursuit.zone().map(|z| z.0),
             "until": held.map(|h| h.until),
             "adopted_seq": held.map(|h| h.adopted),
         })

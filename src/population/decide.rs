@@ -18,7 +18,7 @@ use crate::core::SimClock;
 use crate::core::agent::components::*;
 use crate::core::agent::intent::{Intent, Intents, Source};
 use crate::core::agent::kinds::Activity;
-use crate::core::agent::story::{Goal, GoalKind, LifeArc, StageNotices};
+use crate::core::agent::story::{Goal, GoalKind, LifeArc, Pursuit, StageNotices};
 use crate::core::stat7::Horizon;
 use crate::world::{SpatialGrid, ZoneLedger, Zones};
 
@@ -38,7 +38,7 @@ pub(super) struct Deciding {
     behaviour: &'static mut Behaviour,
     brain: &'static mut Brain,
     arc: &'static mut LifeArc,
-    goal: Option<&'static Goal>,
+    pursuit: &'static Pursuit,
 }
 
 /// Health regained per tick of rest.
@@ -93,8 +93,15 @@ pub(super) fn decide(
                 a.arc.0 = stage;
                 noticed.push((*a.id, stage));
             }
-            let sought = a
-                .goal
+            let goal = a.pursuit.goal().map(|kind| Goal {
+                kind,
+                target: a
+                    .pursuit
+                    .target()
+                    .and_then(|t| index.get(t).map(|e| (t, e))),
+                zone: a.pursuit.zone(),
+            });
+            let sought = goal
                 .and_then(|g| match g.kind {
                     GoalKind::Family => index.get(a.relations.closest_friend()?),
                     _ => g.target.map(|(_, e)| e),
@@ -110,7 +117,7 @@ pub(super) fn decide(
                 standing: &a.standing,
                 relations: a.relations,
                 life: a.life,
-                goal: a.goal,
+                goal: goal.as_ref(),
                 sought,
             };
             let action = choose(&surroundings, &me, &mut a.brain.0);

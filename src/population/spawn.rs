@@ -12,7 +12,7 @@ use super::params::SimParams;
 use crate::core::agent::components::*;
 use crate::core::agent::intent::Target;
 use crate::core::agent::kinds::{Activity, AgentKind, Archetype};
-use crate::core::agent::story::{Chronicle, LifeArc, Traits};
+use crate::core::agent::story::{Chronicle, LifeArc, Pursuit, Traits};
 use crate::core::rng::{Draw, WorldRng, entity_rng};
 use crate::core::scenario::{GroupSpec, Scenario};
 use crate::core::{RunSeed, SimClock};
@@ -96,6 +96,7 @@ pub fn spawn_agent(commands: &mut Commands, reg: &mut Registry, n: Newcomer) -> 
             traits,
             arc: LifeArc(life.horizon(reg.now)),
             chronicle: Chronicle::default(),
+            pursuit: Pursuit::default(),
         })
         .id();
     reg.census.alive[n.kind.index()] += 1;

@@ -182,6 +182,7 @@ pub struct AgentBundle {
     pub traits: super::story::Traits,
     pub arc: super::story::LifeArc,
     pub chronicle: super::story::Chronicle,
+    pub pursuit: super::story::Pursuit,
 }
 
 #[cfg(test)]

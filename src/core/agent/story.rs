@@ -148,16 +148,57 @@ impl GoalOutcome {
     }
 }
 
-/// The goal an agent pursues, as its brain sees it. Sparse: only holders
-/// have one, and adopting or dropping it moves no table rows.
-#[derive(Component, Clone, Copy, Debug, PartialEq, Eq)]
-#[component(storage = "SparseSet")]
+/// The goal an agent pursues, as its brain sees it (Decide makes it from
+/// the agent's [`Pursuit`], finding the target's entity by its id).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Goal {
     pub kind: GoalKind,
     /// Whom it is about (the foe of a revenge).
     pub target: Option<(EntityId, Entity)>,
     /// Where it leads (a pilgrimage's zone).
     pub zone: Option<ZoneId>,
+}
+
+/// The goal an agent pursues, as the narrative writes it: every agent has
+/// one (12 bytes; kind 0 is none), so adopting or ending a goal is a write
+/// in place, with no command and no sync point in the tick.
+#[derive(Component, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Pursuit {
+    /// The target's id in two halves (keeps the alignment, and so the
+    /// size, at 4).
+    target: [u32; 2],
+    zone: u16,
+    /// 1 + the `GoalKind`, 0 for none.
+    kind: u8,
+}
+
+impl Pursuit {
+    pub fn set(&mut self, kind: GoalKind, target: Option<EntityId>, zone: Option<ZoneId>) {
+        self.kind = kind as u8 + 1;
+        let t = target.map_or(0, |t| t.0);
+        self.target = [t as u32, (t >> 32) as u32];
+        self.zone = zone.map_or(u16::MAX, |z| z.0);
+    }
+
+    pub fn clear(&mut self) {
+        *self = Pursuit::default();
+    }
+
+    pub fn goal(&self) -> Option<GoalKind> {
+        GoalKind::ALL
+            .get((self.kind as usize).checked_sub(1)?)
+            .copied()
+    }
+
+    /// Whom it is about (ids start at 1).
+    pub fn target(&self) -> Option<EntityId> {
+        let t = self.target[0] as u64 | (self.target[1] as u64) << 32;
+        (t != 0).then_some(EntityId(t))
+    }
+
+    pub fn zone(&self) -> Option<ZoneId> {
+        (self.goal().is_some() && self.zone != u16::MAX).then_some(ZoneId(self.zone))
+    }
 }
 
 /// How many chronicle categories (one salience slot each).
@@ -249,5 +290,26 @@ mod tests {
         }
         assert_eq!(c.tallies[1], u16::MAX);
         assert!(std::mem::size_of::<Chronicle>() <= 56);
+    }
+
+    #[test]
+    fn a_pursuit_holds_a_goal_in_twelve_bytes() {
+        let mut p = Pursuit::default();
+        assert_eq!((p.goal(), p.target(), p.zone()), (None, None, None));
+        p.set(GoalKind::Revenge, Some(EntityId(9)), None);
+        assert_eq!(
+            (p.goal(), p.target(), p.zone()),
+            (Some(GoalKind::Revenge), Some(EntityId(9)), None)
+        );
+        p.set(GoalKind::Pilgrimage, None, Some(ZoneId(3)));
+        assert_eq!(
+            (p.goal(), p.target(), p.zone()),
+            (Some(GoalKind::Pilgrimage), None, Some(ZoneId(3)))
+        );
+        p.clear();
+        assert_eq!(p.goal(), None);
+        p.set(GoalKind::Revenge, Some(EntityId(u64::MAX - 1)), None);
+        assert_eq!(p.target(), Some(EntityId(u64::MAX - 1)));
+        assert_eq!(std::mem::size_of::<Pursuit>(), 12);
     }
 }
