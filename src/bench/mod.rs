@@ -261,9 +261,18 @@ pub fn run(args: &BenchArgs) -> ExitCode {
             }
         }
     }
-    let _ = write!(std::io::stdout(), "{}", table(&results));
-    if let Some(path) = &args.json {
-        let written = serde_json::to_string_pretty(&results)
+    report(&table(&results), &results, args.json.as_deref())
+}
+
+/// Prints a results table and, if asked, writes the results as JSON.
+pub(super) fn report(
+    table: &str,
+    results: &impl Serialize,
+    json: Option<&std::path::Path>,
+) -> ExitCode {
+    let _ = write!(std::io::stdout(), "{table}");
+    if let Some(path) = json {
+        let written = serde_json::to_string_pretty(results)
             .map_err(std::io::Error::other)
             .and_then(|j| std::fs::write(path, j + "\n"));
         if let Err(e) = written {

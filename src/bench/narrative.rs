@@ -5,7 +5,6 @@
 //! the Narrate stage's own p50 and its share of the tick (the target is
 //! ≤ 5%), and the narrative state per agent (the target is ≤ 80 bytes).
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use serde::Serialize;
@@ -80,15 +79,5 @@ pub fn run(args: &BenchArgs) -> ExitCode {
             }
         }
     }
-    let _ = write!(std::io::stdout(), "{}", table(&rows));
-    if let Some(path) = &args.json {
-        let written = serde_json::to_string_pretty(&rows)
-            .map_err(std::io::Error::other)
-            .and_then(|j| std::fs::write(path, j + "\n"));
-        if let Err(e) = written {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            return ExitCode::from(EXIT_FAILED);
-        }
-    }
-    ExitCode::SUCCESS
+    super::report(&table(&rows), &rows, args.json.as_deref())
 }

@@ -257,6 +257,13 @@ impl Payload {
         }
     }
 
+    /// A payload from its stored JSON; `None` if it is not one this build
+    /// reads (owned parsing: the names it keeps are `&'static str`).
+    pub fn from_json(text: &str) -> Option<Payload> {
+        let value: serde_json::Value = serde_json::from_str(text).ok()?;
+        Payload::deserialize(value).ok()
+    }
+
     /// Index of this payload's kind in [`EVENT_KINDS`].
     pub fn kind_index(&self) -> usize {
         self.kind() as usize

@@ -138,9 +138,7 @@ impl Pass {
     fn row(&mut self, row: &Row) {
         self.audit.events += 1;
         let h = &row.header;
-        let payload: Option<Payload> = serde_json::from_str::<serde_json::Value>(&row.payload)
-            .ok()
-            .and_then(|v| serde::Deserialize::deserialize(v).ok());
+        let payload = Payload::from_json(&row.payload);
         if let Some(actor) = h.actor {
             self.after_death(row, actor);
         }

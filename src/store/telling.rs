@@ -45,15 +45,7 @@ impl Teller {
         let seed = schema::meta(conn, "seed")?
             .and_then(|s| s.parse().ok())
             .unwrap_or(0);
-        let zones = match (
-            schema::meta(conn, "scenario_file")?,
-            schema::meta(conn, "scenario_text")?,
-        ) {
-            (Some(file), Some(text)) => parse_str(&file, &text)
-                .ok()
-                .map(|s| Zones::from_scenario(&s)),
-            _ => None,
-        };
+        let zones = stored_zones(conn)?;
         Ok(Teller {
             seed,
             zones,
@@ -149,9 +141,7 @@ impl Teller {
             let (seq, tick, kind, actor, target, payload, cause) = row?;
             let other = if actor == Some(entity) { target } else { actor };
             facts.others.insert(seq, (other, cause));
-            let p: Option<Payload> = serde_json::from_str::<serde_json::Value>(&payload)
-                .ok()
-                .and_then(|v| serde::Deserialize::deserialize(v).ok());
+            let p = Payload::from_json(&payload);
             let me = actor == Some(entity);
             match (p, kind.as_str()) {
                 (Some(Payload::Spawn { x, y, .. }), _) if me => {
@@ -225,6 +215,19 @@ impl Facts {
             .map(|i| self.timeline[i].1.clone())
             .unwrap_or_default()
     }
+}
+
+/// The zone table of the stored run (from its scenario), if it loads.
+pub(super) fn stored_zones(conn: &Connection) -> rusqlite::Result<Option<Zones>> {
+    let (Some(file), Some(text)) = (
+        schema::meta(conn, "scenario_file")?,
+        schema::meta(conn, "scenario_text")?,
+    ) else {
+        return Ok(None);
+    };
+    Ok(parse_str(&file, &text)
+        .ok()
+        .map(|s| Zones::from_scenario(&s)))
 }
 
 /// The party of event `seq` that is not `entity` (its target first).

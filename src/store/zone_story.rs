@@ -7,9 +7,7 @@
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
-use super::schema;
 use super::story::Line;
-use crate::core::scenario::parse_str;
 use crate::world::Zones;
 
 /// Lines told of a zone.
@@ -48,22 +46,9 @@ impl ZoneLine {
     }
 }
 
-/// The zone table of the stored run.
-fn zones(conn: &Connection) -> rusqlite::Result<Option<Zones>> {
-    let (Some(file), Some(text)) = (
-        schema::meta(conn, "scenario_file")?,
-        schema::meta(conn, "scenario_text")?,
-    ) else {
-        return Ok(None);
-    };
-    Ok(parse_str(&file, &text)
-        .ok()
-        .map(|s| Zones::from_scenario(&s)))
-}
-
 /// The chronicle of zone `name`, or `None` if the run has no such zone.
 pub fn zone_lines(conn: &Connection, name: &str) -> rusqlite::Result<Option<Vec<ZoneLine>>> {
-    let Some(zones) = zones(conn)? else {
+    let Some(zones) = super::telling::stored_zones(conn)? else {
         return Ok(None);
     };
     let Some(zone) = zones.by_name(name).map(|z| z.id.0) else {
