@@ -48,3 +48,119 @@ fn five_hundred_clients_all_connect_and_no_ack_is_lost() {
     );
     assert_eq!(report.client_crashes, 0);
 }
+
+/// A scripted server on 127.0.0.1 for the restart path: the first
+/// connection takes one action and closes for a restart without answering
+/// it; the second swallows the login (as a lossy network does) and closes
+/// for a restart before any welcome; the third welcomes and acks every
+/// action. Returns the request ids the third connection was sent.
+mod scripted {
+    use futures_util::{SinkExt, StreamExt};
+    use seedsim::core::protocol::{ClientMsg, Decision, PROTOCOL_VERSION, ServerMsg, WorldInfo};
+    use tokio::net::TcpListener;
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+    use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
+    fn text(msg: &ServerMsg) -> Message {
+        Message::text(serde_json::to_string(msg).expect("encodes"))
+    }
+
+    fn restart() -> Message {
+        Message::Close(Some(CloseFrame {
+            code: CloseCode::Restart,
+            reason: "restarting".into(),
+        }))
+    }
+
+    pub async fn serve(listener: TcpListener) -> Vec<u64> {
+        let hello = ServerMsg::Hello {
+            version: PROTOCOL_VERSION,
+            tick: 0,
+            world: WorldInfo {
+                scenario: "scripted".into(),
+                seed: 1,
+                size: [100.0, 100.0],
+                zones: Vec::new(),
+            },
+        };
+        let mut seen = Vec::new();
+        for conn in 0..3 {
+            let (tcp, _) = listener.accept().await.expect("accepts");
+            let mut ws = tokio_tungstenite::accept_async(tcp)
+                .await
+                .expect("handshake");
+            ws.send(text(&hello)).await.expect("hello");
+            while let Some(Ok(Message::Text(frame))) = ws.next().await {
+                match serde_json::from_str::<ClientMsg>(&frame) {
+                    Ok(ClientMsg::Login(_)) if conn == 1 => {
+                        let _ = ws.send(restart()).await;
+                        break;
+                    }
+                    Ok(ClientMsg::Login(_)) => {
+                        let welcome = ServerMsg::Welcome {
+                            entity: 1,
+                            tick: 0,
+                            x: 10.0,
+                            y: 10.0,
+                            zone: 0,
+                            nearby: vec![2],
+                        };
+                        ws.send(text(&welcome)).await.expect("welcome");
+                    }
+                    Ok(ClientMsg::Action(_)) if conn == 0 => {
+                        let _ = ws.send(restart()).await;
+                        break;
+                    }
+                    Ok(ClientMsg::Action(action)) => {
+                        seen.push(action.req_id);
+                        let ack = ServerMsg::Ack {
+                            req_id: action.req_id,
+                            decision: Decision::Permitted,
+                            rule: None,
+                            reason: None,
+                            seq: None,
+                            tick: 1,
+                        };
+                        ws.send(text(&ack)).await.expect("ack");
+                    }
+                    _ => {}
+                }
+            }
+        }
+        seen
+    }
+}
+
+#[test]
+fn an_action_carried_through_two_restarts_is_sent_and_answered() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("binds");
+    let addr = listener.local_addr().expect("addr");
+    let server = std::thread::spawn(move || runtime.block_on(scripted::serve(listener)));
+
+    let mut config = AssaultConfig::new(format!("ws://{addr}"), 1);
+    config.duration = Duration::from_secs(3);
+    config.load = Load::Closed {
+        clients: 1,
+        ramp: Duration::from_millis(1),
+    };
+    config.think = Duration::from_millis(200);
+    config.retry.restart = Duration::from_millis(100);
+    let report = run_blocking(config).expect("the assault runs");
+    let seen = server.join().expect("the server ran");
+
+    assert_eq!(report.connections.succeeded, 3, "{report:#?}");
+    assert_eq!(report.logins, 2, "the second connection was never welcomed");
+    assert_eq!(
+        seen.first(),
+        Some(&1),
+        "the action the first restart left went first on the third connection: {seen:?}"
+    );
+    assert_eq!(report.acks_missing, 0, "{report:#?}");
+}

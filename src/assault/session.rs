@@ -55,6 +55,14 @@ pub enum End {
     Restart,
 }
 
+/// Adds actions left unanswered by a restart to those still carried, in
+/// request order (the order they were first sent in).
+fn carry(carried: &mut Vec<(u64, Sent)>, unanswered: Vec<(u64, Sent)>) {
+    carried.extend(unanswered);
+    carried.sort_by_key(|(req_id, _)| *req_id);
+    carried.dedup_by_key(|(req_id, _)| *req_id);
+}
+
 /// What a request was, to make sense of its answer.
 pub(super) struct Sent {
     pub(super) at: Instant,
@@ -149,8 +157,10 @@ impl Player {
             // A restarting server answers everything it took before its
             // close (acks, or `shutting_down` for what it refused), so an
             // action still unanswered here was never executed: it is still
-            // awaited, and goes again, once, on the next connection.
-            self.carried = c.acks.drain();
+            // awaited, and goes again, once, on the next connection. What
+            // an earlier restart left is kept: this connection may have
+            // closed before its welcome, with that still unsent.
+            carry(&mut self.carried, c.acks.drain());
         } else {
             drop_by(&self.stats.awaiting_acks, c.acks.abandon());
         }
