@@ -188,6 +188,100 @@ fn a_stored_story_is_consistent_and_each_injected_contradiction_is_found() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `seedsim verify <db>`: (exit code, stdout and stderr).
+fn verify(db: &Path) -> (Option<i32>, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_seedsim"))
+        .arg("verify")
+        .arg(db)
+        .output()
+        .expect("seedsim verify runs");
+    (
+        o.status.code(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        ),
+    )
+}
+
+/// A copy of `db` whose stored grammar is `grammar`, its SHA-256 kept
+/// right when `sha` (or left as it was).
+fn with_grammar(db: &Path, copy: &Path, grammar: &str, sha: bool) {
+    use sha2::{Digest, Sha256};
+    std::fs::copy(db, copy).expect("copy");
+    let conn = Connection::open(copy).expect("copy opens");
+    conn.execute(
+        "UPDATE meta SET value = ?1 WHERE key = 'narrative_grammar'",
+        [grammar],
+    )
+    .expect("grammar replaced");
+    if sha {
+        let hex: String = Sha256::digest(grammar.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        conn.execute(
+            "UPDATE meta SET value = ?1 WHERE key = 'narrative_grammar_sha256'",
+            [hex],
+        )
+        .expect("sha replaced");
+    }
+}
+
+#[test]
+fn a_store_tells_its_lives_with_the_grammar_it_kept() {
+    let dir = scratch("grammar");
+    let db = run(&frontier(), &dir.join("run"), &["--ticks", "300"]);
+    let shipped = include_str!("../assets/narrative/grammar.ron");
+    let conn = Connection::open(&db).expect("store opens");
+    let kept: String = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'narrative_grammar'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the run kept its grammar");
+    assert_eq!(kept, shipped);
+    drop(conn);
+    let (code, told) = story(&db, &["--top", "3"]);
+    assert_eq!(code, Some(0), "{told}");
+    assert!(!told.contains("Zqx"), "{told}");
+
+    // Another grammar stored in the file tells the same lives in its words.
+    let other = shipped.replace("(text: \"", "(text: \"Zqx: ");
+    let copy = dir.join("other.db");
+    with_grammar(&db, &copy, &other, true);
+    assert_eq!(verify(&copy).0, Some(0), "{}", verify(&copy).1);
+    let (code, retold) = story(&copy, &["--top", "3"]);
+    assert_eq!(code, Some(0), "{retold}");
+    assert!(retold.contains("Zqx: "), "{retold}");
+    assert_eq!(retold.lines().count(), told.lines().count());
+
+    // A grammar changed without its SHA-256 fails verify; one that does not
+    // parse fails the story with the place of its error, never a panic.
+    let edited = dir.join("edited.db");
+    with_grammar(&db, &edited, &other, false);
+    let (code, text) = verify(&edited);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("narrative grammar does not match"), "{text}");
+    let broken = dir.join("broken.db");
+    with_grammar(&db, &broken, "Grammar(symbols: {", true);
+    let o = Command::new(env!("CARGO_BIN_EXE_seedsim"))
+        .arg("story")
+        .arg(&broken)
+        .args(["--top", "1"])
+        .output()
+        .expect("seedsim story runs");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("stored narrative grammar does not parse: 1:"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Of the killings that left a griever, the share whose killer a griever
 /// attacked within 3,000 ticks.
 fn avenged(db: &Path) -> f64 {

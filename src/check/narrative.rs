@@ -130,7 +130,7 @@ impl NarrativeReport {
         let conn = open_read_only(path).map_err(|e| e.to_string())?;
         let sql = |e: rusqlite::Error| e.to_string();
         let mut a = audit(&conn).map_err(sql)?;
-        audit_text(&conn, &mut a).map_err(sql)?;
+        audit_text(&conn, &mut a).map_err(|e| e.to_string())?;
         self.findings = a.total();
         self.findings_by_class = a.counts.iter().map(|(k, v)| (k.to_string(), *v)).collect();
         self.first_findings = a.findings.into_iter().take(FINDINGS_LISTED).collect();
@@ -162,7 +162,7 @@ impl NarrativeReport {
             let (beat, n) = row.map_err(sql)?;
             self.beats.insert(beat.unwrap_or_default(), n as u64);
         }
-        let mut teller = Teller::open(&conn).map_err(sql)?;
+        let mut teller = Teller::open(&conn).map_err(|e| e.to_string())?;
         for (id, _) in top(&conn, LIVES).map_err(sql)? {
             let lines = life(&conn, id).map_err(sql)?;
             let words = teller.tell(&conn, id, &lines).map_err(sql)?;

@@ -232,7 +232,7 @@ fn check(conn: &rusqlite::Connection, json: bool) -> ExitCode {
     }
 }
 
-fn failed(e: &rusqlite::Error) -> ExitCode {
+fn failed(e: &dyn std::fmt::Display) -> ExitCode {
     eprintln!("error: reading the story failed: {e}");
     ExitCode::from(EXIT_FAILED)
 }

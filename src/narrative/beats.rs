@@ -98,14 +98,20 @@ struct Told {
     rule: u16,
     beat: String,
     salience: u8,
-    category: Category,
     cause: Cause,
     /// Where it happened, if the event says (a death's zone).
     zone: Option<u16>,
+    /// The agent, if it is still in the world.
+    entity: Option<Entity>,
 }
 
 /// Narrate: every event of the tick the pack names, in seq order, becomes
 /// a beat event (emitted after the tick's own events, in the same order).
+/// Each agent's chronicle is read and written once per beat, while the
+/// events are read: its slot takes the seq the beat will be emitted with
+/// (the beats are emitted in order, right after), so the second pass only
+/// emits. At a million agents the chronicles are cache misses, and Narrate
+/// is mostly these.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn tell(
     book: Res<BeatBook>,
@@ -117,6 +123,7 @@ pub(super) fn tell(
     mut chronicles: Query<&mut Chronicle>,
     positions: Query<&Position>,
 ) {
+    let first_seq = log.next_seq();
     let mut told = Vec::new();
     for ev in log.pending() {
         let kind = ev.payload.kind();
@@ -132,39 +139,50 @@ pub(super) fn tell(
             let Some(who) = party(ev, rule.role) else {
                 continue;
             };
+            let handle = match rule.role {
+                Role::Actor => ev.handles.0,
+                Role::Target => ev.handles.1,
+            };
+            let entity = handle.or_else(|| entities.get(who));
+            // Nothing watches chronicles for changes: skipping the change
+            // tick saves a write to another random cache line.
+            let mut chronicle = entity.and_then(|e| chronicles.get_mut(e).ok());
+            let chronicle = chronicle.as_mut().map(|c| c.bypass_change_detection());
             if let Some(bit) = rule.first {
                 // Someone buried this tick has no chronicle left to ask:
                 // a first is then not told rather than maybe told twice.
-                let handle = match rule.role {
-                    Role::Actor => ev.handles.0,
-                    Role::Target => ev.handles.1,
-                };
-                let Some(mut c) = handle
-                    .or_else(|| entities.get(who))
-                    .and_then(|e| chronicles.get_mut(e).ok())
-                else {
-                    continue;
-                };
+                let Some(c) = &chronicle else { continue };
                 if c.firsts & bit != 0 {
                     continue;
                 }
-                c.firsts |= bit;
+            }
+            let seq = first_seq + told.len() as u64;
+            if let Some(c) = chronicle {
+                if let Some(bit) = rule.first {
+                    c.firsts |= bit;
+                }
+                let slot = Slot {
+                    seq,
+                    rule: rule.index,
+                };
+                keep(&book, c, rule.category, slot, rule.salience);
             }
             told.push(Told {
                 who,
                 rule: rule.index,
                 beat: rule.name.clone(),
                 salience: rule.salience,
-                category: rule.category,
                 cause: ev.as_cause(),
                 zone: match ev.payload {
                     Payload::Death { zone, .. } => Some(zone),
                     _ => None,
                 },
+                entity,
             });
         }
     }
-    for t in told {
+    let tick = log.pending().last().map_or(0, |e| e.tick);
+    for (i, t) in told.into_iter().enumerate() {
         // Beats come after React: nothing reacts to them, and the agent may
         // already be buried, so they carry its id only.
         let seq = log.emit_about(
@@ -175,32 +193,23 @@ pub(super) fn tell(
             t.who,
             t.cause,
         );
-        let entity = entities.get(t.who);
-        if let Some(e) = entity
-            && let Ok(mut c) = chronicles.get_mut(e)
-        {
-            keep(
-                &book,
-                &mut c,
-                t.category,
-                Slot { seq, rule: t.rule },
-                t.salience,
-            );
-        }
+        debug_assert_eq!(seq, first_seq + i as u64, "the slot took this seq");
         if t.salience >= book.headline {
             let zone = t.zone.or_else(|| {
-                entity
+                t.entity
                     .and_then(|e| positions.get(e).ok())
                     .map(|p| zones.zone_at(p.0).id.0)
             });
             if let Some(zone) = zone {
+                let rule = t.rule;
+                let who = t.who;
                 headlines.push(
                     zone,
                     Headline {
                         seq,
-                        tick: log.pending().last().map_or(0, |e| e.tick),
-                        who: t.who,
-                        rule: t.rule,
+                        tick,
+                        who,
+                        rule,
                     },
                 );
             }

@@ -149,8 +149,15 @@ impl StoreSink {
         ];
         let genesis = seal::genesis(&bound);
         let genesis_hex = hex(&genesis);
+        // The grammar tells the stored lives in words; it never changes
+        // what happens, so it is kept with its SHA-256 (which `verify`
+        // checks) but not bound into the genesis.
+        let grammar = crate::narrative::render::grammar::SHIPPED;
+        let grammar_sha = crate::core::stat7::sha256_hex(grammar.as_bytes());
         for (key, value) in bound.iter().chain([
             &("narrative_pack", config.narrative_pack.as_str()),
+            &("narrative_grammar", grammar),
+            &("narrative_grammar_sha256", grammar_sha.as_str()),
             &("genesis", genesis_hex.as_str()),
             &("status", "running"),
         ]) {

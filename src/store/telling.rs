@@ -3,7 +3,8 @@
 //! agent's and the other party's generated names, its kind, the zone it was
 //! last seen in, its age and its reputation (the tone). Everything comes
 //! from `events.db` (the seed and scenario from its meta, the facts from the
-//! life's own events), so the same file tells the same words.
+//! life's own events, the grammar from its meta), so the same file tells
+//! the same words, whatever grammar a later seedsim ships.
 
 use std::collections::BTreeMap;
 
@@ -13,12 +14,23 @@ use super::schema;
 use super::story::{Line, MAX_LINES};
 use crate::core::scenario::parse_str;
 use crate::events::Payload;
-use crate::narrative::render::{Register, RenderError, Renderer, Telling, Tone, name_of};
+use crate::narrative::render::{
+    Grammar, GrammarError, Register, RenderError, Renderer, Telling, Tone, name_of,
+};
 use crate::world::Zones;
 
 /// Ticks per year of a told age (a life of 1,500 to 5,000 ticks reads as
 /// 25 to 80 years).
 pub const TICKS_PER_YEAR: i64 = 60;
+
+/// Why a store's lives cannot be told.
+#[derive(Debug, thiserror::Error)]
+pub enum TellError {
+    #[error(transparent)]
+    Sql(#[from] rusqlite::Error),
+    #[error("the run's stored narrative grammar does not parse: {0}")]
+    Grammar(#[from] GrammarError),
+}
 
 /// Tells lives of one store.
 pub struct Teller {
@@ -40,16 +52,21 @@ struct Known {
 }
 
 impl Teller {
-    /// A teller for the store behind `conn`, with the shipped grammar.
-    pub fn open(conn: &Connection) -> rusqlite::Result<Teller> {
+    /// A teller for the store behind `conn`, with the grammar the run
+    /// stored (the shipped one for a store from before it was kept).
+    pub fn open(conn: &Connection) -> Result<Teller, TellError> {
         let seed = schema::meta(conn, "seed")?
             .and_then(|s| s.parse().ok())
             .unwrap_or(0);
         let zones = stored_zones(conn)?;
+        let grammar = match schema::meta(conn, "narrative_grammar")? {
+            Some(text) => Grammar::parse(&text)?,
+            None => Grammar::shipped(),
+        };
         Ok(Teller {
             seed,
             zones,
-            renderer: Renderer::new(crate::narrative::render::Grammar::shipped()),
+            renderer: Renderer::new(grammar),
         })
     }
 
@@ -283,7 +300,7 @@ fn kind_of(conn: &Connection, entity: u64) -> rusqlite::Result<String> {
 pub fn audit_text(
     conn: &Connection,
     audit: &mut super::consistency::Audit,
-) -> rusqlite::Result<()> {
+) -> Result<(), TellError> {
     let mut teller = Teller::open(conn)?;
     for id in super::story::all(conn)? {
         let lines = super::story::life(conn, id)?;

@@ -203,6 +203,16 @@ fn audit(conn: &Connection) -> rusqlite::Result<Result<Verdict, String>> {
         if sha.as_deref() != Some(crate::core::stat7::sha256_hex(pack.as_bytes()).as_str()) {
             return Ok(Err("the narrative pack does not match its SHA-256".into()));
         }
+        // Kept since the grammar was stored; older stores tell with the
+        // shipped one.
+        if let Some(grammar) = schema::meta(conn, "narrative_grammar")? {
+            let sha = schema::meta(conn, "narrative_grammar_sha256")?;
+            if sha.as_deref() != Some(crate::core::stat7::sha256_hex(grammar.as_bytes()).as_str()) {
+                return Ok(Err(
+                    "the narrative grammar does not match its SHA-256".into()
+                ));
+            }
+        }
     }
     let ticks = read_ticks(conn, linked)?;
     let mut inputs = input_digests(conn)?;
