@@ -164,3 +164,7 @@ fn causes_ui(ui: &mut egui::Ui, ring: &EventRing, seq: u64) {
         ui.label(egui::RichText::new(line(l)).monospace().small());
     }
 }
+
+#[cfg(test)]
+#[path = "story_section_tests.rs"]
+mod tests;
