@@ -16,6 +16,12 @@ pub(super) fn reputation(world: &mut World, ev: &Event, delta: i16) {
         let Some(me) = me else {
             continue;
         };
+        // The dead gain no standing: a party who died in this tick's
+        // cascade before its trade's reactions (a cataclysm strikes after
+        // the trade, in the same tick) is left as it died.
+        if !world.get::<Vitals>(me.entity).is_some_and(|v| v.alive()) {
+            continue;
+        }
         let Some(mut standing) = world.get_mut::<Standing>(me.entity) else {
             continue;
         };
@@ -115,4 +121,59 @@ pub(super) fn migration(world: &mut World, ev: &Event) {
         None,
         Some(ev.as_cause()),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::agent::EntityId;
+
+    fn party(world: &mut World, health: f32) -> Entity {
+        world
+            .spawn((
+                Standing {
+                    faction: 0,
+                    reputation: 5,
+                    mood: 0.0,
+                },
+                Vitals {
+                    health,
+                    energy: 50.0,
+                },
+            ))
+            .id()
+    }
+
+    #[test]
+    fn a_party_dead_before_its_trades_reactions_gains_no_standing() {
+        let mut world = World::new();
+        world.init_resource::<EventLog>();
+        let (buyer, seller) = (party(&mut world, 80.0), party(&mut world, 0.0));
+        let trade = Event {
+            seq: 1,
+            tick: 3,
+            actor: Some(EntityId(1)),
+            target: Some(EntityId(2)),
+            cause: None,
+            correlation: None,
+            depth: 0,
+            payload: Payload::Trade {
+                buyer: 1,
+                seller: 2,
+                goods: 1,
+                price: 10,
+            },
+            handles: (Some(buyer), Some(seller)),
+        };
+        reputation(&mut world, &trade, 1);
+        let told: Vec<Option<EntityId>> = world
+            .resource::<EventLog>()
+            .pending()
+            .iter()
+            .map(|e| e.actor)
+            .collect();
+        assert_eq!(told, vec![Some(EntityId(1))], "only the living buyer");
+        assert_eq!(world.get::<Standing>(buyer).unwrap().reputation, 6);
+        assert_eq!(world.get::<Standing>(seller).unwrap().reputation, 5);
+    }
 }
