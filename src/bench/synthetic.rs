@@ -84,6 +84,7 @@ pub fn scenario(population: u32, seed: u64) -> Scenario {
         reactions: None,
         policies: None,
         narrative: None,
+        director: None,
         clients: None,
         actors: Vec::new(),
         faults: Vec::new(),

@@ -3,6 +3,7 @@
 //! does. What the scenario may require, and its checks at load time, are
 //! the scenario format's (`core::scenario::checks`); this is the judging.
 
+pub mod director;
 mod judge;
 mod measure;
 pub mod narrative;

@@ -79,6 +79,9 @@ pub struct NarrativeReport {
     /// Whether the store was read (the fields above it are meaningful).
     #[serde(default)]
     pub checked: bool,
+    /// Each zone under the director (empty without one).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub director: Vec<super::director::ZoneDirection>,
 }
 
 impl NarrativeReport {
@@ -109,6 +112,7 @@ impl NarrativeReport {
             r.live_findings = live.count;
             r.first_live_finding = live.first.clone();
         }
+        r.director = super::director::zones(world);
         if let Some(z) = world.get_resource::<ZoneChronicle>() {
             r.headlines_dropped = z.dropped;
             r.gazettes = z.gazettes;

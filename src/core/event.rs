@@ -65,10 +65,12 @@ pub enum EventKind {
     GoalEnded,
     /// A zone's periodic gazette: what happened there lately.
     Gazette,
+    /// The director decided for a zone (a state change, or a raid).
+    Director,
 }
 
 /// Every event kind's name, in `EventKind` order.
-pub const EVENT_KINDS: [&str; 29] = [
+pub const EVENT_KINDS: [&str; 30] = [
     "spawn",
     "birth",
     "death",
@@ -98,10 +100,11 @@ pub const EVENT_KINDS: [&str; 29] = [
     "goal_adopted",
     "goal_ended",
     "gazette",
+    "director",
 ];
 
 impl EventKind {
-    pub const ALL: [EventKind; 29] = [
+    pub const ALL: [EventKind; 30] = [
         EventKind::Spawn,
         EventKind::Birth,
         EventKind::Death,
@@ -131,6 +134,7 @@ impl EventKind {
         EventKind::GoalAdopted,
         EventKind::GoalEnded,
         EventKind::Gazette,
+        EventKind::Director,
     ];
 
     pub fn as_str(self) -> &'static str {

@@ -116,6 +116,8 @@ pub enum NarrateStep {
     Beats,
     /// Small acts fold into chronicles; zones print their gazettes.
     Chronicle,
+    /// Zones' tension moves; the director decides for them.
+    Direct,
 }
 
 /// The Record stage (also tick 0's, in `PostStartup`).
@@ -220,6 +222,7 @@ pub fn configure(app: &mut App) {
             NarrateStep::Goals,
             NarrateStep::Beats,
             NarrateStep::Chronicle,
+            NarrateStep::Direct,
         )
             .chain()
             .in_set(TickSet::Narrate),

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::agent::story::{GoalKind, GoalOutcome};
 use crate::core::event::EventKind;
+use crate::core::scenario::director::{DirectorAct, DirectorState};
 use crate::core::stat7::Horizon;
 
 /// Why an agent died.
@@ -197,6 +198,24 @@ pub enum Payload {
         departures: u32,
         feuds: u32,
     },
+    /// The director's decision for a zone: the state it is in after it,
+    /// what it did, the zone's tension and band, and the raid points it had
+    /// (`monsters` sent, for a raid).
+    Director {
+        zone: u16,
+        state: DirectorState,
+        act: DirectorAct,
+        tension: f32,
+        low: f32,
+        high: f32,
+        budget: f32,
+        #[serde(default, skip_serializing_if = "is_zero")]
+        monsters: u16,
+    },
+}
+
+fn is_zero(n: &u16) -> bool {
+    *n == 0
 }
 
 impl Payload {
@@ -232,6 +251,7 @@ impl Payload {
             Payload::GoalAdopted { .. } => EventKind::GoalAdopted,
             Payload::GoalEnded { .. } => EventKind::GoalEnded,
             Payload::Gazette { .. } => EventKind::Gazette,
+            Payload::Director { .. } => EventKind::Director,
         }
     }
 

@@ -117,6 +117,7 @@ pub(super) fn login(
             parent: EntityId(0),
             busy_until: 0,
             parents: None,
+            heading: None,
         },
     );
     commands.entity(entity).insert(Piloted { session });

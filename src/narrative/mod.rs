@@ -9,7 +9,10 @@
 //! - [`beats`]: each event the pack names becomes a `beat` of the agent
 //!   whose moment it is, citing the event it tells;
 //! - [`chronicle`]: small acts fold into tallies, zones keep headlines and
-//!   print gazettes; [`watch`] runs the story's cheap checks live.
+//!   print gazettes; [`watch`] runs the story's cheap checks live;
+//! - [`director`]: each zone's [`tension`] kept in its band by a four-state
+//!   machine that raids the zone when it is too calm (scenarios with a
+//!   `director:` section).
 //!
 //! Beats are facts; their text is made only when they are read, by
 //! [`render`]: a pure function of a grammar (`assets/narrative/grammar.ron`),
@@ -22,8 +25,10 @@ mod arcs;
 mod beats;
 mod chronicle;
 pub mod cost;
+pub mod director;
 mod goals;
 pub mod render;
+pub mod tension;
 mod tick;
 mod watch;
 
@@ -36,10 +41,12 @@ pub use watch::LiveFindings;
 
 use crate::core::NarrateStep;
 use crate::core::scenario::NarrativePack;
+use crate::core::scenario::director::{DirectorSpec, RaidOrders};
 
-/// Runs Warbler with `pack`.
+/// Runs Warbler with `pack`, and the scenario's director if it has one.
 pub struct NarrativePlugin {
     pub pack: NarrativePack,
+    pub director: Option<DirectorSpec>,
 }
 
 impl Plugin for NarrativePlugin {
@@ -51,7 +58,15 @@ impl Plugin for NarrativePlugin {
             .init_resource::<GoalBook>()
             .init_resource::<GoalActs>()
             .init_resource::<cost::NarrateCost>()
-            .init_resource::<LiveFindings>();
+            .init_resource::<LiveFindings>()
+            .init_resource::<RaidOrders>();
+        if let Some(spec) = &self.director {
+            // Its own switch: a run may direct its zones without telling.
+            app.insert_resource(director::Director(spec.clone()))
+                .init_resource::<director::DirectorBook>()
+                .init_resource::<tension::ZoneTension>()
+                .add_systems(FixedUpdate, director::direct.in_set(NarrateStep::Direct));
+        }
         if !self.pack.on {
             return;
         }

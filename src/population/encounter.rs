@@ -243,6 +243,7 @@ impl Meeting<'_, '_, '_, '_, '_, '_> {
             parent: *a.id,
             busy_until: 0,
             parents: Some((*a.traits, *b.traits)),
+            heading: None,
         };
         let mut reg = Registry {
             next_id: &mut books.next_id,

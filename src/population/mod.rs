@@ -11,6 +11,7 @@ mod encounter;
 mod life;
 mod motion;
 pub mod params;
+mod raid;
 mod spawn;
 
 use bevy::prelude::*;
@@ -35,6 +36,7 @@ impl Plugin for PopulationPlugin {
         app.insert_resource(SimParams::from_scenario(&self.scenario))
             .insert_resource(SpawnPlan::from_scenario(&self.scenario))
             .init_resource::<Census>()
+            .init_resource::<crate::core::scenario::director::RaidOrders>()
             .init_resource::<ActionTally>()
             .init_resource::<TickCounters>()
             .init_resource::<NextId>()

@@ -14,6 +14,7 @@ use crate::core::agent::intent::Target;
 use crate::core::agent::kinds::{Activity, AgentKind, Archetype};
 use crate::core::agent::story::{Chronicle, LifeArc, Pursuit, Traits};
 use crate::core::rng::{Draw, WorldRng, entity_rng};
+use crate::core::scenario::director::RaidOrders;
 use crate::core::scenario::{GroupSpec, Scenario};
 use crate::core::{RunSeed, SimClock};
 use crate::events::{EventLog, Payload};
@@ -34,6 +35,9 @@ pub struct Newcomer {
     pub busy_until: u64,
     /// The parents' traits, for the born (the spawned get their own).
     pub parents: Option<(Traits, Traits)>,
+    /// Where it travels from the start (a raider heads for its zone's
+    /// point of interest until `busy_until`); none: it decides at once.
+    pub heading: Option<Vec2>,
 }
 
 /// The shared bookkeeping every spawn touches.
@@ -67,8 +71,8 @@ pub fn spawn_agent(commands: &mut Commands, reg: &mut Registry, n: Newcomer) -> 
             kind: Kind(n.kind),
             position: Position(n.pos),
             motion: Motion {
-                target: n.pos,
-                moving: false,
+                target: n.heading.unwrap_or(n.pos),
+                moving: n.heading.is_some(),
             },
             vitals: Vitals {
                 health: 100.0,
@@ -86,7 +90,10 @@ pub fn spawn_agent(commands: &mut Commands, reg: &mut Registry, n: Newcomer) -> 
             relations: Relations::default(),
             life,
             behaviour: Behaviour {
-                activity: Activity::Idle,
+                activity: match n.heading {
+                    Some(_) => Activity::Travel,
+                    None => Activity::Idle,
+                },
                 since: n.born.max(0) as u64,
                 until: n.busy_until,
                 with: None,
@@ -112,7 +119,7 @@ fn random_point(rng: &mut WorldRng, zones: &Zones, zone: Option<&Zone>) -> Vec2 
 }
 
 /// Lifespan (NPCs) or session length (players) of a newcomer, in ticks.
-fn life_length(rng: &mut WorldRng, params: &SimParams, kind: AgentKind) -> i64 {
+pub(super) fn life_length(rng: &mut WorldRng, params: &SimParams, kind: AgentKind) -> i64 {
     let range = if kind.is_player() {
         params.session_ticks
     } else {
@@ -126,15 +133,15 @@ fn life_length(rng: &mut WorldRng, params: &SimParams, kind: AgentKind) -> i64 {
     scaled_lifespan(rng.between(range.0, range.1), scale)
 }
 
-struct Spawner<'w, 's, 'a> {
-    commands: Commands<'w, 's>,
-    reg: Registry<'a>,
-    log: &'a mut EventLog,
-    rng: &'a mut WorldRng,
-    zones: &'a Zones,
-    params: &'a SimParams,
-    counters: &'a mut TickCounters,
-    tick: i64,
+pub(super) struct Spawner<'w, 's, 'a> {
+    pub(super) commands: Commands<'w, 's>,
+    pub(super) reg: Registry<'a>,
+    pub(super) log: &'a mut EventLog,
+    pub(super) rng: &'a mut WorldRng,
+    pub(super) zones: &'a Zones,
+    pub(super) params: &'a SimParams,
+    pub(super) counters: &'a mut TickCounters,
+    pub(super) tick: i64,
 }
 
 impl Spawner<'_, '_, '_> {
@@ -181,6 +188,7 @@ impl Spawner<'_, '_, '_> {
                         0
                     },
                     parents: None,
+                    heading: None,
                 },
             );
             announce_arrival(
@@ -205,6 +213,18 @@ pub fn announce_arrival(
     pos: Vec2,
     wealth: u64,
 ) {
+    announce_caused(log, counters, who, (kind, pos, wealth), None);
+}
+
+/// [`announce_arrival`] of a newcomer something brought (a raider, the
+/// director's decision).
+pub(super) fn announce_caused(
+    log: &mut EventLog,
+    counters: &mut TickCounters,
+    who: Target,
+    (kind, pos, wealth): (AgentKind, Vec2, u64),
+    cause: Option<crate::events::Cause>,
+) {
     log.emit(
         Payload::Spawn {
             agent: kind.name(),
@@ -214,7 +234,7 @@ pub fn announce_arrival(
         },
         Some(who),
         None,
-        None,
+        cause,
     );
     counters.arrivals += 1;
     counters.wealth_minted += wealth;
@@ -261,6 +281,7 @@ pub(super) struct SpawnParams<'w, 's> {
     plan: ResMut<'w, SpawnPlan>,
     index: ResMut<'w, EntityIndex>,
     log: ResMut<'w, EventLog>,
+    raids: ResMut<'w, RaidOrders>,
 }
 
 impl SpawnParams<'_, '_> {
@@ -307,7 +328,11 @@ pub(super) fn spawn_initial(mut p: SpawnParams) {
 /// scenario's rates up to their caps.
 pub(super) fn arrivals(mut p: SpawnParams) {
     let tick = p.clock.tick;
+    let raids = std::mem::take(&mut p.raids.0);
     p.with(|s, plan, players, monsters| {
+        for order in raids {
+            super::raid::raid(s, order);
+        }
         let due = plan.waves.partition_point(|w| w.tick < tick);
         let end = plan.waves.partition_point(|w| w.tick <= tick);
         for w in &plan.waves[due..end] {

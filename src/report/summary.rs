@@ -129,6 +129,19 @@ pub fn summary_table(r: &Report) -> String {
                 n.goals_active
             ),
         ));
+        if !n.director.is_empty() {
+            let zones: Vec<String> = n
+                .director
+                .iter()
+                .map(|z| {
+                    format!(
+                        "{} {:.0}% in band ({}..{}), {} raids",
+                        z.zone, z.time_in_band, z.low, z.high, z.raids
+                    )
+                })
+                .collect();
+            rows.push(("director".into(), zones.join("; ")));
+        }
     }
     rows.push(("wall time".into(), format!("{:.2} s", r.wall_secs)));
     rows.push(("peak memory".into(), mib(r.peak_rss_bytes)));

@@ -92,6 +92,7 @@ pub fn assemble(scenario: &Scenario, config: &RunConfig, sink: Option<StoreSink>
         },
         NarrativePlugin {
             pack: scenario.narrative_pack(),
+            director: scenario.director.clone(),
         },
     ));
     if let Some(sink) = sink {

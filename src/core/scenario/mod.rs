@@ -17,6 +17,7 @@ mod actors_valid;
 pub mod checks;
 mod checks_valid;
 mod clients;
+pub mod director;
 mod faults;
 mod faults_valid;
 pub mod goals;

@@ -40,6 +40,9 @@ pub struct Scenario {
     /// Replaces the shipped narrative pack (`assets/narrative/pack.ron`).
     #[serde(default)]
     pub narrative: Option<NarrativePack>,
+    /// A director that keeps each zone's tension in its band (absent: none).
+    #[serde(default)]
+    pub director: Option<super::director::DirectorSpec>,
     /// Connected clients: the run serves the world (on loopback, ephemeral
     /// ports) and this many real WebSocket players assault it.
     #[serde(default)]

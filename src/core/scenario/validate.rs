@@ -173,6 +173,11 @@ pub fn check(s: &Scenario) -> Result<(), Problem> {
     {
         return problem(format!("narrative.{at}"), message);
     }
+    if let Some(d) = &s.director
+        && let Err((at, message)) = d.check()
+    {
+        return problem(format!("director.{at}"), message);
+    }
     if let Some(c) = &s.clients {
         clients(c)?;
     }

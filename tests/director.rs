@@ -1,0 +1,137 @@
+//! The director through the real binary on `scenarios/valley.ron`: its
+//! decisions are `director` events with their reasons, each raid's monsters
+//! arrive the next tick at the zone's edge citing the decision, raids on a
+//! zone keep their cooldown, the report gives every zone's time in band;
+//! switched off, it decides nothing and still measures.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use rusqlite::Connection;
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("seedsim-director-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    dir
+}
+
+/// Runs `scenario` for `ticks`; (summary, report.json, events.db).
+fn run(scenario: &Path, out: &Path, ticks: u32) -> (String, serde_json::Value, Connection) {
+    let o = Command::new(env!("CARGO_BIN_EXE_seedsim"))
+        .args(["run", "--out"])
+        .arg(out)
+        .args(["--ticks", &ticks.to_string()])
+        .arg(scenario)
+        .output()
+        .expect("seedsim runs");
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{text}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let report = std::fs::read_to_string(out.join("report.json")).expect("report");
+    let report = serde_json::from_str(&report).expect("report parses");
+    let conn = Connection::open(out.join("events.db")).expect("store opens");
+    (text, report, conn)
+}
+
+fn valley() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/valley.ron")
+}
+
+#[test]
+fn the_director_raids_a_quiet_zone_and_every_raid_is_explained() {
+    let dir = scratch("on");
+    let (text, report, conn) = run(&valley(), &dir.join("run"), 800);
+    assert!(
+        text.contains("director") && text.contains("in band"),
+        "{text}"
+    );
+    let zones = report["narrative"]["director"].as_array().expect("zones");
+    assert_eq!(zones.len(), 3, "{zones:?}");
+    for z in zones {
+        let share = z["time_in_band"].as_f64().expect("measured");
+        assert!((0.0..=100.0).contains(&share), "{z}");
+    }
+    let mut stmt = conn
+        .prepare(
+            "SELECT seq, tick, cause, json_extract(payload, '$.zone'), json_extract(payload, '$.monsters')
+             FROM events WHERE kind = 'director' AND json_extract(payload, '$.act') = 'raid' ORDER BY seq",
+        )
+        .expect("query");
+    let raids: Vec<(i64, i64, Option<i64>, i64, i64)> = stmt
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .expect("raids")
+        .map(|r| r.expect("row"))
+        .collect();
+    assert!(raids.len() >= 2, "the quiet valley is raided: {raids:?}");
+    let mut last: std::collections::BTreeMap<i64, i64> = Default::default();
+    for (seq, tick, cause, zone, monsters) in &raids {
+        assert!((1..=12).contains(monsters), "within its cap: {monsters}");
+        if let Some(c) = cause {
+            assert!(c < seq, "a decision cites an earlier event");
+        }
+        if let Some(before) = last.insert(*zone, *tick) {
+            assert!(
+                tick - before >= 200,
+                "cooldown kept in zone {zone}: {before} then {tick}"
+            );
+        }
+        // Its monsters arrive the next tick, citing it, on the edge of the
+        // valley (30..190 x 60..240) when it was the valley they raided.
+        let edge = if *zone == 1 {
+            "(json_extract(payload, '$.x') IN (30.0, 190.0) OR json_extract(payload, '$.y') IN (60.0, 240.0))"
+        } else {
+            "1"
+        };
+        let (arrived, at_edge): (i64, i64) = conn
+            .query_row(
+                &format!(
+                    "SELECT count(*), sum(json_extract(payload, '$.agent') = 'monster' AND {edge})
+                     FROM events WHERE kind = 'spawn' AND cause = ?1 AND tick = ?2"
+                ),
+                [*seq, tick + 1],
+                |r| Ok((r.get(0)?, r.get::<_, Option<i64>>(1)?.unwrap_or(0))),
+            )
+            .expect("spawns");
+        assert_eq!(arrived, *monsters, "raid #{seq}");
+        assert_eq!(at_edge, *monsters);
+    }
+    let unexplained: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM events WHERE kind = 'director' AND json_extract(payload, '$.tension') IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .expect("query");
+    assert_eq!(unexplained, 0, "every decision names its tension");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn switched_off_the_director_decides_nothing_and_still_measures() {
+    let dir = scratch("off");
+    let text = std::fs::read_to_string(valley()).expect("valley");
+    let off = text.replace("    director: (\n", "    director: (\n        on: false,\n");
+    assert_ne!(off, text);
+    let path = dir.join("valley-off.ron");
+    std::fs::write(&path, off).expect("write");
+    let (_, report, conn) = run(&path, &dir.join("run"), 400);
+    let decisions: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM events WHERE kind = 'director'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("query");
+    assert_eq!(decisions, 0);
+    let zones = report["narrative"]["director"].as_array().expect("zones");
+    assert_eq!(zones.len(), 3);
+    assert!(zones.iter().all(|z| z["raids"] == 0), "{zones:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
