@@ -4,7 +4,8 @@
 //! zone relax, build up again — each state held its least ticks. In
 //! build-up, a zone below the middle of its band is raided: monsters
 //! bought with points from its people and coins (the first raids ramped),
-//! no sooner than a cooldown after the last, at most `max_actions` a tick.
+//! no sooner than a cooldown after the last, at most `max_actions` a tick;
+//! when the peak has been held, its raiders withdraw as it fades.
 //! Every decision is a `director` event naming the zone, its tension, band
 //! and points, citing the event that last raised the tension; a raid is
 //! carried out by the population at the next tick's Input. Switched off
@@ -184,7 +185,11 @@ fn direct_zones(
         let (act, monsters) = match d {
             Decision::Shift(state) => {
                 (m.state, m.since, m.shifts) = (state, now, m.shifts + 1);
-                (DirectorAct::Shift, 0)
+                // The peak is held long enough: the raiders go home.
+                match state {
+                    DirectorState::Fade if m.raids > 0 => (DirectorAct::Withdraw, 0),
+                    _ => (DirectorAct::Shift, 0),
+                }
             }
             Decision::Raid { monsters } => {
                 (m.last_raid, m.raids) = (Some(now), m.raids + 1);
@@ -202,12 +207,18 @@ fn direct_zones(
             monsters,
         };
         let seq = log.emit_ids(payload, None, None, tension.trigger[i]);
-        if act == DirectorAct::Raid {
-            orders.0.push(RaidOrder {
-                zone: zone.id.0,
+        let zone = zone.id.0;
+        match act {
+            DirectorAct::Raid => orders.0.push(RaidOrder::Send {
+                zone,
                 monsters,
                 decision: seq,
-            });
+            }),
+            DirectorAct::Withdraw => orders.0.push(RaidOrder::Withdraw {
+                zone,
+                decision: seq,
+            }),
+            DirectorAct::Shift => {}
         }
     }
 }

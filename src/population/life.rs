@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use bevy::prelude::*;
 
 use super::census::{Census, EntityIndex, TickCounters};
+use super::raid::Raider;
 use crate::core::SimClock;
 use crate::core::agent::components::{EntityId, Kind, Life, Position, Purse, Vitals};
 use crate::core::agent::intent::Target;
@@ -99,7 +100,7 @@ impl Graveyard {
 
 /// Apply: NPCs whose time has come die (a death event; reactions decide
 /// what becomes of what they leave); players whose session is over log out
-/// and leave with their coins. Agents killed earlier are skipped.
+/// and raiders whose raid is over withdraw, leaving with their coins. Agents killed earlier are skipped.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn end_lives(
     mut commands: Commands,
@@ -111,17 +112,18 @@ pub(super) fn end_lives(
     mut graveyard: ResMut<Graveyard>,
     mut log: ResMut<EventLog>,
     zones: Res<Zones>,
-    mut agents: Query<(&Kind, &Purse, &Life, &Position, &mut Vitals)>,
+    mut agents: Query<(&Kind, &Purse, &Life, &Position, &mut Vitals, Has<Raider>)>,
 ) {
     for (id, entity) in calendar.take_due(clock.tick as i64) {
-        let Ok((kind, purse, life, pos, mut vitals)) = agents.get_mut(entity) else {
+        let Ok((kind, purse, life, pos, mut vitals, raider)) = agents.get_mut(entity) else {
             continue;
         };
         if !vitals.alive() {
             continue;
         }
         let me = Some(Target { id, entity });
-        if kind.0.is_player() {
+        // Players log out; raiders withdraw when their raid is over.
+        if kind.0.is_player() || raider {
             log.emit(
                 Payload::Departure {
                     wealth: purse.wealth,

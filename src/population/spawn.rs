@@ -14,7 +14,7 @@ use crate::core::agent::intent::Target;
 use crate::core::agent::kinds::{Activity, AgentKind, Archetype};
 use crate::core::agent::story::{Chronicle, LifeArc, Pursuit, Traits};
 use crate::core::rng::{Draw, WorldRng, entity_rng};
-use crate::core::scenario::director::RaidOrders;
+use crate::core::scenario::director::{RaidOrder, RaidOrders};
 use crate::core::scenario::{GroupSpec, Scenario};
 use crate::core::{RunSeed, SimClock};
 use crate::events::{EventLog, Payload};
@@ -119,7 +119,7 @@ fn random_point(rng: &mut WorldRng, zones: &Zones, zone: Option<&Zone>) -> Vec2 
 }
 
 /// Lifespan (NPCs) or session length (players) of a newcomer, in ticks.
-pub(super) fn life_length(rng: &mut WorldRng, params: &SimParams, kind: AgentKind) -> i64 {
+fn life_length(rng: &mut WorldRng, params: &SimParams, kind: AgentKind) -> i64 {
     let range = if kind.is_player() {
         params.session_ticks
     } else {
@@ -268,20 +268,21 @@ impl SpawnPlan {
 
 #[derive(bevy::ecs::system::SystemParam)]
 pub(super) struct SpawnParams<'w, 's> {
-    commands: Commands<'w, 's>,
+    pub(super) commands: Commands<'w, 's>,
     next_id: ResMut<'w, NextId>,
-    census: ResMut<'w, Census>,
+    pub(super) census: ResMut<'w, Census>,
     calendar: ResMut<'w, Calendar>,
-    counters: ResMut<'w, TickCounters>,
+    pub(super) counters: ResMut<'w, TickCounters>,
     rng: ResMut<'w, WorldRng>,
     zones: Res<'w, Zones>,
     params: Res<'w, SimParams>,
     seed: Res<'w, RunSeed>,
     clock: Res<'w, SimClock>,
     plan: ResMut<'w, SpawnPlan>,
-    index: ResMut<'w, EntityIndex>,
-    log: ResMut<'w, EventLog>,
+    pub(super) index: ResMut<'w, EntityIndex>,
+    pub(super) log: ResMut<'w, EventLog>,
     raids: ResMut<'w, RaidOrders>,
+    pub(super) raiders: Query<'w, 's, super::raid::RaiderFacts>,
 }
 
 impl SpawnParams<'_, '_> {
@@ -329,9 +330,21 @@ pub(super) fn spawn_initial(mut p: SpawnParams) {
 pub(super) fn arrivals(mut p: SpawnParams) {
     let tick = p.clock.tick;
     let raids = std::mem::take(&mut p.raids.0);
+    for order in &raids {
+        if let RaidOrder::Withdraw { zone, decision } = *order {
+            super::raid::withdraw(&mut p, zone, decision);
+        }
+    }
     p.with(|s, plan, players, monsters| {
         for order in raids {
-            super::raid::raid(s, order);
+            if let RaidOrder::Send {
+                zone,
+                monsters,
+                decision,
+            } = order
+            {
+                super::raid::raid(s, zone, monsters, decision);
+            }
         }
         let due = plan.waves.partition_point(|w| w.tick < tick);
         let end = plan.waves.partition_point(|w| w.tick <= tick);

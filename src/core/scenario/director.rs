@@ -260,6 +260,9 @@ pub enum DirectorAct {
     /// Monsters sent to the zone: they arrive at its edge next tick and
     /// head for its point of interest.
     Raid,
+    /// The peak is over: the zone's raiders withdraw (with the shift to
+    /// `fade`).
+    Withdraw,
 }
 
 impl DirectorAct {
@@ -267,20 +270,28 @@ impl DirectorAct {
         match self {
             DirectorAct::Shift => "shift",
             DirectorAct::Raid => "raid",
+            DirectorAct::Withdraw => "withdraw",
         }
     }
 }
 
 /// Raids the director ordered in Narrate, carried out at the next tick's
-/// Input (the population spawns the monsters): the only way the director
-/// touches the world, so the tick's order stays written in one place.
+/// Input (the population spawns or withdraws the monsters): the only way
+/// the director touches the world, so the tick's order stays written in
+/// one place.
 #[derive(bevy::prelude::Resource, Debug, Default)]
 pub struct RaidOrders(pub Vec<RaidOrder>);
 
+/// One order; `decision` is the seq of the director's decision, which the
+/// raiders' spawns or departures cite.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct RaidOrder {
-    pub zone: u16,
-    pub monsters: u16,
-    /// The seq of the director's decision (the monsters' spawns cite it).
-    pub decision: u64,
+pub enum RaidOrder {
+    /// Monsters arrive at the zone's edge and head for its point of interest.
+    Send {
+        zone: u16,
+        monsters: u16,
+        decision: u64,
+    },
+    /// The zone's raiders still there leave (the peak is over).
+    Withdraw { zone: u16, decision: u64 },
 }
