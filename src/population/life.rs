@@ -98,6 +98,16 @@ impl Graveyard {
     }
 }
 
+/// What ending a life reads and writes of the agent.
+type Ending = (
+    &'static Kind,
+    &'static Purse,
+    &'static Life,
+    &'static Position,
+    &'static mut Vitals,
+    Has<Raider>,
+);
+
 /// Apply: NPCs whose time has come die (a death event; reactions decide
 /// what becomes of what they leave); players whose session is over log out
 /// and raiders whose raid is over withdraw, leaving with their coins. Agents killed earlier are skipped.
@@ -112,7 +122,7 @@ pub(super) fn end_lives(
     mut graveyard: ResMut<Graveyard>,
     mut log: ResMut<EventLog>,
     zones: Res<Zones>,
-    mut agents: Query<(&Kind, &Purse, &Life, &Position, &mut Vitals, Has<Raider>)>,
+    mut agents: Query<Ending>,
 ) {
     for (id, entity) in calendar.take_due(clock.tick as i64) {
         let Ok((kind, purse, life, pos, mut vitals, raider)) = agents.get_mut(entity) else {
