@@ -138,6 +138,16 @@ fn every_payload() -> Vec<Payload> {
             departures: 5,
             feuds: 1,
         },
+        Payload::Director {
+            zone: 1,
+            state: crate::core::scenario::director::DirectorState::BuildUp,
+            act: crate::core::scenario::director::DirectorAct::Raid,
+            tension: 2.5,
+            low: 3.0,
+            high: 30.0,
+            budget: 12.25,
+            monsters: 2,
+        },
     ]
 }
 
