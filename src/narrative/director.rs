@@ -174,6 +174,9 @@ fn direct_zones(
         if acts >= spec.max_actions {
             break;
         }
+        if !spec.zones.is_empty() && !spec.zones.contains(&zone.name) {
+            continue;
+        }
         let m = book.zones[i];
         let (t, band) = (tension.level[i], tension.band(i));
         let points = budget(spec, &m, ledger.population[i], ledger.treasury[i]);

@@ -19,6 +19,10 @@ pub struct DirectorSpec {
     /// baseline a director is judged against) but nothing is decided.
     #[serde(default = "yes")]
     pub on: bool,
+    /// The zones it directs, by name (empty: every zone). Tension and time
+    /// in band are measured in every zone.
+    #[serde(default)]
+    pub zones: Vec<String>,
     /// Ticks between two looks at the zones.
     #[serde(default = "every")]
     pub every: u32,

@@ -173,10 +173,18 @@ pub fn check(s: &Scenario) -> Result<(), Problem> {
     {
         return problem(format!("narrative.{at}"), message);
     }
-    if let Some(d) = &s.director
-        && let Err((at, message)) = d.check()
-    {
-        return problem(format!("director.{at}"), message);
+    if let Some(d) = &s.director {
+        if let Err((at, message)) = d.check() {
+            return problem(format!("director.{at}"), message);
+        }
+        for (i, name) in d.zones.iter().enumerate() {
+            if !s.zones.iter().any(|z| &z.name == name) {
+                return problem(
+                    format!("director.zones[{i}]"),
+                    format!("no zone named {name:?}"),
+                );
+            }
+        }
     }
     if let Some(c) = &s.clients {
         clients(c)?;
