@@ -38,6 +38,23 @@ fn run(scenario: &Path, out: &Path, ticks: u32) -> (String, serde_json::Value, C
     (text, report, conn)
 }
 
+/// `seedsim story <db> --director [--json]`'s output; it must succeed.
+fn story_director(db: &Path, json: bool) -> String {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_seedsim"));
+    cmd.arg("story").arg(db).arg("--director");
+    if json {
+        cmd.arg("--json");
+    }
+    let o = cmd.output().expect("seedsim story runs");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
 fn valley() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/valley.ron")
 }
@@ -122,6 +139,33 @@ fn the_director_raids_a_quiet_zone_and_every_raid_is_explained() {
         .expect("withdrawals");
     assert!(withdrawn > 0, "some raiders were called off");
     assert_eq!(strangers, 0, "only raiders withdraw");
+    // `story --director` tells the same decisions from the file alone.
+    let db = dir.join("run").join("events.db");
+    let told = story_director(&db, true);
+    let told: serde_json::Value = serde_json::from_str(&told).expect("JSON");
+    let valley = told
+        .as_array()
+        .expect("zones")
+        .iter()
+        .find(|z| z["name"] == "valley")
+        .expect("the valley's decisions");
+    let reported = zones
+        .iter()
+        .find(|z| z["zone"] == "valley")
+        .expect("valley");
+    assert_eq!(valley["raids"], reported["raids"], "{valley}");
+    let seqs: Vec<u64> = valley["decisions"]
+        .as_array()
+        .expect("decisions")
+        .iter()
+        .map(|d| d["seq"].as_u64().expect("seq"))
+        .collect();
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "in order");
+    let text = story_director(&db, false);
+    assert!(
+        text.contains("zone valley:") && text.contains("raid 6 monsters"),
+        "{text}"
+    );
     let unexplained: i64 = conn
         .query_row(
             "SELECT count(*) FROM events WHERE kind = 'director' AND json_extract(payload, '$.tension') IS NULL",
@@ -153,6 +197,8 @@ fn switched_off_the_director_decides_nothing_and_still_measures() {
     let zones = report["narrative"]["director"].as_array().expect("zones");
     assert_eq!(zones.len(), 3);
     assert!(zones.iter().all(|z| z["raids"] == 0), "{zones:?}");
+    let text = story_director(&dir.join("run").join("events.db"), false);
+    assert!(text.contains("no director decisions"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -12,6 +12,7 @@ mod run;
 mod serve;
 mod store_cmds;
 mod story;
+mod story_director;
 mod story_lint;
 mod test_cmd;
 mod values;

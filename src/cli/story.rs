@@ -1,5 +1,5 @@
-//! `seedsim story <events.db> --entity ID | --top N | --all | --check
-//! [--json]`: the lives a stored run tells (see [`crate::store::story`]),
+//! `seedsim story <events.db> --entity ID | --top N | --all | --zone NAME |
+//! --director | --check [--json]`: the lives a stored run tells (see [`crate::store::story`]),
 //! each line with its tick and the seq of the event it tells, for
 //! `seedsim events --chain SEQ`; or the story's consistency check
 //! ([`crate::store::consistency`]), which fails (exit 1) on any finding.
@@ -38,6 +38,9 @@ pub struct StoryArgs {
     /// Check the story's consistency instead: exit 1 on any finding.
     #[arg(long, group = "what")]
     pub check: bool,
+    /// The director's decisions, zone by zone, each with its reasons.
+    #[arg(long, group = "what")]
+    pub director: bool,
     /// JSON (one object per life) instead of text.
     #[arg(long)]
     pub json: bool,
@@ -55,9 +58,12 @@ pub fn story_cmd(args: &StoryArgs) -> ExitCode {
         && args.top.is_none()
         && !args.all
         && !args.check
+        && !args.director
         && args.zone.is_none()
     {
-        eprintln!("error: say which lives: --entity ID, --top N, --all, --zone NAME or --check");
+        eprintln!(
+            "error: say which lives: --entity ID, --top N, --all, --zone NAME, --director or --check"
+        );
         return ExitCode::from(EXIT_INVALID);
     }
     let conn = match open_read_only(&args.db) {
@@ -72,6 +78,9 @@ pub fn story_cmd(args: &StoryArgs) -> ExitCode {
     }
     if let Some(zone) = &args.zone {
         return zone_cmd(&conn, zone, args.json);
+    }
+    if args.director {
+        return super::story_director::director_cmd(&conn, args.json);
     }
     let who: Vec<u64> = match (args.entity, args.top) {
         (Some(id), _) => vec![id],
@@ -232,7 +241,7 @@ fn check(conn: &rusqlite::Connection, json: bool) -> ExitCode {
     }
 }
 
-fn failed(e: &dyn std::fmt::Display) -> ExitCode {
+pub(super) fn failed(e: &dyn std::fmt::Display) -> ExitCode {
     eprintln!("error: reading the story failed: {e}");
     ExitCode::from(EXIT_FAILED)
 }

@@ -7,6 +7,7 @@
 //! mid-run and [`reopen`]s it to carry on the same chain.
 
 pub mod consistency;
+pub mod director_story;
 pub mod query;
 pub mod recording;
 pub mod reopen;
