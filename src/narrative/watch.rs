@@ -46,7 +46,18 @@ pub(super) fn watch_and_close(
 
 fn watch(log: &EventLog, book: &GoalBook, mut found: ResMut<LiveFindings>) {
     let mut died: BTreeMap<u64, u64> = BTreeMap::new();
-    for ev in log.pending() {
+    let pending = log.pending();
+    // The effect of an agent's own act struck before its death this tick
+    // (a blow dealt just before a cataclysm) is not a new act.
+    let unfolding = |ev: &crate::events::Event, actor, death| {
+        ev.cause.is_some_and(|c| {
+            c < death
+                && pending
+                    .binary_search_by_key(&c, |e| e.seq)
+                    .is_ok_and(|i| pending[i].actor == Some(actor))
+        })
+    };
+    for ev in pending {
         let narrated = matches!(
             ev.payload,
             Payload::Beat { .. }
@@ -64,7 +75,7 @@ fn watch(log: &EventLog, book: &GoalBook, mut found: ResMut<LiveFindings>) {
         let Some(actor) = ev.actor else { continue };
         if let Some(&death) = died.get(&actor.0) {
             let follows = ev.cause.is_some_and(|c| c <= death);
-            let acting = !narrated && ev.cause != Some(death);
+            let acting = !narrated && ev.cause != Some(death) && !unfolding(ev, actor, death);
             if acting || (narrated && !follows) {
                 found.add(ev.seq, || {
                     format!("agent {} after its death at seq {death}", actor.0)
@@ -145,5 +156,40 @@ mod tests {
         let found = world.resource::<LiveFindings>();
         assert_eq!(found.count, 2, "{found:?}");
         assert_eq!(found.first.as_ref().map(|f| f.0), Some(chat));
+    }
+
+    #[test]
+    fn the_effect_of_a_blow_struck_before_death_is_not_the_dead_acting() {
+        let mut world = World::new();
+        world.init_resource::<GoalBook>();
+        world.init_resource::<LiveFindings>();
+        let mut log = EventLog::default();
+        let (me, foe) = (Some(EntityId(7)), Some(EntityId(8)));
+        let cause = |seq| crate::events::Cause {
+            seq,
+            depth: 0,
+            correlation: None,
+        };
+        let mine = log.emit_ids(Payload::Attack { damage: 5 }, me, foe, None);
+        let theirs = log.emit_ids(Payload::Attack { damage: 5 }, foe, me, None);
+        let death = Payload::Death {
+            cause: DeathCause::Cataclysm,
+            age: 9,
+            zone: 0,
+        };
+        log.emit_ids(death, me, None, None);
+        let blow = Payload::Damage {
+            amount: 5,
+            health: 90.0,
+        };
+        // Its own blow lands; a blow dealt in answer to the foe's is new.
+        log.emit_ids(blow.clone(), me, foe, Some(cause(mine)));
+        let answer = log.emit_ids(blow, me, foe, Some(cause(theirs)));
+        world.insert_resource(log);
+        world.init_resource::<crate::narrative::cost::NarrateCost>();
+        world.run_system_once(watch_and_close).expect("runs");
+        let found = world.resource::<LiveFindings>();
+        assert_eq!(found.count, 1, "{found:?}");
+        assert_eq!(found.first.as_ref().map(|f| f.0), Some(answer));
     }
 }

@@ -4,7 +4,8 @@
 //! seq that shows it. The hash chain proves the log was not changed after
 //! it was written; this proves what was written makes sense as a story.
 //!
-//! Classes: the dead acting (any act after its death) or narrated as alive
+//! Classes: the dead acting (any act after its death, but the effects of
+//! its own acts struck before it in the same tick) or narrated as alive
 //! (a story event after its death that does not follow from it); one agent
 //! in two places in one tick; coins from nowhere (loot picked beyond what
 //! was dropped); a beat or goal ending citing a missing or later cause;
@@ -116,6 +117,9 @@ struct Pass {
     goals: BTreeMap<u64, (u64, String)>,
     /// Seqs of every adoption ever (an ending must name one).
     adoptions: BTreeSet<u64>,
+    /// This tick's events' actors by seq (a consequence names its cause).
+    actors: BTreeMap<u64, u64>,
+    tick: u64,
 }
 
 /// Checks the story in `conn`.
@@ -139,7 +143,12 @@ impl Pass {
         self.audit.events += 1;
         let h = &row.header;
         let payload = Payload::from_json(&row.payload);
+        if h.tick != self.tick {
+            self.actors.clear();
+            self.tick = h.tick;
+        }
         if let Some(actor) = h.actor {
+            self.actors.insert(h.seq, actor);
             self.after_death(row, actor);
         }
         if matches!(row.kind.as_str(), "beat" | "goal_ended")
@@ -172,6 +181,14 @@ impl Pass {
         }
     }
 
+    /// Whether an event of `actor` after its death is the effect of its own
+    /// act struck earlier in the tick, before it died (the damage of a blow
+    /// dealt just before a cataclysm), not a new act.
+    fn unfolding(&self, h: &crate::core::event::EventHeader, actor: u64, died: u64) -> bool {
+        h.cause
+            .is_some_and(|c| c < died && self.actors.get(&c) == Some(&actor))
+    }
+
     /// Nothing acts after its death but what its death itself causes (its
     /// loot dropped, its coins inherited); the story may go on telling the
     /// dead only what follows from the death or came before it.
@@ -183,7 +200,7 @@ impl Pass {
         if row.kind == "death" {
             let message = format!("agent {actor} dies again (first at seq {died})");
             self.audit.add(Class::DeadActing, h.seq, message);
-        } else if !narrated(&row.kind) && h.cause != Some(died) {
+        } else if !narrated(&row.kind) && h.cause != Some(died) && !self.unfolding(h, actor, died) {
             let message = format!(
                 "agent {actor} acts ({}) after its death at seq {died}",
                 row.kind
