@@ -234,3 +234,41 @@ fn the_director_holds_the_quiet_valley_in_its_band_which_it_leaves_without_one()
     assert!(off.iter().all(|t| *t <= 50.0), "without: {off:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn director_assertions_judge_a_zone_and_a_bad_one_is_refused_at_load() {
+    let dir = scratch("assert");
+    let text = std::fs::read_to_string(valley()).expect("valley");
+    let failing = text.replace(
+        "measure: Raids, expect: \">= 1\"",
+        "measure: Raids, expect: \"== 0\"",
+    );
+    assert_ne!(failing, text);
+    let path = dir.join("failing.ron");
+    std::fs::write(&path, failing).expect("write");
+    let o = Command::new(env!("CARGO_BIN_EXE_seedsim"))
+        .args(["run", "--quiet", "--ticks", "400", "--out"])
+        .arg(dir.join("run"))
+        .arg(&path)
+        .output()
+        .expect("seedsim runs");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("the director raids the quiet valley"), "{out}");
+    let bad = text.replace(
+        "zone: \"valley\", measure: Raids",
+        "zone: \"atlantis\", measure: Raids",
+    );
+    let path = dir.join("bad.ron");
+    std::fs::write(&path, bad).expect("write");
+    let o = Command::new(env!("CARGO_BIN_EXE_seedsim"))
+        .args(["run", "--quiet", "--out"])
+        .arg(dir.join("bad"))
+        .arg(&path)
+        .output()
+        .expect("seedsim runs");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("no zone \"atlantis\""), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -20,6 +20,7 @@ pub struct ZoneDirection {
     pub mean_tension: f64,
     pub peak_tension: f32,
     pub raids: u32,
+    pub withdrawals: u32,
     pub shifts: u32,
     /// The state its machine ended in.
     pub state: String,
@@ -54,9 +55,46 @@ pub fn zones(world: &World) -> Vec<ZoneDirection> {
                 },
                 peak_tension: t.peak[i],
                 raids: m.raids,
+                withdrawals: m.withdrawals,
                 shifts: m.shifts,
                 state: m.state.as_str().into(),
             }
         })
         .collect()
+}
+
+/// The verdict of a director assertion on `zone`.
+pub(super) fn judge(
+    name: &str,
+    zone: &str,
+    measure: crate::core::scenario::checks::DirectorMeasure,
+    expect: &str,
+    facts: Option<&super::NarrativeReport>,
+    tick: u64,
+) -> crate::core::scenario::Verdict {
+    use crate::core::scenario::CheckKind;
+    use crate::core::scenario::checks::{Bound, DirectorMeasure};
+    let verdict = |passed, measured: String, expected| {
+        super::judge::verdict(CheckKind::Assertion, name, passed, measured, expected, tick)
+    };
+    let Ok(bound) = Bound::parse(expect) else {
+        return verdict(false, "no bound".into(), expect.to_string());
+    };
+    let Some(z) = facts.and_then(|f| f.director.iter().find(|z| z.zone == zone)) else {
+        return verdict(
+            false,
+            format!("no director facts for {zone:?}"),
+            bound.describe(),
+        );
+    };
+    let value = match measure {
+        DirectorMeasure::TimeInBand => z.time_in_band,
+        DirectorMeasure::Raids => z.raids as f64,
+        DirectorMeasure::Withdrawals => z.withdrawals as f64,
+    };
+    let shown = match measure {
+        DirectorMeasure::TimeInBand => format!("{value:.1}% in {}..{}", z.low, z.high),
+        _ => format!("{value}"),
+    };
+    verdict(bound.holds(value), shown, bound.describe())
 }

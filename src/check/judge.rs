@@ -316,6 +316,12 @@ impl Judge {
                     measure,
                     expect,
                 } => super::narrative::judge(name, *measure, expect, narrative, tick),
+                Assertion::Director {
+                    name,
+                    zone,
+                    measure,
+                    expect,
+                } => super::director::judge(name, zone, *measure, expect, narrative, tick),
                 Assertion::Memory {
                     name,
                     peak_mib,

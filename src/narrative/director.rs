@@ -35,6 +35,7 @@ pub struct ZoneMachine {
     pub since: u64,
     pub last_raid: Option<u64>,
     pub raids: u32,
+    pub withdrawals: u32,
     pub shifts: u32,
 }
 
@@ -190,7 +191,10 @@ fn direct_zones(
                 (m.state, m.since, m.shifts) = (state, now, m.shifts + 1);
                 // The peak is held long enough: the raiders go home.
                 match state {
-                    DirectorState::Fade if m.raids > 0 => (DirectorAct::Withdraw, 0),
+                    DirectorState::Fade if m.raids > 0 => {
+                        m.withdrawals += 1;
+                        (DirectorAct::Withdraw, 0)
+                    }
                     _ => (DirectorAct::Shift, 0),
                 }
             }

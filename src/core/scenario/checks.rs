@@ -184,6 +184,17 @@ pub enum NarrativeMeasure {
     Unbalanced,
 }
 
+/// What a director assertion measures in its zone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DirectorMeasure {
+    /// Percent of the ticks after the director's warm-up spent in band.
+    TimeInBand,
+    /// Raids the director sent.
+    Raids,
+    /// Raids it called off as a peak faded.
+    Withdrawals,
+}
+
 /// One named requirement on a run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -256,6 +267,13 @@ pub enum Assertion {
         measure: NarrativeMeasure,
         expect: String,
     },
+    /// A fact of the director in one zone: e.g. its time in band `">= 80"`.
+    Director {
+        name: String,
+        zone: String,
+        measure: DirectorMeasure,
+        expect: String,
+    },
     /// Peak resident memory, and its growth from the end of the warm-up
     /// to the end of the run.
     Memory {
@@ -279,7 +297,8 @@ impl Assertion {
             | Assertion::Integrity { name, .. }
             | Assertion::Message { name, .. }
             | Assertion::Memory { name, .. }
-            | Assertion::Narrative { name, .. } => name,
+            | Assertion::Narrative { name, .. }
+            | Assertion::Director { name, .. } => name,
         }
     }
 }

@@ -89,6 +89,15 @@ pub fn validate(s: &Scenario) -> Result<(), (String, String)> {
             Assertion::Narrative { expect, .. } => {
                 Bound::parse(expect).map_err(|m| (at("expect"), m))?;
             }
+            Assertion::Director { zone, expect, .. } => {
+                Bound::parse(expect).map_err(|m| (at("expect"), m))?;
+                if s.director.is_none() {
+                    return bad("zone", "the scenario has no director".into());
+                }
+                if !s.zones.iter().any(|z| z.name == *zone) {
+                    return bad("zone", format!("no zone {zone:?}"));
+                }
+            }
             Assertion::Governance { rule, expect, .. } => {
                 Bound::parse(expect).map_err(|m| (at("expect"), m))?;
                 if !rules.rules.iter().any(|p| p.name == *rule) {
