@@ -17,6 +17,8 @@ pub struct ZoneDirection {
     pub high: f32,
     /// Percent of the measured ticks (after the warm-up) in the band.
     pub time_in_band: f64,
+    /// Ticks measured (0: the run ended within the warm-up).
+    pub measured_ticks: u64,
     pub mean_tension: f64,
     pub peak_tension: f32,
     pub raids: u32,
@@ -48,6 +50,7 @@ pub fn zones(world: &World) -> Vec<ZoneDirection> {
                 low: band.low,
                 high: band.high,
                 time_in_band: t.time_in_band(i),
+                measured_ticks: t.measured,
                 mean_tension: if t.measured == 0 {
                     0.0
                 } else {
@@ -87,6 +90,10 @@ pub(super) fn judge(
             bound.describe(),
         );
     };
+    if measure == DirectorMeasure::TimeInBand && z.measured_ticks == 0 {
+        let why = "not measured (the run ended within the director's warm-up)";
+        return verdict(false, why.into(), bound.describe());
+    }
     let value = match measure {
         DirectorMeasure::TimeInBand => z.time_in_band,
         DirectorMeasure::Raids => z.raids as f64,
