@@ -8,6 +8,7 @@ mod judge;
 mod measure;
 pub mod narrative;
 mod query;
+pub mod sift;
 mod store_checks;
 
 pub use judge::Judge;

@@ -82,6 +82,10 @@ pub struct NarrativeReport {
     /// Each zone under the director (empty without one).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub director: Vec<super::director::ZoneDirection>,
+    /// The live sifter's stories and pool (absent when the pack has no
+    /// patterns).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sift: Option<super::sift::SiftReport>,
 }
 
 impl NarrativeReport {
@@ -113,6 +117,7 @@ impl NarrativeReport {
             r.first_live_finding = live.first.clone();
         }
         r.director = super::director::zones(world);
+        r.sift = super::sift::SiftReport::build(world);
         if let Some(z) = world.get_resource::<ZoneChronicle>() {
             r.headlines_dropped = z.dropped;
             r.gazettes = z.gazettes;
@@ -177,6 +182,9 @@ impl NarrativeReport {
                 .map(|(l, w)| format!("{}: {}", l.tick, w.unwrap_or_else(|_| l.beat.clone())))
                 .collect();
             self.lives.push(ToldLife { entity: id, lines });
+        }
+        if let Some(sift) = &mut self.sift {
+            sift.tell_stories(&conn)?;
         }
         self.checked = true;
         Ok(())

@@ -14,6 +14,7 @@ mod store_cmds;
 mod story;
 mod story_director;
 mod story_lint;
+mod story_sift;
 mod test_cmd;
 mod values;
 mod view;

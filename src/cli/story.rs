@@ -1,5 +1,5 @@
 //! `seedsim story <events.db> --entity ID | --top N | --all | --zone NAME |
-//! --director | --check [--json]`: the lives a stored run tells (see [`crate::store::story`]),
+//! --director | --sift PATTERN | --check [--json]`: the lives a stored run tells (see [`crate::store::story`]),
 //! each line with its tick and the seq of the event it tells, for
 //! `seedsim events --chain SEQ`; or the story's consistency check
 //! ([`crate::store::consistency`]), which fails (exit 1) on any finding.
@@ -41,6 +41,14 @@ pub struct StoryArgs {
     /// The director's decisions, zone by zone, each with its reasons.
     #[arg(long, group = "what")]
     pub director: bool,
+    /// The stories of a pattern (`feud`, `avenged`...; `all`: every
+    /// pattern), found over the whole run.
+    #[arg(long, group = "what", value_name = "PATTERN")]
+    pub sift: Option<String>,
+    /// With --sift: take the patterns from this narrative pack instead of
+    /// the run's.
+    #[arg(long, requires = "sift", value_name = "PACK")]
+    pub patterns: Option<PathBuf>,
     /// JSON (one object per life) instead of text.
     #[arg(long)]
     pub json: bool,
@@ -60,9 +68,10 @@ pub fn story_cmd(args: &StoryArgs) -> ExitCode {
         && !args.check
         && !args.director
         && args.zone.is_none()
+        && args.sift.is_none()
     {
         eprintln!(
-            "error: say which lives: --entity ID, --top N, --all, --zone NAME, --director or --check"
+            "error: say which lives: --entity ID, --top N, --all, --zone NAME, --director, --sift PATTERN or --check"
         );
         return ExitCode::from(EXIT_INVALID);
     }
@@ -81,6 +90,9 @@ pub fn story_cmd(args: &StoryArgs) -> ExitCode {
     }
     if args.director {
         return super::story_director::director_cmd(&conn, args.json);
+    }
+    if let Some(pattern) = &args.sift {
+        return super::story_sift::sift_cmd(&conn, pattern, args.patterns.as_deref(), args.json);
     }
     let who: Vec<u64> = match (args.entity, args.top) {
         (Some(id), _) => vec![id],

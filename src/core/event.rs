@@ -67,10 +67,12 @@ pub enum EventKind {
     Gazette,
     /// The director decided for a zone (a state change, or a raid).
     Director,
+    /// The sifter found a story pattern complete (`narrative::sift`).
+    Sifted,
 }
 
 /// Every event kind's name, in `EventKind` order.
-pub const EVENT_KINDS: [&str; 30] = [
+pub const EVENT_KINDS: [&str; 31] = [
     "spawn",
     "birth",
     "death",
@@ -101,10 +103,11 @@ pub const EVENT_KINDS: [&str; 30] = [
     "goal_ended",
     "gazette",
     "director",
+    "sifted",
 ];
 
 impl EventKind {
-    pub const ALL: [EventKind; 30] = [
+    pub const ALL: [EventKind; 31] = [
         EventKind::Spawn,
         EventKind::Birth,
         EventKind::Death,
@@ -135,6 +138,7 @@ impl EventKind {
         EventKind::GoalEnded,
         EventKind::Gazette,
         EventKind::Director,
+        EventKind::Sifted,
     ];
 
     pub fn as_str(self) -> &'static str {

@@ -118,6 +118,11 @@ pub enum NarrateStep {
     Chronicle,
     /// Zones' tension moves; the director decides for them.
     Direct,
+    /// The tick's events move the story sifter's partial matches; the
+    /// stories completed become `sifted` events.
+    Sift,
+    /// The stage's clock stops.
+    Close,
 }
 
 /// The Record stage (also tick 0's, in `PostStartup`).
@@ -223,6 +228,8 @@ pub fn configure(app: &mut App) {
             NarrateStep::Beats,
             NarrateStep::Chronicle,
             NarrateStep::Direct,
+            NarrateStep::Sift,
+            NarrateStep::Close,
         )
             .chain()
             .in_set(TickSet::Narrate),

@@ -12,7 +12,7 @@ use bevy::prelude::*;
 
 pub use crate::core::event::{EVENT_KINDS, EventKind};
 pub use log::{Cause, DEPTH_BUCKETS, Event, EventLog, TickEvents};
-pub use payload::{DeathCause, Payload, Ruling};
+pub use payload::{DeathCause, Payload, Ruling, SiftMatch};
 
 use crate::core::{BeginStep, RecordStep, SimClock};
 

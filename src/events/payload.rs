@@ -212,6 +212,19 @@ pub enum Payload {
         #[serde(default, skip_serializing_if = "is_zero")]
         monsters: u16,
     },
+    /// A story pattern matched (actor and target: its first two agent
+    /// roles; cause: the event that completed it). Boxed: rare, and the
+    /// stage seqs would make every event bigger.
+    Sifted(Box<SiftMatch>),
+}
+
+/// A completed story: the pattern, its roles' values by name (agents'
+/// ids, zones' ids) and the seq of each stage's event, in stage order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiftMatch {
+    pub pattern: String,
+    pub roles: std::collections::BTreeMap<String, u64>,
+    pub events: Vec<u64>,
 }
 
 fn is_zero(n: &u16) -> bool {
@@ -252,6 +265,7 @@ impl Payload {
             Payload::GoalEnded { .. } => EventKind::GoalEnded,
             Payload::Gazette { .. } => EventKind::Gazette,
             Payload::Director { .. } => EventKind::Director,
+            Payload::Sifted(_) => EventKind::Sifted,
         }
     }
 
@@ -273,6 +287,42 @@ impl Payload {
                 DeathCause::Cataclysm => "cataclysm",
             })),
             Payload::IntentDenied(r) => Some(Cow::Borrowed(r.action)),
+            Payload::Sifted(m) => Some(Cow::Owned(m.pattern.clone())),
+            _ => None,
+        }
+    }
+
+    /// The zone the event names, if it names one (where a death or a
+    /// gathering happened, where a journey or a goal leads).
+    pub fn zone(&self) -> Option<u16> {
+        match self {
+            Payload::Death { zone, .. }
+            | Payload::Gather { zone, .. }
+            | Payload::TravelStarted { zone, .. }
+            | Payload::Cataclysm { zone, .. }
+            | Payload::Overcrowded { zone, .. }
+            | Payload::Gazette { zone, .. }
+            | Payload::Director { zone, .. } => Some(*zone),
+            Payload::Migration { to_zone, .. } => Some(*to_zone),
+            Payload::GoalAdopted { zone, .. } => *zone,
+            _ => None,
+        }
+    }
+
+    /// The event's amount, if it has one: coins (a spawn's or birth's
+    /// wealth, a price, loot, an inheritance, a fortune's aim) or harm.
+    pub fn amount(&self) -> Option<u64> {
+        match self {
+            Payload::Spawn { wealth, .. }
+            | Payload::Birth { wealth, .. }
+            | Payload::Departure { wealth }
+            | Payload::LootDropped { wealth, .. }
+            | Payload::LootPicked { wealth, .. }
+            | Payload::Inheritance { wealth, .. } => Some(*wealth),
+            Payload::Trade { price, .. } => Some(*price),
+            Payload::Attack { damage } => Some(u64::from(*damage)),
+            Payload::Damage { amount, .. } => Some(u64::from(*amount)),
+            Payload::GoalAdopted { aim, .. } => *aim,
             _ => None,
         }
     }

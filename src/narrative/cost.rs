@@ -48,8 +48,8 @@ impl NarrateCost {
         self.started = Some(Instant::now());
     }
 
-    /// The stage ends (its last system calls this last).
-    pub(super) fn end(&mut self) {
+    /// The stage ends.
+    fn end(&mut self) {
         if let Some(t) = self.started.take() {
             let us = (t.elapsed().as_micros() as u64).max(1);
             let _ = self.micros.record(us);
@@ -79,4 +79,9 @@ pub fn state_bytes(world: &mut World) -> (usize, usize) {
         .get_resource::<ZoneChronicle>()
         .map_or(0, |z| z.bytes());
     (agents * per_agent + holders * per_holder + zones, agents)
+}
+
+/// Narrate's last step: the stage's clock stops.
+pub(super) fn close(mut cost: ResMut<NarrateCost>) {
+    cost.end();
 }

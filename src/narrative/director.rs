@@ -98,8 +98,8 @@ pub fn decide(
     }
 }
 
-/// Narrate, last: the tick's events move the zones' tension; on a
-/// director's tick, each zone's machine decides.
+/// Narrate: the tick's events move the zones' tension; on a director's
+/// tick, each zone's machine decides.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn direct(
     clock: Res<SimClock>,
@@ -111,40 +111,10 @@ pub(super) fn direct(
     mut book: ResMut<DirectorBook>,
     mut orders: ResMut<RaidOrders>,
     mut log: ResMut<EventLog>,
-    mut cost: ResMut<super::cost::NarrateCost>,
     positions: Query<&Position>,
 ) {
-    direct_zones(
-        &clock,
-        &director,
-        &zones,
-        &ledger,
-        &entities,
-        &mut tension,
-        &mut book,
-        &mut orders,
-        &mut log,
-        &positions,
-    );
-    // Narrate's clock stops after its last step.
-    cost.end();
-}
-
-#[allow(clippy::too_many_arguments)]
-fn direct_zones(
-    clock: &SimClock,
-    director: &Director,
-    zones: &Zones,
-    ledger: &ZoneLedger,
-    entities: &EntityIndex,
-    tension: &mut ZoneTension,
-    book: &mut DirectorBook,
-    orders: &mut RaidOrders,
-    log: &mut EventLog,
-    positions: &Query<&Position>,
-) {
     if tension.level.len() != zones.all().len() {
-        *tension = ZoneTension::new(&director.0, zones);
+        *tension = ZoneTension::new(&director.0, &zones);
     }
     for ev in log.pending() {
         if !tension.weighs(ev.payload.kind()) {

@@ -192,6 +192,7 @@ pub(super) fn settle(
     entities: Res<EntityIndex>,
     mut book: ResMut<GoalBook>,
     mut acts: ResMut<GoalActs>,
+    mut vows: ResMut<super::sift::SiftVows>,
     mut log: ResMut<EventLog>,
     agents: Facts,
     mut pursuits: Query<&mut Pursuit>,
@@ -210,6 +211,9 @@ pub(super) fn settle(
         next_seq: log.next_seq(),
         out: Vec::new(),
     };
+    for vow in vows.0.drain(..) {
+        keep_vow(&mut ctx, &mut book, vow);
+    }
     for ev in pending {
         on_event(&mut ctx, &mut book, &mut acts, pending, ev);
     }
@@ -329,6 +333,15 @@ fn on_event(
             }
         }
         _ => {}
+    }
+}
+
+/// A story's vow (last tick's `sifted` event): adopted if its maker and
+/// its foe still live.
+fn keep_vow(ctx: &mut Ctx, book: &mut GoalBook, vow: super::sift::VowOrder) {
+    let alive = |id: EntityId| !ctx.dying.contains(&id) && ctx.index.agent(id).is_some();
+    if alive(vow.who) && vow.foe.is_none_or(alive) {
+        ctx.adopt(book, vow.who, vow.goal, vow.foe, vow.cause);
     }
 }
 

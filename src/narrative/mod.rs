@@ -12,7 +12,9 @@
 //!   print gazettes; [`watch`] runs the story's cheap checks live;
 //! - [`director`]: each zone's [`tension`] kept in its band by a four-state
 //!   machine that raids the zone when it is too calm (scenarios with a
-//!   `director:` section).
+//!   `director:` section);
+//! - [`sift`]: the pack's story patterns found among the tick's events,
+//!   each completed story a `sifted` event (and maybe a vow).
 //!
 //! Beats are facts; their text is made only when they are read, by
 //! [`render`]: a pure function of a grammar (`assets/narrative/grammar.ron`),
@@ -28,6 +30,7 @@ pub mod cost;
 pub mod director;
 mod goals;
 pub mod render;
+pub mod sift;
 pub mod tension;
 mod tick;
 mod watch;
@@ -59,7 +62,9 @@ impl Plugin for NarrativePlugin {
             .init_resource::<GoalActs>()
             .init_resource::<cost::NarrateCost>()
             .init_resource::<LiveFindings>()
-            .init_resource::<RaidOrders>();
+            .init_resource::<RaidOrders>()
+            .init_resource::<sift::SiftVows>()
+            .add_systems(FixedUpdate, cost::close.in_set(NarrateStep::Close));
         if let Some(spec) = &self.director {
             // Its own switch: a run may direct its zones without telling.
             app.insert_resource(director::Director(spec.clone()))
@@ -76,10 +81,21 @@ impl Plugin for NarrativePlugin {
                 arcs::tell_stages.in_set(NarrateStep::Arcs),
                 goals::settle.in_set(NarrateStep::Goals),
                 beats::tell.in_set(NarrateStep::Beats),
-                (chronicle::fold, watch::watch_and_close)
+                (chronicle::fold, watch::watch)
                     .chain()
                     .in_set(NarrateStep::Chronicle),
             ),
         );
+        if self.pack.patterns.is_empty() {
+            return;
+        }
+        // The pack was checked when its scenario loaded.
+        match sift::LiveSift::new(&self.pack.patterns, self.pack.sift_pool as usize) {
+            Ok(live) => {
+                app.insert_resource(live)
+                    .add_systems(FixedUpdate, sift::sift.in_set(NarrateStep::Sift));
+            }
+            Err(e) => bevy::log::error!("story sifting is off: {e}"),
+        }
     }
 }

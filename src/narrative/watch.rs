@@ -29,22 +29,8 @@ impl LiveFindings {
     }
 }
 
-/// The last step of Narrate: the live checks, then the stage's clock stops.
-pub(super) fn watch_and_close(
-    log: Res<EventLog>,
-    book: Res<GoalBook>,
-    found: ResMut<LiveFindings>,
-    mut cost: ResMut<super::cost::NarrateCost>,
-    director: Option<Res<super::director::Director>>,
-) {
-    watch(&log, &book, found);
-    // With a director, its step is the stage's last and stops the clock.
-    if director.is_none() {
-        cost.end();
-    }
-}
-
-fn watch(log: &EventLog, book: &GoalBook, mut found: ResMut<LiveFindings>) {
+/// Narrate: the story's cheap checks, live.
+pub(super) fn watch(log: Res<EventLog>, book: Res<GoalBook>, mut found: ResMut<LiveFindings>) {
     let mut died: BTreeMap<u64, u64> = BTreeMap::new();
     let pending = log.pending();
     // The effect of an agent's own act struck before its death this tick
@@ -152,7 +138,7 @@ mod tests {
         );
         world.insert_resource(log);
         world.init_resource::<crate::narrative::cost::NarrateCost>();
-        world.run_system_once(watch_and_close).expect("runs");
+        world.run_system_once(watch).expect("runs");
         let found = world.resource::<LiveFindings>();
         assert_eq!(found.count, 2, "{found:?}");
         assert_eq!(found.first.as_ref().map(|f| f.0), Some(chat));
@@ -187,7 +173,7 @@ mod tests {
         let answer = log.emit_ids(blow, me, foe, Some(cause(theirs)));
         world.insert_resource(log);
         world.init_resource::<crate::narrative::cost::NarrateCost>();
-        world.run_system_once(watch_and_close).expect("runs");
+        world.run_system_once(watch).expect("runs");
         let found = world.resource::<LiveFindings>();
         assert_eq!(found.count, 1, "{found:?}");
         assert_eq!(found.first.as_ref().map(|f| f.0), Some(answer));

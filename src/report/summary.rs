@@ -142,6 +142,26 @@ pub fn summary_table(r: &Report) -> String {
                 .collect();
             rows.push(("director".into(), zones.join("; ")));
         }
+        if let Some(sift) = &n.sift {
+            let found: Vec<String> = sift
+                .found
+                .iter()
+                .filter(|(_, k)| **k > 0)
+                .map(|(p, k)| format!("{p} {k}"))
+                .collect();
+            let found = if found.is_empty() {
+                "none".to_string()
+            } else {
+                found.join(", ")
+            };
+            rows.push((
+                "stories".into(),
+                format!(
+                    "{found}; pool peak {}, {} evicted",
+                    sift.peak_pool, sift.evicted
+                ),
+            ));
+        }
     }
     rows.push(("wall time".into(), format!("{:.2} s", r.wall_secs)));
     rows.push(("peak memory".into(), mib(r.peak_rss_bytes)));

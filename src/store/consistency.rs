@@ -135,7 +135,10 @@ pub fn audit(conn: &Connection) -> rusqlite::Result<Audit> {
 
 /// Whether a kind is the narrative's telling rather than an act.
 fn narrated(kind: &str) -> bool {
-    matches!(kind, "beat" | "goal_ended" | "goal_adopted" | "life_stage")
+    matches!(
+        kind,
+        "beat" | "goal_ended" | "goal_adopted" | "life_stage" | "sifted"
+    )
 }
 
 impl Pass {
@@ -151,7 +154,7 @@ impl Pass {
             self.actors.insert(h.seq, actor);
             self.after_death(row, actor);
         }
-        if matches!(row.kind.as_str(), "beat" | "goal_ended")
+        if matches!(row.kind.as_str(), "beat" | "goal_ended" | "sifted")
             && h.cause.is_none_or(|c| c == 0 || c >= h.seq)
         {
             let message = format!("{} cites {:?}, not an earlier event", row.kind, h.cause);
@@ -197,6 +200,10 @@ impl Pass {
         let Some(&died) = self.dead.get(&actor) else {
             return;
         };
+        // A sifted story looks back over lives, the dead's among them.
+        if row.kind == "sifted" {
+            return;
+        }
         if row.kind == "death" {
             let message = format!("agent {actor} dies again (first at seq {died})");
             self.audit.add(Class::DeadActing, h.seq, message);

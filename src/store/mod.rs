@@ -13,6 +13,7 @@ pub mod recording;
 pub mod reopen;
 mod schema;
 mod seal;
+pub mod sift;
 pub mod story;
 pub mod telling;
 pub mod verify;

@@ -1,6 +1,8 @@
 //! A run's narrative in the suite's `report.html`: the story checker's
-//! verdict, goals by kind and outcome, the most told beats, and the
-//! weightiest lives in words (all from the run's `report.json`).
+//! verdict, goals by kind and outcome, the most told beats, the
+//! weightiest lives in words, the director's zones (time in band, raids)
+//! and the stories the sifter found, a few told in full (all from the
+//! run's `report.json`).
 
 use std::fmt::Write;
 
@@ -49,6 +51,57 @@ pub fn section(s: &mut String, n: &NarrativeReport) {
         );
         for line in &life.lines {
             let _ = writeln!(s, "<li>{}</li>", esc(line));
+        }
+        *s += "</ul></details>\n";
+    }
+    director(s, n);
+    stories(s, n);
+}
+
+fn director(s: &mut String, n: &NarrativeReport) {
+    if n.director.is_empty() {
+        return;
+    }
+    *s += "<h4>Director</h4>\n<table><tr><th>zone</th><th>band</th><th>time in band</th><th>mean / peak tension</th><th>raids</th><th>withdrawals</th><th>state changes</th></tr>\n";
+    for z in &n.director {
+        let _ = writeln!(
+            s,
+            "<tr><td>{}</td><td>{}..{}</td><td>{:.1}%</td><td>{:.1} / {:.1}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&z.zone),
+            z.low,
+            z.high,
+            z.time_in_band,
+            z.mean_tension,
+            z.peak_tension,
+            z.raids,
+            z.withdrawals,
+            z.shifts
+        );
+    }
+    *s += "</table>\n";
+}
+
+fn stories(s: &mut String, n: &NarrativeReport) {
+    let Some(sift) = &n.sift else {
+        return;
+    };
+    let found: Vec<String> = sift
+        .found
+        .iter()
+        .map(|(p, k)| format!("{} {k}", esc(p)))
+        .collect();
+    let _ = writeln!(
+        s,
+        "<h4>Stories</h4>\n<p>found live: {}; {} partial matches begun, {} evicted (pool full), at most {} held</p>",
+        found.join(", "),
+        sift.begun,
+        sift.evicted,
+        sift.peak_pool
+    );
+    for story in &sift.stories {
+        let _ = writeln!(s, "<details><summary>{}</summary><ul>", esc(&story.title));
+        for l in &story.lines {
+            let _ = writeln!(s, "<li>tick {} (#{}): {}</li>", l.tick, l.seq, esc(&l.text));
         }
         *s += "</ul></details>\n";
     }

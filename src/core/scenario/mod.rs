@@ -25,6 +25,7 @@ pub mod limits;
 mod load;
 mod locate;
 pub mod narrative;
+pub mod patterns;
 mod policies;
 mod reactions;
 pub mod thresholds;

@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::goals::{self, GoalRule};
+use super::patterns::{self, Pattern};
 use crate::core::agent::story::CHRONICLE_SLOTS;
 use crate::core::event::EventKind;
 
@@ -73,7 +74,21 @@ pub struct NarrativePack {
     /// Ticks between two gazettes of a zone (0: none).
     #[serde(default = "gazette_every")]
     pub gazette_every: u32,
+    /// The story patterns the sifter looks for (`patterns`).
+    #[serde(default)]
+    pub patterns: Vec<Pattern>,
+    /// Most partial matches the live sifter keeps (the oldest goes first,
+    /// counted as evicted).
+    #[serde(default = "sift_pool")]
+    pub sift_pool: u32,
 }
+
+fn sift_pool() -> u32 {
+    65_536
+}
+
+/// Largest live sift pool a pack may ask for.
+pub const MAX_SIFT_POOL: u32 = 1 << 22;
 
 fn yes() -> bool {
     true
@@ -106,6 +121,8 @@ impl NarrativePack {
             goals: Vec::new(),
             headline: headline(),
             gazette_every: gazette_every(),
+            patterns: Vec::new(),
+            sift_pool: sift_pool(),
         })
     }
 
@@ -138,6 +155,13 @@ impl NarrativePack {
         }
         if !(1..=100).contains(&self.headline) {
             return Err(("headline".into(), "expected 1..=100".into()));
+        }
+        patterns::check(&self.patterns).map_err(|(i, m)| (format!("patterns[{i}]"), m))?;
+        if !(1..=MAX_SIFT_POOL).contains(&self.sift_pool) {
+            return Err((
+                "sift_pool".into(),
+                format!("expected 1..={MAX_SIFT_POOL} partial matches"),
+            ));
         }
         Ok(())
     }
