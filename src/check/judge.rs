@@ -322,6 +322,11 @@ impl Judge {
                     measure,
                     expect,
                 } => super::director::judge(name, zone, *measure, expect, narrative, tick),
+                Assertion::Sifted {
+                    name,
+                    pattern,
+                    expect,
+                } => super::sift::judge(name, pattern, expect, narrative, tick),
                 Assertion::Memory {
                     name,
                     peak_mib,

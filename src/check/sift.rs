@@ -85,3 +85,30 @@ impl SiftReport {
         Ok(())
     }
 }
+
+/// The verdict of a `Sifted` assertion: stories of `pattern` found live.
+pub(super) fn judge(
+    name: &str,
+    pattern: &str,
+    expect: &str,
+    facts: Option<&super::NarrativeReport>,
+    tick: u64,
+) -> crate::core::scenario::Verdict {
+    use crate::core::scenario::CheckKind;
+    use crate::core::scenario::checks::Bound;
+    let verdict = |passed, measured: String, expected| {
+        super::judge::verdict(CheckKind::Assertion, name, passed, measured, expected, tick)
+    };
+    let Ok(bound) = Bound::parse(expect) else {
+        return verdict(false, "no bound".into(), expect.to_string());
+    };
+    let Some(sift) = facts.and_then(|f| f.sift.as_ref()) else {
+        return verdict(false, "the run sifted no stories".into(), bound.describe());
+    };
+    let n = sift.found.get(pattern).copied().unwrap_or(0);
+    let shown = format!(
+        "{n} {pattern} stories ({} partial matches evicted)",
+        sift.evicted
+    );
+    verdict(bound.holds(n as f64), shown, bound.describe())
+}

@@ -274,6 +274,12 @@ pub enum Assertion {
         measure: DirectorMeasure,
         expect: String,
     },
+    /// Stories of a pattern the live sifter found: e.g. feuds `">= 1"`.
+    Sifted {
+        name: String,
+        pattern: String,
+        expect: String,
+    },
     /// Peak resident memory, and its growth from the end of the warm-up
     /// to the end of the run.
     Memory {
@@ -298,7 +304,8 @@ impl Assertion {
             | Assertion::Message { name, .. }
             | Assertion::Memory { name, .. }
             | Assertion::Narrative { name, .. }
-            | Assertion::Director { name, .. } => name,
+            | Assertion::Director { name, .. }
+            | Assertion::Sifted { name, .. } => name,
         }
     }
 }

@@ -98,6 +98,22 @@ pub fn validate(s: &Scenario) -> Result<(), (String, String)> {
                     return bad("zone", format!("no zone {zone:?}"));
                 }
             }
+            Assertion::Sifted {
+                pattern, expect, ..
+            } => {
+                Bound::parse(expect).map_err(|m| (at("expect"), m))?;
+                let pack = s.narrative_pack();
+                if !pack.patterns.iter().any(|p| p.name == *pattern) {
+                    let known: Vec<&str> = pack.patterns.iter().map(|p| p.name.as_str()).collect();
+                    return bad(
+                        "pattern",
+                        format!(
+                            "no pattern {pattern:?} in the narrative pack in force (it has: {})",
+                            known.join(", ")
+                        ),
+                    );
+                }
+            }
             Assertion::Governance { rule, expect, .. } => {
                 Bound::parse(expect).map_err(|m| (at("expect"), m))?;
                 if !rules.rules.iter().any(|p| p.name == *rule) {

@@ -110,6 +110,12 @@ impl Sifter {
         self.reads[kind as usize]
     }
 
+    /// Entries the pool's queues hold (live and stale): bounded by the
+    /// live partials, however long the run.
+    pub fn queued(&self) -> usize {
+        self.pool.queued()
+    }
+
     /// Partials held now.
     pub fn pool_len(&self) -> usize {
         self.pool.live()

@@ -22,3 +22,6 @@ pub use compile::SiftEvent;
 pub use engine::{Found, SiftStats, Sifter};
 pub(super) use live::sift;
 pub use live::{LiveSift, SiftVows, VowOrder};
+
+#[cfg(test)]
+mod tests;

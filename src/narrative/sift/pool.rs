@@ -64,6 +64,11 @@ impl Pool {
         self.live
     }
 
+    /// Entries in the age and deadline queues.
+    pub fn queued(&self) -> usize {
+        self.order.len() + self.deadlines.len()
+    }
+
     pub fn get(&self, h: Handle) -> Option<&Partial> {
         match self.slots.get(h.index as usize) {
             Some((generation, Some(p))) if *generation == h.generation => Some(p),
