@@ -4,6 +4,7 @@
 //! is its own; the parent prints the table that goes in the README.
 
 mod narrative;
+mod sift;
 mod store;
 mod synthetic;
 
@@ -44,6 +45,10 @@ pub struct BenchArgs {
     /// agent.
     #[arg(long)]
     pub narrative: bool,
+    /// Measure story sifting over this stored run instead (every pattern,
+    /// uncapped, as `seedsim story --sift all`).
+    #[arg(long, value_name = "EVENTS_DB")]
+    pub sift: Option<std::path::PathBuf>,
     /// Internal: measure with the Narrate stage off.
     #[arg(long, hide = true)]
     pub no_narrative: bool,
@@ -73,6 +78,16 @@ pub struct BenchResult {
     pub narrative_bytes_per_agent: f64,
     #[serde(default = "yes")]
     pub narrative_on: bool,
+    /// The live sifter: its time per event of the run (ns), stories
+    /// found, the most partial matches held and evictions.
+    #[serde(default)]
+    pub sift_ns_per_event: f64,
+    #[serde(default)]
+    pub sift_found: u64,
+    #[serde(default)]
+    pub sift_peak_pool: u64,
+    #[serde(default)]
+    pub sift_evicted: u64,
 }
 
 fn yes() -> bool {
@@ -97,6 +112,10 @@ fn measure(population: u32, args: &BenchArgs) -> BenchResult {
         let mut pack = scenario.narrative_pack();
         pack.on = false;
         scenario.narrative = Some(pack);
+    } else {
+        // Warbler whole: its director (every zone, the default tunables)
+        // along with its beats, goals and sifting.
+        scenario.director = ron::from_str("()").ok();
     }
     let rss_before = memory::current_rss_bytes().unwrap_or(0);
     let setup = Instant::now();
@@ -122,6 +141,15 @@ fn measure(population: u32, args: &BenchArgs) -> BenchResult {
         .resource::<crate::narrative::cost::NarrateCost>()
         .ms(0.5);
     let (bytes, agents) = crate::narrative::cost::state_bytes(sim.world_mut());
+    let sift = sim
+        .world()
+        .get_resource::<crate::narrative::sift::LiveSift>()
+        .map(|l| {
+            (
+                l.busy.as_nanos() as f64 / l.seen.max(1) as f64,
+                l.sifter.stats,
+            )
+        });
     let stats = sim.world().resource::<RunStats>();
     let peak = memory::peak_rss_bytes().unwrap_or(0);
     BenchResult {
@@ -146,6 +174,10 @@ fn measure(population: u32, args: &BenchArgs) -> BenchResult {
             bytes as f64 / agents.max(1) as f64
         },
         narrative_on: !args.no_narrative,
+        sift_ns_per_event: sift.map_or(0.0, |s| s.0),
+        sift_found: sift.map_or(0, |s| s.1.found),
+        sift_peak_pool: sift.map_or(0, |s| s.1.peak),
+        sift_evicted: sift.map_or(0, |s| s.1.evicted),
     }
 }
 
@@ -216,6 +248,18 @@ pub fn run(args: &BenchArgs) -> ExitCode {
             }
             Err(e) => {
                 eprintln!("error: {e}");
+                ExitCode::from(EXIT_FAILED)
+            }
+        };
+    }
+    if let Some(db) = &args.sift {
+        return match sift::measure(db) {
+            Ok(b) => {
+                let _ = write!(std::io::stdout(), "{}", sift::table(&b));
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {}: {e}", db.display());
                 ExitCode::from(EXIT_FAILED)
             }
         };

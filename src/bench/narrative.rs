@@ -49,19 +49,23 @@ fn measure(n: u32, args: &BenchArgs) -> Result<NarrativeCost, String> {
 /// The markdown table of the comparison.
 pub fn table(rows: &[NarrativeCost]) -> String {
     let mut s = String::from(
-        "| population | ticks | tick p50 on (ms) | tick p50 off (ms) | Narrate p50 (ms) | Narrate share | narrative state/agent |\n\
-         |---:|---:|---:|---:|---:|---:|---:|\n",
+        "| population | ticks | tick p50 on (ms) | tick p50 off (ms) | Narrate p50 (ms) | Narrate share | narrative state/agent | sift per event | stories | sift pool peak / evicted |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for r in rows {
         s += &format!(
-            "| {} | {} | {:.3} | {:.3} | {:.3} | {:.1}% | {:.0} B |\n",
+            "| {} | {} | {:.3} | {:.3} | {:.3} | {:.1}% | {:.0} B | {:.0} ns | {} | {} / {} |\n",
             r.population,
             r.on.ticks,
             r.on.tick_ms_p50,
             r.off.tick_ms_p50,
             r.on.narrate_ms_p50,
             r.share_p50 * 100.0,
-            r.on.narrative_bytes_per_agent
+            r.on.narrative_bytes_per_agent,
+            r.on.sift_ns_per_event,
+            r.on.sift_found,
+            r.on.sift_peak_pool,
+            r.on.sift_evicted
         );
     }
     s

@@ -22,6 +22,8 @@ pub struct LiveSift {
     pub found: Vec<u64>,
     /// Events of the run the sifter was shown (every kind).
     pub seen: u64,
+    /// Wall time of the step, summed (measured only: it never steers).
+    pub busy: std::time::Duration,
 }
 
 impl LiveSift {
@@ -43,6 +45,7 @@ impl LiveSift {
             sifter,
             vows,
             seen: 0,
+            busy: std::time::Duration::ZERO,
         })
     }
 }
@@ -82,6 +85,7 @@ pub(in crate::narrative) fn sift(
     mut vows: ResMut<SiftVows>,
     mut log: ResMut<EventLog>,
 ) {
+    let started = std::time::Instant::now();
     let live = &mut *live;
     let mut found = Vec::new();
     let mut causes = Vec::new();
@@ -113,6 +117,7 @@ pub(in crate::narrative) fn sift(
             });
         }
     }
+    live.busy += started.elapsed();
 }
 
 /// A found story as an event: its payload, and its first two agent roles
