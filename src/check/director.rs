@@ -23,6 +23,8 @@ pub struct ZoneDirection {
     pub peak_tension: f32,
     pub raids: u32,
     pub withdrawals: u32,
+    #[serde(default)]
+    pub festivals: u32,
     pub shifts: u32,
     /// The state its machine ended in.
     pub state: String,
@@ -59,6 +61,7 @@ pub fn zones(world: &World) -> Vec<ZoneDirection> {
                 peak_tension: t.peak[i],
                 raids: m.raids,
                 withdrawals: m.withdrawals,
+                festivals: m.festivals,
                 shifts: m.shifts,
                 state: m.state.as_str().into(),
             }
@@ -98,6 +101,7 @@ pub(super) fn judge(
         DirectorMeasure::TimeInBand => z.time_in_band,
         DirectorMeasure::Raids => z.raids as f64,
         DirectorMeasure::Withdrawals => z.withdrawals as f64,
+        DirectorMeasure::Festivals => z.festivals as f64,
     };
     let shown = match measure {
         DirectorMeasure::TimeInBand => format!("{value:.1}% in {}..{}", z.low, z.high),

@@ -5,7 +5,9 @@
 //! build-up, a zone below the middle of its band is raided: monsters
 //! bought with points from its people and coins (the first raids ramped),
 //! no sooner than a cooldown after the last, at most `max_actions` a tick;
-//! when the peak has been held, its raiders withdraw as it fades.
+//! when the peak has been held, its raiders withdraw as it fades. A zone
+//! above its band, in any state, gets a festival (no sooner than its
+//! cooldown after the last): its people favour company over fights.
 //! Every decision is a `director` event naming the zone, its tension, band
 //! and points, citing the event that last raised the tension; a raid is
 //! carried out by the population at the next tick's Input. Switched off
@@ -19,6 +21,7 @@ use crate::core::agent::components::Position;
 use crate::core::scenario::director::{
     Band, DirectorAct, DirectorSpec, DirectorState, RaidOrder, RaidOrders,
 };
+use crate::core::scenario::festival::ZoneFestivals;
 use crate::events::{EventLog, Payload};
 use crate::population::EntityIndex;
 use crate::world::{ZoneLedger, Zones};
@@ -37,6 +40,8 @@ pub struct ZoneMachine {
     pub raids: u32,
     pub withdrawals: u32,
     pub shifts: u32,
+    pub last_festival: Option<u64>,
+    pub festivals: u32,
 }
 
 /// Every zone's machine, in zone id order.
@@ -50,6 +55,7 @@ pub struct DirectorBook {
 pub enum Decision {
     Shift(DirectorState),
     Raid { monsters: u16 },
+    Festival,
 }
 
 /// The raid points a zone has: from its people and coins, ramped over the
@@ -72,6 +78,15 @@ pub fn decide(
 ) -> Option<Decision> {
     let held = now.saturating_sub(m.since);
     let s = &spec.states;
+    // Too hot, whatever the state: calm it (the machine goes on after).
+    let f = &spec.festival;
+    if t > band.high
+        && f.ticks > 0
+        && m.last_festival
+            .is_none_or(|at| now >= at + f.cooldown.max(f.ticks) as u64)
+    {
+        return Some(Decision::Festival);
+    }
     match m.state {
         DirectorState::BuildUp if t >= band.high && held >= s.build_up as u64 => {
             Some(Decision::Shift(DirectorState::Sustain))
@@ -80,10 +95,14 @@ pub fn decide(
             let cooled = m
                 .last_raid
                 .is_none_or(|at| now >= at + spec.raid.cooldown as u64);
-            let monsters = (points / spec.raid.per_monster).floor() as u32;
-            let monsters = monsters.min(spec.raid.max_monsters) as u16;
-            (t < (band.low + band.high) / 2.0 && cooled && monsters > 0)
-                .then_some(Decision::Raid { monsters })
+            // As many as the gap to the band's middle calls for (all of
+            // `max_monsters` for a zone at rest), as far as points go.
+            let mid = (band.low + band.high) / 2.0;
+            let gap = ((mid - t) / mid.max(f32::EPSILON)).clamp(0.0, 1.0);
+            let wanted = (spec.raid.max_monsters as f32 * gap).ceil() as u32;
+            let affordable = (points / spec.raid.per_monster).floor() as u32;
+            let monsters = wanted.min(affordable) as u16;
+            (t < mid && cooled && monsters > 0).then_some(Decision::Raid { monsters })
         }
         DirectorState::Sustain if held >= s.sustain as u64 => {
             Some(Decision::Shift(DirectorState::Fade))
@@ -110,6 +129,7 @@ pub(super) fn direct(
     mut tension: ResMut<ZoneTension>,
     mut book: ResMut<DirectorBook>,
     mut orders: ResMut<RaidOrders>,
+    mut festivals: ResMut<ZoneFestivals>,
     mut log: ResMut<EventLog>,
     positions: Query<&Position>,
 ) {
@@ -172,6 +192,11 @@ pub(super) fn direct(
                 (m.last_raid, m.raids) = (Some(now), m.raids + 1);
                 (DirectorAct::Raid, monsters)
             }
+            Decision::Festival => {
+                (m.last_festival, m.festivals) = (Some(now), m.festivals + 1);
+                festivals.call(i, now + spec.festival.ticks as u64);
+                (DirectorAct::Festival, 0)
+            }
         };
         let payload = Payload::Director {
             zone: zone.id.0,
@@ -195,7 +220,7 @@ pub(super) fn direct(
                 zone,
                 decision: seq,
             }),
-            DirectorAct::Shift => {}
+            DirectorAct::Shift | DirectorAct::Festival => {}
         }
     }
 }
@@ -207,7 +232,8 @@ mod tests {
     fn spec() -> DirectorSpec {
         ron::from_str(
             "(states: (build_up: 20, sustain: 30, fade: 10, relax: 40),
-              raid: (per_head: 1.0, per_100_coins: 0.0, ramp: 2, per_monster: 5.0, max_monsters: 6, cooldown: 100))",
+              raid: (per_head: 1.0, per_100_coins: 0.0, ramp: 2, per_monster: 5.0, max_monsters: 6, cooldown: 100),
+              festival: (ticks: 0))",
         )
         .expect("spec")
     }
@@ -282,5 +308,47 @@ mod tests {
             None,
             "too poor for one"
         );
+    }
+
+    #[test]
+    fn a_zone_above_its_band_gets_a_festival_in_any_state_after_its_cooldown() {
+        let mut s = spec();
+        s.festival.ticks = 50;
+        s.festival.cooldown = 80;
+        let mut m = ZoneMachine {
+            state: DirectorState::Sustain,
+            ..ZoneMachine::default()
+        };
+        assert_eq!(
+            decide(&s, &m, BAND, 21.0, 0.0, 10),
+            Some(Decision::Festival)
+        );
+        assert_eq!(
+            decide(&s, &m, BAND, 20.0, 0.0, 10),
+            None,
+            "at the top is in band"
+        );
+        (m.last_festival, m.festivals, m.since) = (Some(10), 1, 70);
+        assert_eq!(decide(&s, &m, BAND, 30.0, 0.0, 89), None, "cooling down");
+        assert_eq!(
+            decide(&s, &m, BAND, 30.0, 0.0, 90),
+            Some(Decision::Festival)
+        );
+        s.festival.ticks = 0;
+        assert_eq!(decide(&s, &m, BAND, 30.0, 0.0, 90), None, "switched off");
+    }
+
+    #[test]
+    fn a_raid_is_as_big_as_the_gap_to_the_middle_calls_for() {
+        let s = spec();
+        let m = ZoneMachine::default();
+        // Middle 12: at rest, all 6; a third of the way up, 4; near it, 1.
+        let size = |t| match decide(&s, &m, BAND, t, 1000.0, 10) {
+            Some(Decision::Raid { monsters }) => monsters,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(size(0.0), 6);
+        assert_eq!(size(4.0), 4);
+        assert_eq!(size(11.0), 1);
     }
 }

@@ -68,6 +68,9 @@ impl Plugin for NarrativePlugin {
         if let Some(spec) = &self.director {
             // Its own switch: a run may direct its zones without telling.
             app.insert_resource(director::Director(spec.clone()))
+                .insert_resource(crate::core::scenario::festival::ZoneFestivals::new(
+                    &spec.festival,
+                ))
                 .init_resource::<director::DirectorBook>()
                 .init_resource::<tension::ZoneTension>()
                 .add_systems(FixedUpdate, director::direct.in_set(NarrateStep::Direct));

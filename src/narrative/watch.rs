@@ -43,6 +43,17 @@ pub(super) fn watch(log: Res<EventLog>, book: Res<GoalBook>, mut found: ResMut<L
                     .is_ok_and(|i| pending[i].actor == Some(actor))
         })
     };
+    // A telling that tells another (a beat of a goal's end) follows what
+    // that one tells.
+    let root = |mut c: u64| {
+        while let Ok(i) = pending.binary_search_by_key(&c, |e| e.seq) {
+            match (&pending[i].payload, pending[i].cause) {
+                (Payload::Beat { .. } | Payload::GoalEnded { .. }, Some(up)) if up < c => c = up,
+                _ => break,
+            }
+        }
+        c
+    };
     for ev in pending {
         let narrated = matches!(
             ev.payload,
@@ -60,7 +71,7 @@ pub(super) fn watch(log: Res<EventLog>, book: Res<GoalBook>, mut found: ResMut<L
         }
         let Some(actor) = ev.actor else { continue };
         if let Some(&death) = died.get(&actor.0) {
-            let follows = ev.cause.is_some_and(|c| c <= death);
+            let follows = ev.cause.is_some_and(|c| root(c) <= death);
             let acting = !narrated && ev.cause != Some(death) && !unfolding(ev, actor, death);
             if acting || (narrated && !follows) {
                 found.add(ev.seq, || {
@@ -177,5 +188,45 @@ mod tests {
         let found = world.resource::<LiveFindings>();
         assert_eq!(found.count, 1, "{found:?}");
         assert_eq!(found.first.as_ref().map(|f| f.0), Some(answer));
+    }
+
+    #[test]
+    fn a_beat_of_a_goal_fulfilled_before_death_is_told_of_the_dead() {
+        use crate::core::agent::story::{GoalKind, GoalOutcome};
+        let mut world = World::new();
+        world.init_resource::<GoalBook>();
+        world.init_resource::<LiveFindings>();
+        let mut log = EventLog::default();
+        let (me, foe) = (Some(EntityId(7)), Some(EntityId(8)));
+        let cause = |seq| crate::events::Cause {
+            seq,
+            depth: 0,
+            correlation: None,
+        };
+        let blow = Payload::Damage {
+            amount: 5,
+            health: 90.0,
+        };
+        let paid = log.emit_ids(blow, me, foe, None);
+        let death = Payload::Death {
+            cause: DeathCause::Killed,
+            age: 9,
+            zone: 0,
+        };
+        log.emit_ids(death, me, foe, None);
+        let ended = Payload::GoalEnded {
+            goal: GoalKind::Revenge,
+            outcome: GoalOutcome::Fulfilled,
+            adopted: 0,
+        };
+        let end = log.emit_ids(ended, me, foe, Some(cause(paid)));
+        let avenged = Payload::Beat {
+            beat: "avenged".into(),
+            salience: 85,
+        };
+        log.emit_ids(avenged, me, None, Some(cause(end)));
+        world.insert_resource(log);
+        world.run_system_once(watch).expect("runs");
+        assert_eq!(world.resource::<LiveFindings>().count, 0);
     }
 }

@@ -16,6 +16,7 @@ use crate::core::agent::intent::{Action, Target};
 use crate::core::agent::kinds::{ACTIVITY_COUNT, Activity, AgentKind, Profile};
 use crate::core::agent::story::{Goal, GoalKind};
 use crate::core::rng::{Draw, mix64};
+use crate::core::scenario::festival::ZoneFestivals;
 use crate::core::stat7::Horizon;
 use crate::world::{Neighbour, SpatialGrid, ZoneLedger, Zones};
 
@@ -26,6 +27,8 @@ pub struct Surroundings<'a> {
     pub zones: &'a Zones,
     pub ledger: &'a ZoneLedger,
     pub params: &'a SimParams,
+    /// The director's festivals, by zone.
+    pub festivals: &'a ZoneFestivals,
 }
 
 /// The deciding agent.
@@ -164,6 +167,12 @@ pub fn choose(s: &Surroundings, me: &Me, rng: &mut Pcg32) -> Action {
         Some(_) if v.health < 50.0 || !fighter => w[Activity::Flee as usize] *= 4.0,
         Some(_) => {}
         None => w[Activity::Flee as usize] = 0.0,
+    }
+    let festive = s.festivals.on(zone.id.0 as usize, s.tick);
+    if festive {
+        for (weight, bias) in w.iter_mut().zip(s.festivals.bias) {
+            *weight *= bias;
+        }
     }
     if let Some(g) = goal {
         steer(s, me, g, &mut around, &mut w);
@@ -393,9 +402,15 @@ fn socialise(
 
 /// How much a goal raises the chance of a child (1 without one).
 fn family_bias(s: &Surroundings, me: &Me) -> f32 {
-    match me.goal {
+    let goal = match me.goal {
         Some(g) if s.params.goals.on => s.params.goals.birth_multiplier(g.kind),
         _ => 1.0,
+    };
+    let zone = s.zones.zone_at(me.pos).id.0 as usize;
+    if s.festivals.on(zone, s.tick) {
+        goal * s.festivals.birth
+    } else {
+        goal
     }
 }
 

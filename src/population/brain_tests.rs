@@ -53,6 +53,7 @@ fn choices(f: &Fixture, kind: AgentKind, pos: Vec2, energy: f32) -> Vec<Action> 
         zones: &f.zones,
         ledger: &f.ledger,
         params: &f.params,
+        festivals: &Default::default(),
     };
     let vitals = Vitals {
         health: 100.0,

@@ -19,6 +19,7 @@ use crate::core::agent::components::*;
 use crate::core::agent::intent::{Intent, Intents, Source};
 use crate::core::agent::kinds::Activity;
 use crate::core::agent::story::{Goal, GoalKind, LifeArc, Pursuit, StageNotices};
+use crate::core::scenario::festival::ZoneFestivals;
 use crate::core::stat7::Horizon;
 use crate::world::{SpatialGrid, ZoneLedger, Zones};
 
@@ -53,6 +54,7 @@ pub(super) fn decide(
     zones: Res<Zones>,
     ledger: Res<ZoneLedger>,
     params: Res<SimParams>,
+    festivals: Res<ZoneFestivals>,
     mut intents: ResMut<Intents>,
     mut buffers: Local<Parallel<Vec<Intent>>>,
     mut stages: Local<Parallel<Vec<(EntityId, Horizon)>>>,
@@ -68,6 +70,7 @@ pub(super) fn decide(
         zones: &zones,
         ledger: &ledger,
         params: &params,
+        festivals: &festivals,
     };
     agents.par_iter_mut().for_each_init(
         || (buffers.borrow_local_mut(), stages.borrow_local_mut()),

@@ -37,6 +37,7 @@ impl Plugin for PopulationPlugin {
             .insert_resource(SpawnPlan::from_scenario(&self.scenario))
             .init_resource::<Census>()
             .init_resource::<crate::core::scenario::director::RaidOrders>()
+            .init_resource::<crate::core::scenario::festival::ZoneFestivals>()
             .init_resource::<ActionTally>()
             .init_resource::<TickCounters>()
             .init_resource::<NextId>()

@@ -119,6 +119,8 @@ struct Pass {
     adoptions: BTreeSet<u64>,
     /// This tick's events' actors by seq (a consequence names its cause).
     actors: BTreeMap<u64, u64>,
+    /// This tick's beats and goal endings: seq → what they cite.
+    told: BTreeMap<u64, u64>,
     tick: u64,
 }
 
@@ -148,11 +150,17 @@ impl Pass {
         let payload = Payload::from_json(&row.payload);
         if h.tick != self.tick {
             self.actors.clear();
+            self.told.clear();
             self.tick = h.tick;
         }
         if let Some(actor) = h.actor {
             self.actors.insert(h.seq, actor);
             self.after_death(row, actor);
+        }
+        if matches!(row.kind.as_str(), "beat" | "goal_ended")
+            && let Some(c) = h.cause.filter(|c| *c < h.seq)
+        {
+            self.told.insert(h.seq, c);
         }
         if matches!(row.kind.as_str(), "beat" | "goal_ended" | "sifted")
             && h.cause.is_none_or(|c| c == 0 || c >= h.seq)
@@ -182,6 +190,15 @@ impl Pass {
             Payload::GoalEnded { goal, adopted, .. } => self.ended(row, goal.as_str(), *adopted),
             _ => {}
         }
+    }
+
+    /// What a telling tells at bottom: a beat of a goal's end tells what
+    /// ended the goal.
+    fn root(&self, mut c: u64) -> u64 {
+        while let Some(&up) = self.told.get(&c) {
+            c = up;
+        }
+        c
     }
 
     /// Whether an event of `actor` after its death is the effect of its own
@@ -215,7 +232,7 @@ impl Pass {
             self.audit.add(Class::DeadActing, h.seq, message);
         } else if row.kind == "goal_adopted"
             || row.kind == "life_stage"
-            || h.cause.is_some_and(|c| c > died)
+            || h.cause.is_some_and(|c| self.root(c) > died)
         {
             let message = format!(
                 "agent {actor} is told as alive ({}) after its death at seq {died}",

@@ -32,6 +32,7 @@ pub struct ZoneDecisions {
     pub name: String,
     pub raids: u32,
     pub withdrawals: u32,
+    pub festivals: u32,
     pub shifts: u32,
     pub decisions: Vec<Decision>,
 }
@@ -74,6 +75,7 @@ pub fn zone_decisions(conn: &Connection) -> rusqlite::Result<Vec<ZoneDecisions>>
             crate::core::scenario::director::DirectorAct::Raid => z.raids += 1,
             crate::core::scenario::director::DirectorAct::Withdraw => z.withdrawals += 1,
             crate::core::scenario::director::DirectorAct::Shift => z.shifts += 1,
+            crate::core::scenario::director::DirectorAct::Festival => z.festivals += 1,
         }
         z.decisions.push(Decision {
             seq: r.get::<_, i64>(0)? as u64,

@@ -193,6 +193,8 @@ pub enum DirectorMeasure {
     Raids,
     /// Raids it called off as a peak faded.
     Withdrawals,
+    /// Festivals it called to calm the zone.
+    Festivals,
 }
 
 /// One named requirement on a run.

@@ -45,6 +45,9 @@ pub struct DirectorSpec {
     pub states: StateTicks,
     #[serde(default)]
     pub raid: RaidSpec,
+    /// The calming action: called when a zone is above its band.
+    #[serde(default)]
+    pub festival: super::festival::FestivalSpec,
     /// Most actions the director takes in one tick, over all zones.
     #[serde(default = "max_actions")]
     pub max_actions: u8,
@@ -172,6 +175,8 @@ impl DirectorSpec {
             ("states.relax", self.states.relax, 0),
             ("raid.cooldown", self.raid.cooldown, 0),
             ("raid.ramp", self.raid.ramp, 1),
+            ("festival.ticks", self.festival.ticks, 0),
+            ("festival.cooldown", self.festival.cooldown, 0),
         ];
         for (field, v, least) in ticks {
             if !(least..=MAX_DIRECTOR_TICKS).contains(&v) {
@@ -222,6 +227,9 @@ impl DirectorSpec {
                 format!("{}; must be 0.01 to {MAX_TENSION}", r.per_monster),
             ));
         }
+        self.festival
+            .check()
+            .map_err(|(f, m)| (format!("festival.{f}"), m))?;
         if r.max_monsters > MAX_RAID_MONSTERS {
             return Err((
                 "raid.max_monsters".into(),
@@ -267,6 +275,8 @@ pub enum DirectorAct {
     /// The peak is over: the zone's raiders withdraw (with the shift to
     /// `fade`).
     Withdraw,
+    /// The zone is above its band: a festival calms it for a while.
+    Festival,
 }
 
 impl DirectorAct {
@@ -275,6 +285,7 @@ impl DirectorAct {
             DirectorAct::Shift => "shift",
             DirectorAct::Raid => "raid",
             DirectorAct::Withdraw => "withdraw",
+            DirectorAct::Festival => "festival",
         }
     }
 }

@@ -20,6 +20,7 @@ mod clients;
 pub mod director;
 mod faults;
 mod faults_valid;
+pub mod festival;
 pub mod goals;
 pub mod limits;
 mod load;
