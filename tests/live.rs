@@ -187,6 +187,51 @@ fn rest_endpoints_answer_and_bad_requests_name_the_field() {
 }
 
 #[test]
+fn the_director_and_the_stories_answer_live() {
+    let live = Live::start("director", "valley.ron", Pace::Fast, 400, true);
+    step(live.http, 320);
+    let (status, body) = http(live.http, "GET", "/api/director", None, None);
+    assert_eq!(status, 200, "{body}");
+    let d = json(&body);
+    let zones = d["zones"].as_array().expect("zones");
+    let valley = zones
+        .iter()
+        .find(|z| z["zone"] == "valley")
+        .expect("valley");
+    assert_eq!(valley["directed"], true);
+    assert!(
+        valley["tension"].is_number() && valley["band"]["high"] == 30.0,
+        "{valley}"
+    );
+    assert!(valley["raids"].as_u64().is_some_and(|r| r >= 1), "{valley}");
+    let wilds = zones.iter().find(|z| z["zone"] == "wilds").expect("wilds");
+    assert_eq!(
+        wilds["directed"], false,
+        "valley.ron directs the valley and the march"
+    );
+    let (status, body) = http(live.http, "GET", "/api/stories?limit=5", None, None);
+    assert_eq!(status, 200, "{body}");
+    let st = json(&body);
+    assert!(st["found"]["feud"].is_u64(), "{body}");
+    let stories = st["stories"].as_array().expect("stories");
+    assert!(stories.len() <= 5);
+    let seqs: Vec<u64> = stories.iter().filter_map(|s| s["seq"].as_u64()).collect();
+    assert!(
+        seqs.windows(2).all(|w| w[0] > w[1]),
+        "newest first: {seqs:?}"
+    );
+    let (status, body) = http(live.http, "GET", "/api/stories?pattern=romance", None, None);
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(json(&body)["field"], "pattern");
+    let (status, body) = http(live.http, "GET", "/api/stories?limit=x", None, None);
+    assert_eq!(status, 400, "{body}");
+    drop(live);
+    let live = Live::start("no-director", "smoke.ron", Pace::Fast, 20, true);
+    let (status, body) = http(live.http, "GET", "/api/director", None, None);
+    assert_eq!(status, 404, "{body}");
+}
+
+#[test]
 fn a_viewer_receives_every_event_of_the_run_in_order() {
     let live = Live::start("viewer", "smoke.ron", Pace::Fast, 60, true);
     let rt = runtime();

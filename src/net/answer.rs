@@ -44,6 +44,28 @@ pub fn answer(world: &mut World, query: SimQuery) -> Effect {
         SimQuery::Chronicle(zone, reply) => {
             let _ = reply.send(super::story::zone_chronicle(world, &zone, tick));
         }
+        SimQuery::Director(reply) => {
+            let _ = reply.send(super::director::director_state(world, tick));
+        }
+        SimQuery::Stories(pattern, limit, reply) => {
+            let answer = match &pattern {
+                Some(p)
+                    if world
+                        .get_resource::<crate::narrative::sift::LiveSift>()
+                        .is_some()
+                        && !super::director::knows_pattern(world, p) =>
+                {
+                    Err(format!("no pattern {p:?} in the run's narrative pack"))
+                }
+                _ => Ok(super::director::stories(
+                    world,
+                    pattern.as_deref(),
+                    limit,
+                    tick,
+                )),
+            };
+            let _ = reply.send(answer);
+        }
         SimQuery::Stats(reply) => {
             let _ = reply.send(stats(world, tick));
         }

@@ -30,6 +30,15 @@ pub enum SimQuery {
     Story(u64, oneshot::Sender<Option<serde_json::Value>>),
     /// A zone's chronicle, by zone name.
     Chronicle(String, oneshot::Sender<Option<serde_json::Value>>),
+    /// The director's state, zone by zone (`None` without a director).
+    Director(oneshot::Sender<Option<serde_json::Value>>),
+    /// The live sifter's stories (of a pattern), at most `limit`; `Err`
+    /// names an unknown pattern; `Ok(None)`: the run sifts none.
+    Stories(
+        Option<String>,
+        usize,
+        oneshot::Sender<Result<Option<serde_json::Value>, String>>,
+    ),
     Stats(oneshot::Sender<serde_json::Value>),
     Governance(oneshot::Sender<serde_json::Value>),
     Tunables(oneshot::Sender<Tunables>),

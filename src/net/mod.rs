@@ -14,6 +14,7 @@
 pub mod answer;
 pub mod bridge;
 pub mod chaos;
+mod director;
 pub mod frame;
 pub mod guard;
 mod http;

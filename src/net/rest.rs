@@ -102,6 +102,8 @@ pub fn router(state: ApiState) -> Router {
         .route("/api/entities/{id}", get(entity))
         .route("/api/entities/{id}/story", get(story))
         .route("/api/zones/{name}/chronicle", get(chronicle))
+        .route("/api/director", get(director))
+        .route("/api/stories", get(stories))
         .route("/api/events", get(events))
         .route("/api/events/{seq}/chain", get(chain))
         .route("/api/stats", get(stats))
@@ -269,6 +271,39 @@ async fn chronicle(State(s): State<ApiState>, Path(name): Path<String>) -> ApiRe
         .await?
         .ok_or_else(|| ApiError::status(StatusCode::NOT_FOUND, format!("no zone {name:?}")))?;
     Ok(Json(c))
+}
+
+async fn director(State(s): State<ApiState>) -> ApiResult {
+    let d =
+        s.net.ask(SimQuery::Director).await?.ok_or_else(|| {
+            ApiError::status(StatusCode::NOT_FOUND, "the scenario has no director")
+        })?;
+    Ok(Json(d))
+}
+
+async fn stories(State(s): State<ApiState>, p: Params) -> ApiResult {
+    let p = params(p)?;
+    known(&p, &["pattern", "limit"])?;
+    let limit: usize = number(&p, "limit")?.unwrap_or(20).clamp(1, 256);
+    let pattern = p.get("pattern").cloned();
+    if pattern
+        .as_ref()
+        .is_some_and(|p| p.is_empty() || p.len() > 64)
+    {
+        return Err(ApiError::bad("pattern", "a pattern name of 1 to 64 bytes"));
+    }
+    let found = s
+        .net
+        .ask(|tx| SimQuery::Stories(pattern, limit, tx))
+        .await?
+        .map_err(|m| ApiError::bad("pattern", m))?
+        .ok_or_else(|| {
+            ApiError::status(
+                StatusCode::NOT_FOUND,
+                "the run's narrative pack has no patterns",
+            )
+        })?;
+    Ok(Json(found))
 }
 
 async fn events(State(s): State<ApiState>, p: Params) -> ApiResult {

@@ -24,7 +24,13 @@ pub struct LiveSift {
     pub seen: u64,
     /// Wall time of the step, summed (measured only: it never steers).
     pub busy: std::time::Duration,
+    /// The latest stories found, oldest first: (seq of the `sifted`
+    /// event, tick, the story).
+    pub recent: std::collections::VecDeque<(u64, u64, SiftMatch)>,
 }
+
+/// Stories the live sifter keeps for the REST API (all are in the store).
+pub const RECENT_STORIES: usize = 256;
 
 impl LiveSift {
     /// A live sifter for `patterns` with a pool of `cap` partials; Err
@@ -46,6 +52,7 @@ impl LiveSift {
             vows,
             seen: 0,
             busy: std::time::Duration::ZERO,
+            recent: std::collections::VecDeque::new(),
         })
     }
 }
@@ -103,7 +110,17 @@ pub(in crate::narrative) fn sift(
     for (f, cause) in found.into_iter().zip(causes) {
         live.found[f.pattern as usize] += 1;
         let (payload, actor, target) = story_event(&live.sifter, &f);
+        let kept = match &payload {
+            Payload::Sifted(m) => Some((**m).clone()),
+            _ => None,
+        };
         let seq = log.emit_ids(payload, actor, target, Some(cause));
+        if let Some(m) = kept {
+            if live.recent.len() == RECENT_STORIES {
+                live.recent.pop_front();
+            }
+            live.recent.push_back((seq, f.tick, m));
+        }
         if let Some((who, goal, foe)) = live.vows[f.pattern as usize] {
             vows.0.push(VowOrder {
                 who: EntityId(f.roles[who as usize]),
