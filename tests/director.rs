@@ -264,6 +264,71 @@ fn the_director_holds_both_zones_in_their_bands_which_they_leave_without_one() {
 }
 
 #[test]
+fn a_plague_is_seeded_by_a_decision_spreads_by_company_and_ends_within_its_caps() {
+    let dir = scratch("plague");
+    let (_, _, conn) = run(&valley(), &dir.join("run"), 2000);
+    let rows = |sql: &str| -> Vec<(i64, i64, Option<i64>, Option<i64>, String)> {
+        let mut stmt = conn.prepare(sql).expect("query");
+        stmt.query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .expect("rows")
+        .map(|r| r.expect("row"))
+        .collect()
+    };
+    let infected = rows(
+        "SELECT i.seq, i.actor, i.target, json_extract(i.payload, '$.plague'), c.kind \
+         FROM events i JOIN events c ON c.seq = i.cause WHERE i.kind = 'infected' ORDER BY i.seq",
+    );
+    assert!(
+        infected.len() >= 3,
+        "valley.ron's director sends a plague: {infected:?}"
+    );
+    let mut victims: std::collections::BTreeMap<i64, u32> = Default::default();
+    for (seq, _, giver, plague, cause) in &infected {
+        let plague = plague.expect("names its plague");
+        *victims.entry(plague).or_default() += 1;
+        match cause.as_str() {
+            // Its first victims: the decision itself, which is a plague.
+            "director" => {
+                assert!(
+                    giver.is_none(),
+                    "#{seq}: a first victim caught it from nobody"
+                );
+                let act: String = conn
+                    .query_row(
+                        "SELECT json_extract(payload, '$.act') FROM events WHERE seq = ?1",
+                        [plague],
+                        |r| r.get(0),
+                    )
+                    .expect("the decision");
+                assert_eq!(act, "plague");
+            }
+            "chat" | "socialise" => assert!(giver.is_some(), "#{seq}: passed on by someone"),
+            other => panic!("#{seq}: an infection caused by {other}"),
+        }
+    }
+    assert!(
+        victims.values().all(|n| *n <= 20),
+        "the default cap of 20: {victims:?}"
+    );
+    // Every end cites the infection of the same agent.
+    let ends = rows(
+        "SELECT e.seq, e.actor, c.actor, c.seq, e.kind FROM events e JOIN events c ON c.seq = e.cause \
+         WHERE e.kind = 'recovered' OR (e.kind = 'death' AND json_extract(e.payload, '$.cause') = 'plague')",
+    );
+    assert!(!ends.is_empty());
+    for (seq, who, caught_by, _, kind) in &ends {
+        assert_eq!(
+            Some(*who),
+            *caught_by,
+            "#{seq} ({kind}) cites its own infection"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn director_assertions_judge_a_zone_and_a_bad_one_is_refused_at_load() {
     let dir = scratch("assert");
     let text = std::fs::read_to_string(valley()).expect("valley");

@@ -25,6 +25,8 @@ pub struct ZoneDirection {
     pub withdrawals: u32,
     #[serde(default)]
     pub festivals: u32,
+    #[serde(default)]
+    pub plagues: u32,
     pub shifts: u32,
     /// The state its machine ended in.
     pub state: String,
@@ -62,6 +64,7 @@ pub fn zones(world: &World) -> Vec<ZoneDirection> {
                 raids: m.raids,
                 withdrawals: m.withdrawals,
                 festivals: m.festivals,
+                plagues: m.plagues,
                 shifts: m.shifts,
                 state: m.state.as_str().into(),
             }
@@ -102,6 +105,7 @@ pub(super) fn judge(
         DirectorMeasure::Raids => z.raids as f64,
         DirectorMeasure::Withdrawals => z.withdrawals as f64,
         DirectorMeasure::Festivals => z.festivals as f64,
+        DirectorMeasure::Plagues => z.plagues as f64,
     };
     let shown = match measure {
         DirectorMeasure::TimeInBand => format!("{value:.1}% in {}..{}", z.low, z.high),

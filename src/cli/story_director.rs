@@ -28,8 +28,8 @@ pub fn director_cmd(conn: &rusqlite::Connection, json: bool) -> ExitCode {
     for z in &zones {
         let _ = writeln!(
             out,
-            "zone {}: {} raids, {} withdrawals, {} festivals, {} state changes",
-            z.name, z.raids, z.withdrawals, z.festivals, z.shifts
+            "zone {}: {} raids, {} withdrawals, {} festivals, {} plagues, {} state changes",
+            z.name, z.raids, z.withdrawals, z.festivals, z.plagues, z.shifts
         );
         for d in &z.decisions {
             let what = match d.monsters {

@@ -69,10 +69,14 @@ pub enum EventKind {
     Director,
     /// The sifter found a story pattern complete (`narrative::sift`).
     Sifted,
+    /// An agent caught the director's plague (target: who gave it).
+    Infected,
+    /// An agent's plague ended and it lived.
+    Recovered,
 }
 
 /// Every event kind's name, in `EventKind` order.
-pub const EVENT_KINDS: [&str; 31] = [
+pub const EVENT_KINDS: [&str; 33] = [
     "spawn",
     "birth",
     "death",
@@ -104,10 +108,12 @@ pub const EVENT_KINDS: [&str; 31] = [
     "gazette",
     "director",
     "sifted",
+    "infected",
+    "recovered",
 ];
 
 impl EventKind {
-    pub const ALL: [EventKind; 31] = [
+    pub const ALL: [EventKind; 33] = [
         EventKind::Spawn,
         EventKind::Birth,
         EventKind::Death,
@@ -139,6 +145,8 @@ impl EventKind {
         EventKind::Gazette,
         EventKind::Director,
         EventKind::Sifted,
+        EventKind::Infected,
+        EventKind::Recovered,
     ];
 
     pub fn as_str(self) -> &'static str {

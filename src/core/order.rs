@@ -91,6 +91,9 @@ pub enum ApplyStep {
     Arrived,
     /// A cataclysm taken this tick: its event, then its victims' deaths.
     Cataclysm,
+    /// The director's plagues: seeded, passed on by the tick's chats and
+    /// socials, draining their victims, ending.
+    Plague,
 }
 
 /// The React stage: the cascade, then what it leaves on the ground and dead.
@@ -210,7 +213,14 @@ pub fn configure(app: &mut App) {
     )
     .configure_sets(
         FixedUpdate,
-        (A::EndLives, A::Intents, A::Motion, A::Arrived, A::Cataclysm)
+        (
+            A::EndLives,
+            A::Intents,
+            A::Motion,
+            A::Arrived,
+            A::Cataclysm,
+            A::Plague,
+        )
             .chain()
             .in_set(TickSet::Apply),
     )

@@ -19,6 +19,8 @@ pub enum DeathCause {
     Killed,
     /// Struck down by a scenario's cataclysm fault.
     Cataclysm,
+    /// Drained by the director's plague.
+    Plague,
 }
 
 /// A governance decision against an intent: which rule, why, on what action.
@@ -216,6 +218,16 @@ pub enum Payload {
     /// roles; cause: the event that completed it). Boxed: rare, and the
     /// stage seqs would make every event bigger.
     Sifted(Box<SiftMatch>),
+    /// An agent caught a plague in `zone` (target: who passed it on, none
+    /// for its first victims); `plague`: the seq of the director's decision.
+    Infected {
+        zone: u16,
+        plague: u64,
+    },
+    /// An agent's plague ended and it lived.
+    Recovered {
+        plague: u64,
+    },
 }
 
 /// A completed story: the pattern, its roles' values by name (agents'
@@ -266,6 +278,8 @@ impl Payload {
             Payload::Gazette { .. } => EventKind::Gazette,
             Payload::Director { .. } => EventKind::Director,
             Payload::Sifted(_) => EventKind::Sifted,
+            Payload::Infected { .. } => EventKind::Infected,
+            Payload::Recovered { .. } => EventKind::Recovered,
         }
     }
 
@@ -285,6 +299,7 @@ impl Payload {
                 DeathCause::Age => "age",
                 DeathCause::Killed => "killed",
                 DeathCause::Cataclysm => "cataclysm",
+                DeathCause::Plague => "plague",
             })),
             Payload::IntentDenied(r) => Some(Cow::Borrowed(r.action)),
             Payload::Sifted(m) => Some(Cow::Owned(m.pattern.clone())),
@@ -302,7 +317,8 @@ impl Payload {
             | Payload::Cataclysm { zone, .. }
             | Payload::Overcrowded { zone, .. }
             | Payload::Gazette { zone, .. }
-            | Payload::Director { zone, .. } => Some(*zone),
+            | Payload::Director { zone, .. }
+            | Payload::Infected { zone, .. } => Some(*zone),
             Payload::Migration { to_zone, .. } => Some(*to_zone),
             Payload::GoalAdopted { zone, .. } => *zone,
             _ => None,

@@ -7,7 +7,9 @@
 //! no sooner than a cooldown after the last, at most `max_actions` a tick;
 //! when the peak has been held, its raiders withdraw as it fades. A zone
 //! above its band, in any state, gets a festival (no sooner than its
-//! cooldown after the last): its people favour company over fights.
+//! cooldown after the last): its people favour company over fights. A zone
+//! below its band that no raid can reach now (cooling down, or too poor)
+//! may get a plague instead.
 //! Every decision is a `director` event naming the zone, its tension, band
 //! and points, citing the event that last raised the tension; a raid is
 //! carried out by the population at the next tick's Input. Switched off
@@ -22,6 +24,7 @@ use crate::core::scenario::director::{
     Band, DirectorAct, DirectorSpec, DirectorState, RaidOrder, RaidOrders,
 };
 use crate::core::scenario::festival::ZoneFestivals;
+use crate::core::scenario::plague::PlagueOrders;
 use crate::events::{EventLog, Payload};
 use crate::population::EntityIndex;
 use crate::world::{ZoneLedger, Zones};
@@ -42,6 +45,8 @@ pub struct ZoneMachine {
     pub shifts: u32,
     pub last_festival: Option<u64>,
     pub festivals: u32,
+    pub last_plague: Option<u64>,
+    pub plagues: u32,
 }
 
 /// Every zone's machine, in zone id order.
@@ -56,6 +61,7 @@ pub enum Decision {
     Shift(DirectorState),
     Raid { monsters: u16 },
     Festival,
+    Plague,
 }
 
 /// The raid points a zone has: from its people and coins, ramped over the
@@ -102,7 +108,15 @@ pub fn decide(
             let wanted = (spec.raid.max_monsters as f32 * gap).ceil() as u32;
             let affordable = (points / spec.raid.per_monster).floor() as u32;
             let monsters = wanted.min(affordable) as u16;
-            (t < mid && cooled && monsters > 0).then_some(Decision::Raid { monsters })
+            if t < mid && cooled && monsters > 0 {
+                return Some(Decision::Raid { monsters });
+            }
+            // Below the band and no raid can go: a plague, if one may.
+            let p = &spec.plague;
+            let plague_ok = p.ticks > 0
+                && p.seeds > 0
+                && m.last_plague.is_none_or(|at| now >= at + p.cooldown as u64);
+            (t < band.low && plague_ok).then_some(Decision::Plague)
         }
         DirectorState::Sustain if held >= s.sustain as u64 => {
             Some(Decision::Shift(DirectorState::Fade))
@@ -130,6 +144,7 @@ pub(super) fn direct(
     mut book: ResMut<DirectorBook>,
     mut orders: ResMut<RaidOrders>,
     mut festivals: ResMut<ZoneFestivals>,
+    mut plagues: ResMut<PlagueOrders>,
     mut log: ResMut<EventLog>,
     positions: Query<&Position>,
 ) {
@@ -192,6 +207,10 @@ pub(super) fn direct(
                 (m.last_raid, m.raids) = (Some(now), m.raids + 1);
                 (DirectorAct::Raid, monsters)
             }
+            Decision::Plague => {
+                (m.last_plague, m.plagues) = (Some(now), m.plagues + 1);
+                (DirectorAct::Plague, 0)
+            }
             Decision::Festival => {
                 (m.last_festival, m.festivals) = (Some(now), m.festivals + 1);
                 festivals.call(i, now + spec.festival.ticks as u64);
@@ -220,6 +239,7 @@ pub(super) fn direct(
                 zone,
                 decision: seq,
             }),
+            DirectorAct::Plague => plagues.orders.push((zone, seq)),
             DirectorAct::Shift | DirectorAct::Festival => {}
         }
     }
@@ -233,7 +253,7 @@ mod tests {
         ron::from_str(
             "(states: (build_up: 20, sustain: 30, fade: 10, relax: 40),
               raid: (per_head: 1.0, per_100_coins: 0.0, ramp: 2, per_monster: 5.0, max_monsters: 6, cooldown: 100),
-              festival: (ticks: 0))",
+              festival: (ticks: 0), plague: (ticks: 0))",
         )
         .expect("spec")
     }
@@ -350,5 +370,31 @@ mod tests {
         assert_eq!(size(0.0), 6);
         assert_eq!(size(4.0), 4);
         assert_eq!(size(11.0), 1);
+    }
+
+    #[test]
+    fn a_zone_below_its_band_that_no_raid_can_reach_gets_a_plague() {
+        let mut s = spec();
+        (s.plague.ticks, s.plague.cooldown) = (150, 500);
+        let mut m = ZoneMachine {
+            last_raid: Some(100),
+            raids: 1,
+            ..ZoneMachine::default()
+        };
+        // The raid cools down until 200: below the band, a plague.
+        assert_eq!(decide(&s, &m, BAND, 1.0, 99.0, 150), Some(Decision::Plague));
+        assert_eq!(decide(&s, &m, BAND, 5.0, 99.0, 150), None, "in the band");
+        assert_eq!(
+            decide(&s, &m, BAND, 1.0, 99.0, 200),
+            Some(Decision::Raid { monsters: 6 }),
+            "a raid first, when one can go"
+        );
+        (m.last_plague, m.plagues, m.last_raid) = (Some(150), 1, Some(600));
+        assert_eq!(
+            decide(&s, &m, BAND, 1.0, 99.0, 649),
+            None,
+            "both cooling down"
+        );
+        assert_eq!(decide(&s, &m, BAND, 1.0, 99.0, 650), Some(Decision::Plague));
     }
 }

@@ -71,6 +71,10 @@ impl Plugin for NarrativePlugin {
                 .insert_resource(crate::core::scenario::festival::ZoneFestivals::new(
                     &spec.festival,
                 ))
+                .insert_resource(crate::core::scenario::plague::PlagueOrders {
+                    orders: Vec::new(),
+                    spec: spec.plague,
+                })
                 .init_resource::<director::DirectorBook>()
                 .init_resource::<tension::ZoneTension>()
                 .add_systems(FixedUpdate, director::direct.in_set(NarrateStep::Direct));

@@ -43,6 +43,7 @@ pub fn director_state(world: &World, tick: u64) -> Option<Value> {
                 "raids": m.raids,
                 "withdrawals": m.withdrawals,
                 "festivals": m.festivals,
+                "plagues": m.plagues,
                 "festival_on": festivals.is_some_and(|f| f.on(i, tick)),
                 "last_raid": m.last_raid,
                 "last_festival": m.last_festival,

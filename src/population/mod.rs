@@ -11,6 +11,7 @@ mod encounter;
 mod life;
 mod motion;
 pub mod params;
+mod plague;
 mod raid;
 mod spawn;
 
@@ -38,6 +39,8 @@ impl Plugin for PopulationPlugin {
             .init_resource::<Census>()
             .init_resource::<crate::core::scenario::director::RaidOrders>()
             .init_resource::<crate::core::scenario::festival::ZoneFestivals>()
+            .init_resource::<crate::core::scenario::plague::PlagueOrders>()
+            .init_resource::<plague::Plagues>()
             .init_resource::<ActionTally>()
             .init_resource::<TickCounters>()
             .init_resource::<NextId>()
@@ -62,6 +65,7 @@ impl Plugin for PopulationPlugin {
                     apply::apply_intents.in_set(ApplyStep::Intents),
                     motion::integrate_motion.in_set(ApplyStep::Motion),
                     motion::announce_arrivals.in_set(ApplyStep::Arrived),
+                    plague::run_plagues.in_set(ApplyStep::Plague),
                     life::bury.in_set(ReactStep::Bury),
                 ),
             );

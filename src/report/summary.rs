@@ -135,8 +135,8 @@ pub fn summary_table(r: &Report) -> String {
                 .iter()
                 .map(|z| {
                     format!(
-                        "{} {:.0}% in band ({}..{}), {} raids, {} festivals",
-                        z.zone, z.time_in_band, z.low, z.high, z.raids, z.festivals
+                        "{} {:.0}% in band ({}..{}), {} raids, {} festivals, {} plagues",
+                        z.zone, z.time_in_band, z.low, z.high, z.raids, z.festivals, z.plagues
                     )
                 })
                 .collect();

@@ -33,6 +33,7 @@ pub struct ZoneDecisions {
     pub raids: u32,
     pub withdrawals: u32,
     pub festivals: u32,
+    pub plagues: u32,
     pub shifts: u32,
     pub decisions: Vec<Decision>,
 }
@@ -76,6 +77,7 @@ pub fn zone_decisions(conn: &Connection) -> rusqlite::Result<Vec<ZoneDecisions>>
             crate::core::scenario::director::DirectorAct::Withdraw => z.withdrawals += 1,
             crate::core::scenario::director::DirectorAct::Shift => z.shifts += 1,
             crate::core::scenario::director::DirectorAct::Festival => z.festivals += 1,
+            crate::core::scenario::director::DirectorAct::Plague => z.plagues += 1,
         }
         z.decisions.push(Decision {
             seq: r.get::<_, i64>(0)? as u64,

@@ -62,11 +62,11 @@ fn director(s: &mut String, n: &NarrativeReport) {
     if n.director.is_empty() {
         return;
     }
-    *s += "<h4>Director</h4>\n<table><tr><th>zone</th><th>band</th><th>time in band</th><th>mean / peak tension</th><th>raids</th><th>withdrawals</th><th>festivals</th><th>state changes</th></tr>\n";
+    *s += "<h4>Director</h4>\n<table><tr><th>zone</th><th>band</th><th>time in band</th><th>mean / peak tension</th><th>raids</th><th>withdrawals</th><th>festivals</th><th>plagues</th><th>state changes</th></tr>\n";
     for z in &n.director {
         let _ = writeln!(
             s,
-            "<tr><td>{}</td><td>{}..{}</td><td>{:.1}%</td><td>{:.1} / {:.1}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}..{}</td><td>{:.1}%</td><td>{:.1} / {:.1}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&z.zone),
             z.low,
             z.high,
@@ -76,6 +76,7 @@ fn director(s: &mut String, n: &NarrativeReport) {
             z.raids,
             z.withdrawals,
             z.festivals,
+            z.plagues,
             z.shifts
         );
     }

@@ -195,6 +195,8 @@ pub enum DirectorMeasure {
     Withdrawals,
     /// Festivals it called to calm the zone.
     Festivals,
+    /// Plagues it sent.
+    Plagues,
 }
 
 /// One named requirement on a run.

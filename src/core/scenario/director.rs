@@ -48,6 +48,9 @@ pub struct DirectorSpec {
     /// The calming action: called when a zone is above its band.
     #[serde(default)]
     pub festival: super::festival::FestivalSpec,
+    /// The other action for a zone below its band, when no raid can go.
+    #[serde(default)]
+    pub plague: super::plague::PlagueSpec,
     /// Most actions the director takes in one tick, over all zones.
     #[serde(default = "max_actions")]
     pub max_actions: u8,
@@ -145,6 +148,7 @@ fn weights() -> BTreeMap<EventKind, f32> {
         (EventKind::Attack, 0.5),
         (EventKind::Death, 3.0),
         (EventKind::Grief, 1.0),
+        (EventKind::Infected, 1.0),
         (EventKind::Birth, -2.0),
         (EventKind::Socialise, -0.05),
     ])
@@ -177,6 +181,8 @@ impl DirectorSpec {
             ("raid.ramp", self.raid.ramp, 1),
             ("festival.ticks", self.festival.ticks, 0),
             ("festival.cooldown", self.festival.cooldown, 0),
+            ("plague.ticks", self.plague.ticks, 0),
+            ("plague.cooldown", self.plague.cooldown, 0),
         ];
         for (field, v, least) in ticks {
             if !(least..=MAX_DIRECTOR_TICKS).contains(&v) {
@@ -230,6 +236,9 @@ impl DirectorSpec {
         self.festival
             .check()
             .map_err(|(f, m)| (format!("festival.{f}"), m))?;
+        self.plague
+            .check()
+            .map_err(|(f, m)| (format!("plague.{f}"), m))?;
         if r.max_monsters > MAX_RAID_MONSTERS {
             return Err((
                 "raid.max_monsters".into(),
@@ -277,6 +286,8 @@ pub enum DirectorAct {
     Withdraw,
     /// The zone is above its band: a festival calms it for a while.
     Festival,
+    /// The zone is below its band and no raid can go: a plague is seeded.
+    Plague,
 }
 
 impl DirectorAct {
@@ -286,6 +297,7 @@ impl DirectorAct {
             DirectorAct::Raid => "raid",
             DirectorAct::Withdraw => "withdraw",
             DirectorAct::Festival => "festival",
+            DirectorAct::Plague => "plague",
         }
     }
 }

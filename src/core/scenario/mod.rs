@@ -27,6 +27,7 @@ mod load;
 mod locate;
 pub mod narrative;
 pub mod patterns;
+pub mod plague;
 mod policies;
 mod reactions;
 pub mod thresholds;

@@ -212,10 +212,10 @@ pub(super) fn compile(p: &Pattern) -> Result<Compiled, String> {
     let roles = p.roles()?;
     let stages: Vec<Matcher> = p.stages.iter().map(|s| matcher(&roles, s)).collect();
     let mut keys = vec![None];
-    for i in 1..stages.len() {
+    for (i, stage) in stages.iter().enumerate().skip(1) {
         let bound = bound_by(&roles, &p.stages[..i]);
         keys.push(Some(
-            key(&stages[i], &bound).ok_or_else(|| format!("stages[{i}]: nothing to find it by"))?,
+            key(stage, &bound).ok_or_else(|| format!("stages[{i}]: nothing to find it by"))?,
         ));
     }
     let guards = p.unless.iter().map(|u| guard(&roles, p, u)).collect();
