@@ -27,6 +27,7 @@ mod inspector_panel;
 mod lineage;
 mod panels;
 mod picking;
+mod plots_director;
 mod plots_history;
 mod plots_panel;
 mod projection;
