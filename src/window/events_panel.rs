@@ -10,7 +10,11 @@
 //! per event kept); events whose actor is gone by then (a death, a
 //! departure) or that have none have no zone and only pass the "any zone"
 //! filter. Only the visible rows are drawn (`ScrollArea::show_rows`).
-//! Clicking an event also selects its actor ([`Selection::pick`]).
+//! Clicking an event also selects its actor ([`Selection::pick`]). A
+//! director's decision reads as what it did where and why (its zone by
+//! name, act, state, tension against its band, monsters:
+//! `tension::decision_text`), and is placed in the zone it names, so the
+//! kind and zone filters find it.
 
 use std::collections::{HashSet, VecDeque};
 
@@ -18,8 +22,10 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 pub use super::feed::Logged;
+use super::feed::ZoneView;
 use super::receive::Link;
 use super::select::Selection;
+use super::tension::decision_text;
 use crate::core::agent::ZoneId;
 use crate::core::event::{EVENT_KINDS, EventKind};
 use crate::events::Event;
@@ -149,8 +155,13 @@ impl EventRing {
 }
 
 /// The line of one event: `seq tick kind actor->target payload` (ASCII:
-/// egui's monospace font has no arrow glyph).
+/// egui's monospace font has no arrow glyph); zones named by id.
 pub fn line(l: &Logged) -> String {
+    line_in(l, &[])
+}
+
+/// [`line`], with the zones a decision names called by their names.
+pub fn line_in(l: &Logged, zones: &[ZoneView]) -> String {
     let e = &l.event;
     let who = |id: Option<crate::core::agent::EntityId>| {
         id.map_or("—".to_string(), |i| i.0.to_string())
@@ -162,7 +173,8 @@ pub fn line(l: &Logged) -> String {
         e.payload.kind().as_str(),
         who(e.actor),
         who(e.target),
-        summary(e)
+        // A decision in words, uncut: its reasons are the point of it.
+        decision_text(&e.payload, zones).unwrap_or_else(|| summary(e))
     )
 }
 
@@ -224,9 +236,11 @@ fn events_panel(
     ring: Res<EventRing>,
     mut panel: ResMut<EventsPanel>,
     mut selection: ResMut<Selection>,
+    link: Res<Link>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let panel = &mut *panel;
+    let zones = &link.info.zones;
     let mut clicked = None;
     egui::Window::new("Events")
         .default_pos([820.0, 12.0])
@@ -255,7 +269,7 @@ fn events_panel(
                 .show_rows(ui, row_height, rows.len(), |ui, visible| {
                     for &i in &rows[visible] {
                         if let Some(l) = ring.at(i)
-                            && event_button(ui, l, panel.selected).clicked()
+                            && event_button(ui, l, panel.selected, zones).clicked()
                         {
                             clicked = Some(l.event.seq);
                         }
@@ -263,7 +277,7 @@ fn events_panel(
                 });
             if let Some(seq) = panel.selected {
                 ui.separator();
-                chain_ui(ui, &ring, seq, &mut clicked);
+                chain_ui(ui, &ring, seq, zones, &mut clicked);
             }
         });
     if clicked.is_some() {
@@ -278,8 +292,13 @@ fn events_panel(
     Ok(())
 }
 
-fn event_button(ui: &mut egui::Ui, l: &Logged, selected: Option<u64>) -> egui::Response {
-    let text = egui::RichText::new(line(l)).monospace().small();
+fn event_button(
+    ui: &mut egui::Ui,
+    l: &Logged,
+    selected: Option<u64>,
+    zones: &[ZoneView],
+) -> egui::Response {
+    let text = egui::RichText::new(line_in(l, zones)).monospace().small();
     ui.selectable_label(selected == Some(l.event.seq), text)
 }
 
@@ -319,13 +338,19 @@ fn filters_ui(ui: &mut egui::Ui, panel: &mut EventsPanel) {
     }
 }
 
-fn chain_ui(ui: &mut egui::Ui, ring: &EventRing, seq: u64, clicked: &mut Option<u64>) {
+fn chain_ui(
+    ui: &mut egui::Ui,
+    ring: &EventRing,
+    seq: u64,
+    zones: &[ZoneView],
+    clicked: &mut Option<u64>,
+) {
     let Some(l) = ring.get(seq) else {
         ui.label(format!("event {seq} is no longer kept"));
         return;
     };
     ui.label(egui::RichText::new("selected").strong());
-    event_button(ui, l, Some(seq));
+    event_button(ui, l, Some(seq), zones);
     egui::ScrollArea::vertical()
         .id_salt("event_chain")
         .max_height(200.0)
@@ -338,14 +363,14 @@ fn chain_ui(ui: &mut egui::Ui, ring: &EventRing, seq: u64, clicked: &mut Option<
             };
             ui.label(egui::RichText::new(format!("causes: {}{missing}", causes.len())).strong());
             for c in causes {
-                if event_button(ui, c, None).clicked() {
+                if event_button(ui, c, None, zones).clicked() {
                     *clicked = Some(c.event.seq);
                 }
             }
             let effects = ring.effects(seq);
             ui.label(egui::RichText::new(format!("effects: {}", effects.len())).strong());
             for e in effects {
-                if event_button(ui, e, None).clicked() {
+                if event_button(ui, e, None, zones).clicked() {
                     *clicked = Some(e.event.seq);
                 }
             }

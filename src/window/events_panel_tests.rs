@@ -124,3 +124,50 @@ fn the_chain_follows_causes_back_and_effects_forward_while_kept() {
     assert!(ring.effects(5).is_empty());
     assert!(ring.effects(1).is_empty(), "not kept");
 }
+
+#[test]
+fn a_directors_decision_reads_in_words_and_filters_by_kind_and_its_zone() {
+    use crate::core::scenario::director::DirectorAct;
+    use crate::window::feed::stated_zone;
+    use crate::window::tension::tests::{decision, zones};
+    let mut ring = EventRing::new(10);
+    ring.push(attack(1, None, 7), Some(ZoneId(1)));
+    let raid = decision(2, 30, 1, DirectorAct::Raid, 2.0);
+    // Where the sources place it: the zone it names (it has no actor).
+    let zone = stated_zone(&raid.payload).map(ZoneId);
+    assert_eq!(zone, Some(ZoneId(1)));
+    ring.push(raid, zone);
+    ring.push(
+        decision(3, 40, 2, DirectorAct::Withdraw, 12.0),
+        Some(ZoneId(2)),
+    );
+    let seqs = |f: Filter| -> Vec<u64> {
+        ring.filtered(&f)
+            .into_iter()
+            .map(|i| ring.at(i).unwrap().event.seq)
+            .collect()
+    };
+    let director = Filter {
+        kind: Some(EventKind::Director),
+        ..Filter::default()
+    };
+    assert_eq!(seqs(director.clone()), [3, 2]);
+    let in_valley = Filter {
+        zone: Some(ZoneId(1)),
+        ..director
+    };
+    assert_eq!(seqs(in_valley), [2]);
+    let text = line_in(ring.get(2).unwrap(), &zones());
+    assert!(text.contains("director"), "{text}");
+    assert!(
+        text.ends_with(
+            "valley: raid, 3 monsters (build_up; tension 2.0 below band 5.0..30.0; 14.0 points)"
+        ),
+        "uncut, the zone by name: {text}"
+    );
+    let text = line_in(ring.get(3).unwrap(), &zones());
+    assert!(text.contains("march: withdraw raiders"), "{text}");
+    assert!(text.contains("in band"), "{text}");
+    // Without the zones' names, the id.
+    assert!(line(ring.get(3).unwrap()).contains("#2: withdraw"));
+}

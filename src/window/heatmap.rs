@@ -7,7 +7,10 @@
 //! transparent heatmap over separate ground and zone tiles cost software
 //! rendering (llvmpipe) almost half of every frame. The mesh is made when
 //! the first frame says how many bins there are (and again if that changes).
-//! The View panel picks the ramp, the opacity and whether it shows at all.
+//! The View panel picks the ramp, the opacity and whether it shows at all,
+//! and the mode: population, or zone tension, where each zone's cells take
+//! the colour of its tension against its band (`tension::BandPosition`)
+//! instead of the counts — the director's view of the same ground.
 //! The source's counts are of every agent at its world position; when only
 //! some realms are counted, or agents are placed by a STAT7 projection,
 //! the window counts the frame's agents itself — where they are drawn —
@@ -23,13 +26,17 @@ use super::projection::Placement;
 use super::receive::{Latest, Link};
 use super::scene::{WorldSize, ground_colour, zone_tint};
 use super::sync::{Placed, SyncSet};
-use super::view::{HeatRamp, HeatSettings, ViewSettings, realm_index};
+use super::tension::{BandPosition, Tension};
+use super::view::{HeatMode, HeatRamp, HeatSettings, ViewSettings, realm_index};
 /// Height of the ground mesh (agents stand on it).
 const LIFT: f32 = 0.2;
 /// The opacity of a cell with one agent (empty cells are clear).
 const MIN_ALPHA: f32 = 0.15;
 /// The densest cell's opacity.
 const MAX_ALPHA: f32 = 0.6;
+/// A zone's tension colour's opacity: strong enough to read at a glance,
+/// weak enough that the agents over it stay visible.
+const TENSION_ALPHA: f32 = 0.55;
 
 #[derive(Resource, Debug)]
 struct Heatmap {
@@ -38,34 +45,72 @@ struct Heatmap {
     /// The ground under each bin, and whether it is tinted by zones.
     bases: Vec<LinearRgba>,
     tinted: bool,
+    /// The zone id of each bin (what the tension mode colours by).
+    zones: Vec<Option<u16>>,
 }
 
-/// The ground under each bin: the tint of the zone its centre is in (the
-/// last zone that contains it, else the zone with id 0, as the simulation's
-/// own zone lookup does), or the bare ground when `tinted` is false.
-pub fn bases(zones: &[ZoneView], size: Vec2, bins: (u32, u32), tinted: bool) -> Vec<LinearRgba> {
+/// The zone of each bin (index into `zones`): the last zone that contains
+/// its centre, else the zone with id 0, as the simulation's own zone lookup
+/// does.
+pub fn bin_zones(zones: &[ZoneView], size: Vec2, bins: (u32, u32)) -> Vec<Option<usize>> {
     let (bx, by) = bins;
     let cell = Vec2::new(size.x / bx.max(1) as f32, size.y / by.max(1) as f32);
-    let fallback = zones.iter().find(|z| z.id == 0);
+    let fallback = zones.iter().position(|z| z.id == 0);
     (0..by)
         .flat_map(|y| (0..bx).map(move |x| (x, y)))
         .map(|(x, y)| {
             let centre = Vec2::new((x as f32 + 0.5) * cell.x, (y as f32 + 0.5) * cell.y);
-            let zone = zones
+            zones
                 .iter()
-                .rev()
-                .find(|z| {
+                .rposition(|z| {
                     centre.x >= z.min.x
                         && centre.x < z.max.x
                         && centre.y >= z.min.y
                         && centre.y < z.max.y
                 })
-                .or(fallback);
-            match zone {
-                Some(z) if tinted => zone_tint(z.realm).to_linear(),
-                _ => ground_colour().to_linear(),
-            }
+                .or(fallback)
         })
+        .collect()
+}
+
+/// The ground under each bin: the tint of its zone ([`bin_zones`]), or the
+/// bare ground when `tinted` is false.
+pub fn bases(zones: &[ZoneView], size: Vec2, bins: (u32, u32), tinted: bool) -> Vec<LinearRgba> {
+    bin_zones(zones, size, bins)
+        .into_iter()
+        .map(|zone| match zone {
+            Some(i) if tinted => zone_tint(zones[i].realm).to_linear(),
+            _ => ground_colour().to_linear(),
+        })
+        .collect()
+}
+
+/// The tension mode's colour of every vertex (four per bin): each bin its
+/// zone's tension against its band; a zone with no reading stays clear
+/// (unmeasured is not "calm").
+fn tension_colours(bin_zones: &[Option<u16>], tension: &Tension, opacity: f32) -> Vec<[f32; 4]> {
+    let alpha = TENSION_ALPHA * opacity.clamp(0.0, 1.0);
+    bin_zones
+        .iter()
+        .flat_map(|zone| {
+            let reading = zone.and_then(|z| tension.reading(z as usize));
+            let c = match reading {
+                Some(r) => {
+                    let rgb = BandPosition::of(r.level, r.band).colour();
+                    [rgb.red, rgb.green, rgb.blue, alpha]
+                }
+                None => [0.0; 4],
+            };
+            [c; 4]
+        })
+        .collect()
+}
+
+/// The zone id of each bin.
+fn bin_zone_ids(zones: &[ZoneView], size: Vec2, bins: (u32, u32)) -> Vec<Option<u16>> {
+    bin_zones(zones, size, bins)
+        .into_iter()
+        .map(|i| i.map(|i| zones[i].id))
         .collect()
 }
 
@@ -240,6 +285,7 @@ fn update_heatmap(
     settings: Res<ViewSettings>,
     placed: Res<Placed>,
     size: Res<WorldSize>,
+    tension: Res<Tension>,
     mut heatmap: Option<ResMut<Heatmap>>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
@@ -257,10 +303,13 @@ fn update_heatmap(
     let look = settings.heat;
     // Zone tints stand for world places: bare ground under a STAT7 placement.
     let tinted = settings.placement == Placement::World;
-    let heat_colours = if look.on {
-        vertex_colours(counts, &look)
-    } else {
-        vec![[0.0; 4]; counts.len() * 4]
+    let heat_colours = |zones: &[Option<u16>]| match look.mode {
+        _ if !look.on => vec![[0.0; 4]; counts.len() * 4],
+        HeatMode::Population => vertex_colours(counts, &look),
+        // Zones are world places: over a STAT7 placement the ground
+        // stands for none, so the mode shows nothing (the panel says why).
+        HeatMode::Tension if tinted => tension_colours(zones, &tension, look.opacity),
+        HeatMode::Tension => vec![[0.0; 4]; counts.len() * 4],
     };
     match heatmap.as_deref_mut() {
         Some(h) if h.bins == bins => {
@@ -274,7 +323,7 @@ fn update_heatmap(
             if let Ok(Some(VertexAttributeValues::Float32x4(colours))) =
                 mesh.try_attribute_mut_option(Mesh::ATTRIBUTE_COLOR)
             {
-                let fresh = blend(&h.bases, &heat_colours);
+                let fresh = blend(&h.bases, &heat_colours(&h.zones));
                 if colours.len() == fresh.len() {
                     colours.copy_from_slice(&fresh);
                 }
@@ -283,7 +332,9 @@ fn update_heatmap(
         _ => {
             // The first frame, or a source whose bins changed.
             let bases = bases(&link.info.zones, size.0, bins, tinted);
-            let mesh = meshes.add(heatmap_mesh(size.0, bins, blend(&bases, &heat_colours)));
+            let zones = bin_zone_ids(&link.info.zones, size.0, bins);
+            let colours = blend(&bases, &heat_colours(&zones));
+            let mesh = meshes.add(heatmap_mesh(size.0, bins, colours));
             commands.spawn((
                 Ground,
                 Mesh3d(mesh.clone()),
@@ -301,6 +352,7 @@ fn update_heatmap(
                 bins,
                 bases,
                 tinted,
+                zones,
             });
         }
     }
@@ -321,84 +373,5 @@ fn drop_old_ground(mut commands: Commands, grounds: Query<Entity, With<Ground>>)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn empty_cells_are_clear_and_the_densest_is_hot() {
-        let c = vertex_colours(&[0, 1, 100], &HeatSettings::default());
-        assert_eq!(c.len(), 12);
-        assert_eq!(c[0], [0.0; 4]);
-        assert!(c[4][3] > 0.0 && c[4][3] < c[8][3]);
-        assert!((c[8][3] - MAX_ALPHA).abs() < 1e-6);
-        let hot = ramp_of(HeatRamp::Inferno, 1.0);
-        assert!(hot.red > hot.blue);
-    }
-
-    #[test]
-    fn opacity_and_ramp_change_the_cells() {
-        let half = HeatSettings {
-            opacity: 0.5,
-            ramp: HeatRamp::Greys,
-            ..HeatSettings::default()
-        };
-        let c = vertex_colours(&[0, 100], &half);
-        assert!((c[4][3] - MAX_ALPHA * 0.5).abs() < 1e-6);
-        assert!(
-            c[4][0] > 0.99 && c[4][2] > 0.99,
-            "the top of greys is white"
-        );
-        let v = ramp_of(HeatRamp::Viridis, 1.0);
-        assert!(v.green > v.blue, "viridis ends yellow");
-    }
-
-    #[test]
-    fn the_heat_blends_over_each_bins_zone_and_the_ground_stays_opaque() {
-        use crate::core::stat7::Realm;
-        let zone = |id, realm, min: (f32, f32), max: (f32, f32)| ZoneView {
-            id,
-            name: format!("z{id}"),
-            realm,
-            min: Vec2::from(min),
-            max: Vec2::from(max),
-        };
-        // The second zone covers the first's right half: later wins.
-        let zones = [
-            zone(0, Realm::Data, (0.0, 0.0), (100.0, 50.0)),
-            zone(1, Realm::Narrative, (50.0, 0.0), (100.0, 50.0)),
-        ];
-        let b = bases(&zones, Vec2::new(100.0, 50.0), (4, 1), true);
-        assert_eq!(b[0], zone_tint(Realm::Data).to_linear());
-        assert_eq!(b[3], zone_tint(Realm::Narrative).to_linear());
-        let bare = bases(&zones, Vec2::new(100.0, 50.0), (4, 1), false);
-        assert!(bare.iter().all(|c| *c == ground_colour().to_linear()));
-        let heat = vertex_colours(&[0, 0, 0, 9], &HeatSettings::default());
-        let c = blend(&b, &heat);
-        assert_eq!(c.len(), 16);
-        assert!(c.iter().all(|v| v[3] == 1.0), "opaque");
-        assert_eq!(
-            c[0][..3],
-            [b[0].red, b[0].green, b[0].blue],
-            "no heat: the zone alone"
-        );
-        assert_ne!(c[12][..3], [b[3].red, b[3].green, b[3].blue], "heat shows");
-    }
-
-    #[test]
-    fn window_side_counts_bin_like_the_source() {
-        let size = Vec2::new(100.0, 50.0);
-        let points = [
-            Vec2::new(0.0, 0.0),
-            Vec2::new(99.9, 49.9),
-            Vec2::new(100.0, 50.0),
-            Vec2::new(-5.0, 10.0),
-            Vec2::new(60.0, 10.0),
-        ];
-        let c = count(points.into_iter(), size, (4, 2));
-        assert_eq!(c.len(), 8);
-        assert_eq!(c[0], 2, "the origin and one left of the world");
-        assert_eq!(c[7], 2, "the far corner and one on its edge");
-        assert_eq!(c[2], 1);
-        assert_eq!(c.iter().sum::<u32>(), 5);
-    }
-}
+#[path = "heatmap_tests.rs"]
+mod tests;

@@ -5,8 +5,9 @@
 //! It never steps or reads a simulation itself: a frame as slow as software
 //! rendering makes it costs the ticks nothing. Each frame takes the latest
 //! [`feed::Frame`] ([`receive`]) and redraws from it: every agent as a small
-//! mesh coloured by its zone's realm ([`sync`]), the population heatmap on
-//! the ground ([`heatmap`]), an orbit camera ([`camera`]) and the egui
+//! mesh coloured by its zone's realm ([`sync`]), the population or zone
+//! tension heatmap on the ground ([`heatmap`], the director's readings in
+//! [`tension`]), an orbit camera ([`camera`]) and the egui
 //! panels: Run ([`panels`]), Tunables ([`tunables_panel`]), Events
 //! ([`events_panel`]), Inspector ([`inspector_panel`]), Plots
 //! ([`plots_panel`]) and, for a replay, Timeline ([`timeline_panel`]).
@@ -26,6 +27,7 @@ mod inspector_panel;
 mod lineage;
 mod panels;
 mod picking;
+mod plots_director;
 mod plots_history;
 mod plots_panel;
 mod projection;
@@ -36,6 +38,7 @@ mod search;
 mod select;
 mod story_section;
 mod sync;
+mod tension;
 mod timeline_panel;
 mod tunables_panel;
 mod view;

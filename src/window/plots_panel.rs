@@ -1,6 +1,8 @@
 //! The Plots panel: live lines of what the run does over time — the tick's
 //! wall time, the population by kind (a line for each kind ever present),
-//! events per simulated second and governance denials by rule (per tick).
+//! events per simulated second, governance denials by rule (per tick) and
+//! the director's tension per directed zone against its band
+//! (`plots_director`).
 //! Each new frame goes into a bounded [`History`] (see `plots_history`),
 //! so however long the run, a line has at most `plots_history::CAPACITY`
 //! points to draw. Collapsed by default: the plots cost nothing to draw
@@ -10,37 +12,56 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use egui_plot::{Legend, Line, Plot};
 
+use super::plots_director::{TensionHistory, director_ui};
 use super::plots_history::History;
-use super::receive::{Latest, ReceiveSet};
+use super::receive::{Latest, Link, ReceiveSet};
+use super::tension::Tension;
 use crate::core::agent::kinds::AgentKind;
 
 /// Each plot's height in the panel; the population's is taller, for its
 /// legend of up to a dozen kinds.
-const PLOT_HEIGHT: f32 = 130.0;
+pub const PLOT_HEIGHT: f32 = 130.0;
 const POPULATION_HEIGHT: f32 = 220.0;
 
 /// The history the panel draws.
 #[derive(Resource, Debug, Default)]
 pub struct Plots(pub History);
 
+/// The director's series, pushed with the same frames as [`Plots`].
+#[derive(Resource, Debug, Default)]
+pub struct DirectorPlots(pub TensionHistory);
+
 pub struct PlotsPanelPlugin;
 
 impl Plugin for PlotsPanelPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<Plots>()
+            .init_resource::<DirectorPlots>()
             .add_systems(First, record.after(ReceiveSet))
             .add_systems(EguiPrimaryContextPass, plots_panel);
     }
 }
 
 /// Keeps each new frame's numbers.
-fn record(latest: Res<Latest>, mut plots: ResMut<Plots>) {
+fn record(
+    latest: Res<Latest>,
+    tension: Res<Tension>,
+    mut plots: ResMut<Plots>,
+    mut director: ResMut<DirectorPlots>,
+) {
     if latest.changed {
         plots.0.push(latest.frame.tick, &latest.frame.stats);
+        director.0.push(latest.frame.tick, &tension);
     }
 }
 
-fn plots_panel(mut contexts: EguiContexts, plots: Res<Plots>) -> Result {
+fn plots_panel(
+    mut contexts: EguiContexts,
+    plots: Res<Plots>,
+    director: Res<DirectorPlots>,
+    tension: Res<Tension>,
+    link: Res<Link>,
+) -> Result {
     let ctx = contexts.ctx_mut()?;
     let h = &plots.0;
     egui::Window::new("Plots")
@@ -60,7 +81,10 @@ fn plots_panel(mut contexts: EguiContexts, plots: Res<Plots>) -> Result {
             ));
             egui::ScrollArea::vertical()
                 .max_height(560.0)
-                .show(ui, |ui| plots_ui(ui, h));
+                .show(ui, |ui| {
+                    plots_ui(ui, h);
+                    director_ui(ui, &director.0, &tension, &link.info.zones);
+                });
         });
     Ok(())
 }
@@ -104,7 +128,7 @@ fn plots_ui(ui: &mut egui::Ui, h: &History) {
 
 /// One titled plot, ticks along x, sharing the x axis with the others so
 /// that zooming one zooms them all.
-fn plot<'a>(
+pub fn plot<'a>(
     ui: &mut egui::Ui,
     title: &str,
     id: &str,

@@ -1,12 +1,15 @@
 //! Taking what the source sent since the last frame: the latest [`Frame`]
 //! (older ones it replaced are only counted), the events for the Events
-//! panel's ring, and the notices the panels answer. Everything that draws
-//! runs after [`ReceiveSet`] and reads [`Latest`].
+//! panel's ring, the zones' tension ([`Tension`]: measured with the frame,
+//! or folded from the `director` events), and the notices the panels
+//! answer. Everything that draws runs after [`ReceiveSet`] and reads
+//! [`Latest`].
 
 use bevy::prelude::*;
 
 use super::events_panel::EventRing;
 use super::feed::{Command, Feed, Frame, Info, Notice};
+use super::tension::Tension;
 
 /// The window's end of the feed, and the world as the source described it.
 #[derive(Resource)]
@@ -70,6 +73,7 @@ impl Plugin for ReceivePlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<Latest>()
             .init_resource::<Notices>()
+            .init_resource::<Tension>()
             .add_systems(First, receive.in_set(ReceiveSet));
     }
 }
@@ -79,10 +83,17 @@ fn receive(
     mut latest: ResMut<Latest>,
     mut notices: ResMut<Notices>,
     mut ring: Option<ResMut<EventRing>>,
+    mut tension: ResMut<Tension>,
 ) {
     let d = link.feed.take();
     latest.changed = false;
+    // Events before the frame: they are of its tick or earlier, and a
+    // measured frame's reading must be the last word.
+    for l in &d.events {
+        tension.take_event(&l.event);
+    }
     if let Some(frame) = d.frame {
+        tension.take_frame(frame.tick, &frame.direction);
         latest.frame = frame;
         latest.changed = true;
         latest.started = true;

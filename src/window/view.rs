@@ -1,5 +1,6 @@
 //! How the scene is drawn, as the View panel sets it: placement, colour,
-//! size, realm filter and slice, lineage chains and the heatmap's look.
+//! size, realm filter and slice, lineage chains and the heatmap's look
+//! (population or zone tension).
 //! One resource read by the systems that draw (sync, lineage, heatmap);
 //! the panel writes it only when a value really changed, so "changed"
 //! means the scene must be redrawn.
@@ -35,10 +36,32 @@ impl HeatRamp {
     }
 }
 
+/// What the heatmap shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum HeatMode {
+    /// Agents per cell.
+    #[default]
+    Population,
+    /// Each zone's tension against its band (the director's measure).
+    Tension,
+}
+
+impl HeatMode {
+    pub const ALL: [HeatMode; 2] = [HeatMode::Population, HeatMode::Tension];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            HeatMode::Population => "population",
+            HeatMode::Tension => "zone tension",
+        }
+    }
+}
+
 /// The heatmap's settings.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct HeatSettings {
     pub on: bool,
+    pub mode: HeatMode,
     pub ramp: HeatRamp,
     /// Multiplies every cell's opacity (0..=1).
     pub opacity: f32,
@@ -51,6 +74,7 @@ impl Default for HeatSettings {
     fn default() -> Self {
         HeatSettings {
             on: true,
+            mode: HeatMode::default(),
             ramp: HeatRamp::default(),
             opacity: 1.0,
             realms: [true; 7],

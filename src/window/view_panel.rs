@@ -1,8 +1,9 @@
 //! The View panel (collapsed at start, between the Run and Events panels): how agents
 //! are placed (world, a STAT7 projection on chosen axes, a cross-section),
 //! coloured and sized; the realm legend with counts, the realm filter and
-//! slice; lineage chains; cascade pulses; the heatmap's look; and the
-//! search. It edits a copy of [`ViewSettings`] and writes it back only when
+//! slice; lineage chains; cascade pulses; the heatmap's look and mode
+//! (population, or zone tension with its legend and each directed zone's
+//! reading); and the search. It edits a copy of [`ViewSettings`] and writes it back only when
 //! something changed, so the scene redraws only then. Where a mode needs
 //! numbers the source does not send (a live server has no STAT7 axes), the
 //! panel says so instead of drawing something made up.
@@ -14,10 +15,11 @@ use super::colour::{Bucket, ColourBy, HEALTH_STEPS, MOOD_STEPS, kind_name};
 use super::lineage::{LineageMode, LineageStats, MAX_LINES};
 use super::projection::{Dim, Placement};
 use super::pulse::Pulses;
-use super::receive::Latest;
+use super::receive::{Latest, Link};
 use super::search::{Found, Inspected, search};
 use super::select::Selection;
-use super::view::{HeatRamp, SliceStyle, ViewSettings, realm_index};
+use super::tension::{BandPosition, Known, Tension, zone_name};
+use super::view::{HeatMode, HeatRamp, SliceStyle, ViewSettings, realm_index};
 use crate::core::agent::kinds::KIND_COUNT;
 use crate::core::stat7::Realm;
 
@@ -67,6 +69,7 @@ fn view_panel(
     mut selection: ResMut<Selection>,
     lineage: Res<LineageStats>,
     pulses: Res<Pulses>,
+    (tension, link): (Res<Tension>, Res<Link>),
     mut search_box: Local<SearchBox>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
@@ -208,17 +211,35 @@ fn view_panel(
             ui.strong("Heatmap");
             ui.horizontal(|ui| {
                 ui.checkbox(&mut v.heat.on, "on");
-                for r in HeatRamp::ALL {
-                    ui.selectable_value(&mut v.heat.ramp, r, r.label());
+                for m in HeatMode::ALL {
+                    ui.selectable_value(&mut v.heat.mode, m, m.label());
                 }
             });
             ui.add(egui::Slider::new(&mut v.heat.opacity, 0.0..=1.0).text("opacity"));
-            ui.horizontal_wrapped(|ui| {
-                ui.label("counts");
-                for (i, realm) in Realm::ALL.iter().enumerate() {
-                    ui.checkbox(&mut v.heat.realms[i], realm.as_str());
+            match v.heat.mode {
+                HeatMode::Population => {
+                    ui.horizontal(|ui| {
+                        for r in HeatRamp::ALL {
+                            ui.selectable_value(&mut v.heat.ramp, r, r.label());
+                        }
+                    });
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label("counts");
+                        for (i, realm) in Realm::ALL.iter().enumerate() {
+                            ui.checkbox(&mut v.heat.realms[i], realm.as_str());
+                        }
+                    });
                 }
-            });
+                HeatMode::Tension => {
+                    if v.placement != Placement::World {
+                        ui.colored_label(
+                            NOTE,
+                            "Zones are world places: tension shows on the world placement only.",
+                        );
+                    }
+                    tension_key(ui, &tension, &link.info.zones);
+                }
+            }
 
             ui.separator();
             ui.strong("Search");
@@ -252,6 +273,51 @@ fn view_panel(
         *settings = v;
     }
     Ok(())
+}
+
+/// What the tension mode's colours mean, where its readings come from,
+/// and each directed zone's reading; or why there is nothing to show.
+fn tension_key(ui: &mut egui::Ui, tension: &Tension, zones: &[super::feed::ZoneView]) {
+    if let Some(why) = tension.nothing_because() {
+        ui.colored_label(NOTE, why);
+        return;
+    }
+    ui.label("Each zone coloured by its tension against its band:");
+    ui.horizontal(|ui| {
+        for p in BandPosition::ALL {
+            swatch(ui, Color::from(p.colour()));
+            ui.label(p.label());
+        }
+    });
+    match tension.known {
+        Known::Measured { on: false } => {
+            ui.colored_label(NOTE, "The director is switched off: it only measures.");
+        }
+        Known::FromDecisions => {
+            ui.colored_label(
+                NOTE,
+                "As of each zone's last director decision (a live server sends no \
+                 tension otherwise); zones never decided for stay clear.",
+            );
+        }
+        _ => {}
+    }
+    egui::Grid::new("tension_zones")
+        .num_columns(3)
+        .show(ui, |ui| {
+            for (zone, r) in tension.directed() {
+                ui.label(zone_name(zones, zone));
+                ui.label(format!(
+                    "{:.1} in {:.1}..{:.1}: {}",
+                    r.level,
+                    r.band.low,
+                    r.band.high,
+                    BandPosition::of(r.level, r.band).label()
+                ));
+                ui.label(format!("{} (tick {})", r.state.as_str(), r.at));
+                ui.end_row();
+            }
+        });
 }
 
 /// What the colours mean in the non-realm modes (the realm legend is below).

@@ -14,6 +14,7 @@
 //! (counted). Commands go the other way on a bounded channel; a full one
 //! refuses the command, which the panel shows.
 
+pub mod direction;
 pub mod local;
 pub mod observe;
 mod pacing;
@@ -31,6 +32,7 @@ use crate::core::agent::kinds::{Activity, AgentKind, KIND_COUNT};
 use crate::core::stat7::Realm;
 use crate::input::{ControlAction, Tunables};
 
+pub use direction::{Directed, Direction, ZoneReading, stated_zone};
 pub use pacing::{MAX_SPEED, MIN_SPEED, Pacing};
 pub use wake::{PUBLISH_EVERY, Throttle, Woken};
 
@@ -103,6 +105,8 @@ pub struct Frame {
     pub agents: Arc<Vec<Agent>>,
     pub heat: Heat,
     pub stats: Stats,
+    /// Every zone's tension, when the source can read it.
+    pub direction: Direction,
     /// The parameters as the admin API shows them (None: not known yet).
     pub tunables: Option<Arc<Tunables>>,
     /// The inspected entity as `GET /api/entities/{id}` shows it.

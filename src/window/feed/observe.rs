@@ -65,6 +65,7 @@ impl Observer {
             agents: Arc::new(agents),
             heat,
             stats,
+            direction: super::direction::observe(world),
             tunables,
             ..Frame::default()
         }
@@ -192,11 +193,10 @@ pub fn events(world: &World, limit: usize) -> Vec<Logged> {
         .iter()
         .skip(skip)
         .map(|event| {
-            let zone = match event.payload {
-                // Where it happened, when the event says.
-                crate::events::Payload::Death { zone, .. }
-                | crate::events::Payload::Gazette { zone, .. } => Some(ZoneId(zone)),
-                _ => zones.and_then(|zones| {
+            // Where it happened, when the event says.
+            let zone = match super::stated_zone(&event.payload) {
+                Some(zone) => Some(ZoneId(zone)),
+                None => zones.and_then(|zones| {
                     // Told after the tick's reactions, a beat carries its
                     // agent's id only: find the agent by it.
                     let entity = event.handles.0.or_else(|| index?.get(event.actor?))?;

@@ -166,10 +166,16 @@ impl Mirror {
                 for v in &events {
                     match wire::event(v) {
                         Ok(event) => {
-                            let zone = event
-                                .actor
-                                .and_then(|a| self.agents.get(&a.0))
-                                .map(|a| ZoneId(a.zone));
+                            // Where it happened, when the event says;
+                            // else where its actor stands.
+                            let zone = super::super::stated_zone(&event.payload)
+                                .or_else(|| {
+                                    event
+                                        .actor
+                                        .and_then(|a| self.agents.get(&a.0))
+                                        .map(|a| a.zone)
+                                })
+                                .map(ZoneId);
                             out.events.push(Logged { event, zone });
                         }
                         Err(e) => {

@@ -148,6 +148,11 @@ fn every_payload() -> Vec<Payload> {
             budget: 12.25,
             monsters: 2,
         },
+        Payload::Sifted(Box::new(crate::events::SiftMatch {
+            pattern: "feud".into(),
+            roles: [("a".to_string(), 3), ("b".to_string(), 4)].into(),
+            events: vec![1, 2],
+        })),
     ]
 }
 

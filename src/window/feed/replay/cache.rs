@@ -1,7 +1,7 @@
 //! The replay's cache of drawn frames, by tick: what lets a seek back to a
 //! tick already seen show it at once while the world is re-simulated
-//! behind it. Bounded by a byte budget (what the frames' agents, heatmap
-//! and denials hold); a full cache drops the oldest frame kept.
+//! behind it. Bounded by a byte budget (what the frames' agents, heatmap,
+//! denials and zone tensions hold); a full cache drops the oldest frame kept.
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -26,6 +26,12 @@ pub(super) fn frame_bytes(frame: &Frame) -> usize {
             .iter()
             .map(|(rule, _)| rule.len() + std::mem::size_of::<(String, u64)>())
             .sum::<usize>()
+        + match &frame.direction {
+            super::super::Direction::Measured(d) => {
+                d.zones.len() * std::mem::size_of::<super::super::ZoneReading>()
+            }
+            _ => 0,
+        }
 }
 
 impl FrameCache {
