@@ -231,6 +231,8 @@ pub fn decision_text(payload: &Payload, zones: &[ZoneView]) -> Option<String> {
         DirectorAct::Raid => format!("raid, {monsters} monsters"),
         DirectorAct::Shift => format!("shift to {}", state.as_str()),
         DirectorAct::Withdraw => "withdraw raiders".to_string(),
+        DirectorAct::Festival => "festival".to_string(),
+        DirectorAct::Plague => "plague".to_string(),
     };
     let position = BandPosition::of(tension, Band { low, high }).label();
     Some(format!(

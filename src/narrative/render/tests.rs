@@ -102,7 +102,7 @@ fn the_shipped_grammar_tells_every_beat_with_the_slots_it_is_given() {
             }
         }
     }
-    assert_eq!(told, 27 * 5 * 4 * 4);
+    assert_eq!(told, SHIPPED_BEATS.len() * 5 * 4 * 4);
 }
 
 #[test]

@@ -127,7 +127,7 @@ mod tests {
         let directed: Vec<bool> = d.zones.iter().map(|z| z.directed).collect();
         assert_eq!(directed, [false, true, true]);
         let bands: Vec<(f32, f32)> = d.zones.iter().map(|z| (z.band.low, z.band.high)).collect();
-        assert_eq!(bands, [(2.0, 20.0), (3.0, 30.0), (5.0, 40.0)]);
+        assert_eq!(bands, [(2.0, 20.0), (3.0, 30.0), (5.0, 35.0)]);
         // On its first look (tick 10) the quiet valley is raided.
         let raid = decisions
             .iter()

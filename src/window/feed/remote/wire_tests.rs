@@ -153,6 +153,8 @@ fn every_payload() -> Vec<Payload> {
             roles: [("a".to_string(), 3), ("b".to_string(), 4)].into(),
             events: vec![1, 2],
         })),
+        Payload::Infected { zone: 1, plague: 9 },
+        Payload::Recovered { plague: 9 },
     ]
 }
 
