@@ -102,7 +102,7 @@ impl Plugin for NarrativePlugin {
                 app.insert_resource(live)
                     .add_systems(FixedUpdate, sift::sift.in_set(NarrateStep::Sift));
             }
-            Err(e) => bevy::log::error!("story sifting is off: {e}"),
+            Err(e) => eprintln!("warning: story sifting is off: {e}"),
         }
     }
 }
