@@ -239,9 +239,9 @@ fn the_director_holds_both_zones_in_their_bands_which_they_leave_without_one() {
         on.push(in_band(&dir, seed, true));
         off.push(in_band(&dir, seed, false));
     }
-    let mean =
-        |v: &[(f64, f64)], f: fn(&(f64, f64)) -> f64| v.iter().map(f).sum::<f64>() / v.len() as f64;
-    let (valley, march): (fn(&(f64, f64)) -> f64, fn(&(f64, f64)) -> f64) = (|z| z.0, |z| z.1);
+    type Zone = fn(&(f64, f64)) -> f64;
+    let mean = |v: &[(f64, f64)], f: Zone| v.iter().map(f).sum::<f64>() / v.len() as f64;
+    let (valley, march): (Zone, Zone) = (|z| z.0, |z| z.1);
     assert!(
         mean(&on, valley) >= 80.0,
         "the valley with the director: {on:?}"
@@ -267,7 +267,8 @@ fn the_director_holds_both_zones_in_their_bands_which_they_leave_without_one() {
 fn a_plague_is_seeded_by_a_decision_spreads_by_company_and_ends_within_its_caps() {
     let dir = scratch("plague");
     let (_, _, conn) = run(&valley(), &dir.join("run"), 2000);
-    let rows = |sql: &str| -> Vec<(i64, i64, Option<i64>, Option<i64>, String)> {
+    type Row = (i64, i64, Option<i64>, Option<i64>, String);
+    let rows = |sql: &str| -> Vec<Row> {
         let mut stmt = conn.prepare(sql).expect("query");
         stmt.query_map([], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
