@@ -282,9 +282,9 @@ fn a_store_tells_its_lives_with_the_grammar_it_kept() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Of the killings that left a griever, the share whose killer a griever
-/// attacked within 3,000 ticks.
-fn avenged(db: &Path) -> f64 {
+/// Of the killings that left a griever: (those whose killer a griever
+/// attacked within 3,000 ticks, all).
+fn avenged(db: &Path) -> (i64, i64) {
     let conn = Connection::open(db).expect("store opens");
     let sql = "WITH k AS (SELECT seq, tick, target AS killer FROM events WHERE kind = 'death' AND target IS NOT NULL),
         kg AS (SELECT k.seq, k.tick, k.killer, g.actor AS friend FROM k JOIN events g ON g.cause = k.seq AND g.kind = 'grief'),
@@ -294,8 +294,7 @@ fn avenged(db: &Path) -> f64 {
     let (hit, all): (i64, i64) = conn
         .query_row(sql, [], |r| Ok((r.get(0)?, r.get(1)?)))
         .expect(sql);
-    assert!(all >= 10, "{all} killings with a griever");
-    hit as f64 / all as f64
+    (hit, all)
 }
 
 /// Pilgrimages fulfilled and fortunes made per adoption, with goals on or off.
@@ -332,8 +331,26 @@ fn goals_steer_lives_against_the_same_seed_with_goals_off() {
     let off_db = run(&off_path, &dir.join("off"), &[]);
     let on = steered(&on_db);
     let off = steered(&off_db);
-    // A killer is struck back by a friend of the victim within 3,000 ticks.
-    let (on_r, off_r) = (avenged(&on_db), avenged(&off_db));
+    // A killer is struck back by a friend of the victim within 3,000 ticks
+    // (pooled over three seeds: one run's killings are a few dozen).
+    let (mut on_k, mut off_k) = (avenged(&on_db), avenged(&off_db));
+    for seed in ["8", "9"] {
+        let seeded = ["--seed", seed];
+        let on = avenged(&run(&frontier(), &dir.join(format!("on-{seed}")), &seeded));
+        let off = avenged(&run(&off_path, &dir.join(format!("off-{seed}")), &seeded));
+        (on_k.0, on_k.1, off_k.0, off_k.1) = (
+            on_k.0 + on.0,
+            on_k.1 + on.1,
+            off_k.0 + off.0,
+            off_k.1 + off.1,
+        );
+    }
+    assert!(
+        on_k.1 >= 30 && off_k.1 >= 30,
+        "killings with a griever: {on_k:?} {off_k:?}"
+    );
+    let rate = |(hit, all): (i64, i64)| hit as f64 / all as f64;
+    let (on_r, off_r) = (rate(on_k), rate(off_k));
     assert!(
         on_r >= 3.0 * off_r.max(0.02),
         "killers struck back: on {on_r:.3}, off {off_r:.3}"
@@ -470,14 +487,16 @@ fn bench_narrative_compares_the_stage_on_and_off_and_sizes_its_state() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Family and fortune holders against everyone else of the same runs (three
+/// Family and fortune holders against everyone else of the same runs (six
 /// seeds, pooled: one run's lives are too few to judge), over a window of
 /// ticks: children per agent, and the median change of wealth.
 #[test]
 fn family_holders_have_more_children_and_fortune_holders_grow_richer() {
     let mut children = (Vec::new(), Vec::new());
     let mut growth = (Vec::new(), Vec::new());
-    for seed in [21, 22, 23] {
+    // Six seeds: a single baby boom among the others of one run (seed 23
+    // has one) outweighs three runs' few dozen children.
+    for seed in 21..=26 {
         let w = window_of(seed);
         children.0.extend(w.children.0);
         children.1.extend(w.children.1);

@@ -336,11 +336,30 @@ fn on_event(
     }
 }
 
-/// A story's vow (last tick's `sifted` event): adopted if its maker and
-/// its foe still live.
+/// A story's vow (last tick's `sifted` event): a nudge, not an order. It
+/// is kept only by one who has the goal's trait as strongly as the goal
+/// asks (as grief's revenge does), does not pursue that goal already, and
+/// lives, as its foe does; it supersedes another goal, as grief does.
 fn keep_vow(ctx: &mut Ctx, book: &mut GoalBook, vow: super::sift::VowOrder) {
+    use crate::core::scenario::goals::TraitName;
     let alive = |id: EntityId| !ctx.dying.contains(&id) && ctx.index.agent(id).is_some();
-    if alive(vow.who) && vow.foe.is_none_or(alive) {
+    let (Some(me), Some(rule)) = (ctx.index.agent(vow.who), ctx.rules.get(vow.goal)) else {
+        return;
+    };
+    let t = &me.traits;
+    let strength = match rule.trait_name {
+        TraitName::Vengeance => t.vengeance,
+        TraitName::Devotion => t.devotion,
+        TraitName::Ambition => t.ambition,
+        TraitName::Warmth => t.warmth,
+    };
+    let busy = book.held(vow.who).is_some_and(|h| h.kind == vow.goal);
+    if !busy
+        && me.kind.breeds()
+        && strength >= rule.min_trait
+        && alive(vow.who)
+        && vow.foe.is_none_or(alive)
+    {
         ctx.adopt(book, vow.who, vow.goal, vow.foe, vow.cause);
     }
 }
