@@ -164,3 +164,144 @@ fn an_action_carried_through_two_restarts_is_sent_and_answered() {
     );
     assert_eq!(report.acks_missing, 0, "{report:#?}");
 }
+
+/// A scripted server for a disconnect fault's close: it swallows the ack
+/// of the client's first action (as a lossy network does), refuses the
+/// next with `shutting_down`, acks whatever comes again, and closes with
+/// "try again" 600 ms after the refusal, sooner than any retransmission
+/// timeout; then it serves a second connection that acks everything.
+/// Returns the request ids the first connection was sent, in order.
+mod closing {
+    use std::time::Duration;
+
+    use futures_util::{SinkExt, StreamExt};
+    use seedsim::core::protocol::{
+        ClientMsg, Decision, ErrorCode, PROTOCOL_VERSION, ServerMsg, WorldInfo,
+    };
+    use tokio::net::TcpListener;
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+    use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
+    fn text(msg: &ServerMsg) -> Message {
+        Message::text(serde_json::to_string(msg).expect("encodes"))
+    }
+
+    fn ack(req_id: u64) -> ServerMsg {
+        ServerMsg::Ack {
+            req_id,
+            decision: Decision::Permitted,
+            rule: None,
+            reason: None,
+            seq: None,
+            tick: 1,
+        }
+    }
+
+    pub async fn serve(listener: TcpListener) -> Vec<u64> {
+        let hello = ServerMsg::Hello {
+            version: PROTOCOL_VERSION,
+            tick: 0,
+            world: WorldInfo {
+                scenario: "scripted".into(),
+                seed: 1,
+                size: [100.0, 100.0],
+                zones: Vec::new(),
+            },
+        };
+        let welcome = ServerMsg::Welcome {
+            entity: 1,
+            tick: 0,
+            x: 10.0,
+            y: 10.0,
+            zone: 0,
+            nearby: vec![2],
+        };
+        let mut first = Vec::new();
+        for conn in 0..2 {
+            let (tcp, _) = listener.accept().await.expect("accepts");
+            let mut ws = tokio_tungstenite::accept_async(tcp)
+                .await
+                .expect("handshake");
+            ws.send(text(&hello)).await.expect("hello");
+            let mut close_at: Option<tokio::time::Instant> = None;
+            loop {
+                let wait = close_at.map_or(Duration::from_secs(10), |t| {
+                    t.saturating_duration_since(tokio::time::Instant::now())
+                });
+                let frame = match tokio::time::timeout(wait, ws.next()).await {
+                    Ok(Some(Ok(Message::Text(frame)))) => frame,
+                    Ok(_) => break,
+                    Err(_) => {
+                        let _ = ws
+                            .send(Message::Close(Some(CloseFrame {
+                                code: CloseCode::Again,
+                                reason: "closed by a disconnect fault; reconnect".into(),
+                            })))
+                            .await;
+                        break;
+                    }
+                };
+                match serde_json::from_str::<ClientMsg>(&frame) {
+                    Ok(ClientMsg::Login(_)) => {
+                        ws.send(text(&welcome)).await.expect("welcome");
+                    }
+                    Ok(ClientMsg::Action(a)) if conn == 0 => {
+                        first.push(a.req_id);
+                        let reply = match first.len() {
+                            // Taken; its ack lost on the way.
+                            1 => None,
+                            2 => {
+                                close_at =
+                                    Some(tokio::time::Instant::now() + Duration::from_millis(600));
+                                Some(ServerMsg::Error {
+                                    code: ErrorCode::ShuttingDown,
+                                    message: "this connection is closing".into(),
+                                    req_id: Some(a.req_id),
+                                })
+                            }
+                            _ => Some(ack(a.req_id)),
+                        };
+                        if let Some(r) = reply {
+                            ws.send(text(&r)).await.expect("reply");
+                        }
+                    }
+                    Ok(ClientMsg::Action(a)) => ws.send(text(&ack(a.req_id))).await.expect("ack"),
+                    _ => {}
+                }
+            }
+        }
+        first
+    }
+}
+
+#[test]
+fn a_closing_notice_resends_what_is_unanswered_before_the_close() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("binds");
+    let addr = listener.local_addr().expect("addr");
+    let server = std::thread::spawn(move || runtime.block_on(closing::serve(listener)));
+
+    let mut config = AssaultConfig::new(format!("ws://{addr}"), 1);
+    config.duration = Duration::from_secs(3);
+    config.load = Load::Closed {
+        clients: 1,
+        ramp: Duration::from_millis(1),
+    };
+    config.think = Duration::from_millis(200);
+    let report = run_blocking(config).expect("the assault runs");
+    let first = server.join().expect("the server ran");
+
+    assert!(first.len() >= 3, "{first:?}");
+    assert_eq!(
+        first.get(2),
+        first.first(),
+        "the unanswered action went again at once on the closing notice: {first:?}"
+    );
+    assert_eq!(report.acks_missing, 0, "{report:#?}");
+}

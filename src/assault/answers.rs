@@ -132,8 +132,20 @@ impl Player {
                     }
                     // The server is closing this connection: act no more
                     // here (an action sent as it closes would be lost with
-                    // the socket); unanswered ones are still resent.
-                    ErrorCode::ShuttingDown => c.draining = true,
+                    // the socket); unanswered ones are resent at once, not
+                    // after the retransmission timeout, which may outlast
+                    // the close (an ack the network dropped would then be
+                    // lost with the socket).
+                    ErrorCode::ShuttingDown => {
+                        if !c.draining {
+                            let now = tokio::time::Instant::now();
+                            let due = now.checked_sub(self.rto.timeout()).unwrap_or(now);
+                            c.acks
+                                .iter_mut()
+                                .for_each(|(_, s)| s.last = s.last.min(due));
+                        }
+                        c.draining = true;
+                    }
                     ErrorCode::AlreadyLoggedIn => {
                         // The server still knows our entity: play on.
                         c.awaiting_welcome = false;
