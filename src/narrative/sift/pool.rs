@@ -48,6 +48,15 @@ pub(super) struct Handle {
 /// `MAX_STAGES` waits for stage `s`; `MAX_STAGES + g` under guard `g`.
 pub(super) type IndexKey = (u16, u8, u64);
 
+/// The partials filed under one key, in filing order. Most keys hold one
+/// (an agent in one feud): that one is kept inline, without a heap
+/// allocation to make and free for every partial.
+#[derive(Debug)]
+enum Filed {
+    One(Handle),
+    Many(Vec<Handle>),
+}
+
 #[derive(Default)]
 pub(super) struct Pool {
     slots: Vec<(u32, Option<Partial>)>,
@@ -56,7 +65,7 @@ pub(super) struct Pool {
     next_serial: u64,
     order: VecDeque<Handle>,
     deadlines: BinaryHeap<Reverse<(u64, u64, Handle)>>,
-    index: HashMap<IndexKey, Vec<Handle>>,
+    index: HashMap<IndexKey, Filed>,
 }
 
 impl Pool {
@@ -115,24 +124,51 @@ impl Pool {
 
     /// Files `h` under `key`.
     pub fn file(&mut self, key: IndexKey, h: Handle) {
-        self.index.entry(key).or_default().push(h);
+        use bevy::platform::collections::hash_map::Entry;
+        match self.index.entry(key) {
+            Entry::Vacant(v) => {
+                v.insert(Filed::One(h));
+            }
+            Entry::Occupied(mut o) => match o.get_mut() {
+                Filed::One(first) => {
+                    let first = *first;
+                    o.insert(Filed::Many(vec![first, h]));
+                }
+                Filed::Many(list) => list.push(h),
+            },
+        }
     }
 
     /// Takes `h` out from under `key` (keeping the others' order).
     pub fn unfile(&mut self, key: IndexKey, h: Handle) {
-        if let Some(list) = self.index.get_mut(&key) {
-            if let Some(i) = list.iter().position(|x| *x == h) {
-                list.remove(i);
+        let gone = match self.index.get_mut(&key) {
+            None => false,
+            Some(Filed::One(x)) => *x == h,
+            Some(Filed::Many(list)) => {
+                if let Some(i) = list.iter().position(|x| *x == h) {
+                    list.remove(i);
+                }
+                if let [only] = list.as_slice() {
+                    let only = *only;
+                    self.index.insert(key, Filed::One(only));
+                    false
+                } else {
+                    list.is_empty()
+                }
             }
-            if list.is_empty() {
-                self.index.remove(&key);
-            }
+        };
+        if gone {
+            self.index.remove(&key);
         }
     }
 
     /// The partials filed under `key`.
     pub fn filed(&self, key: &IndexKey) -> &[Handle] {
-        self.index.get(key).map_or(&[], Vec::as_slice)
+        match self.index.get(key) {
+            None => &[],
+            Some(Filed::One(h)) => std::slice::from_ref(h),
+            Some(Filed::Many(list)) => list.as_slice(),
+        }
     }
 
     /// A new deadline for `h` (it moved on a stage).
